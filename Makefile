@@ -1,0 +1,42 @@
+# Verbund: thin wrappers over scripts, CMake and CTest. See README.md.
+.PHONY: all deps build run test unit bench fmt clean
+
+BUILD ?= build
+JOBS ?= 2
+DATA ?= ./data
+LISTEN ?= 127.0.0.1:8080
+CMAKE_FLAGS ?=
+ifeq ($(CI),true)
+CMAKE_FLAGS += -DVERBUND_WERROR=ON
+endif
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Runs Verbund with demo content (loaded on the first start) at http://$(LISTEN)/.
+run: build
+	$(BUILD)/verbund serve --dev --demo-if-empty --data $(DATA) --listen $(LISTEN)
+
+# Every test: unit tests, HTTP and SMTP tests against the real server.
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+unit: build
+	$(BUILD)/verbund_unit_tests
+
+bench: build
+	VERBUND_BIN=$(BUILD)/verbund bench/http/run
+
+fmt:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,87 @@
+// Configuration: read once at start-up into a typed struct and validated there.
+// Sources, later ones winning: built-in defaults, a TOML file (--config), VERBUND_*
+// environment variables (key "smtp.host" is VERBUND_SMTP_HOST), command-line flags.
+// Any unknown key or invalid value stops start-up with a message naming the key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace verbund::core {
+
+struct SmtpConfig {
+  std::string host;  // empty: mail is written to DATA/mail/*.eml instead
+  int port = 587;
+  std::string security = "starttls";  // "starttls", "tls" (implicit), "none"
+  std::string username;
+  std::string password;
+  std::string from = "Verbund <noreply@verbund.example>";
+  int timeout_seconds = 30;
+};
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;
+  std::string data_dir = "./data";
+  std::string database;  // "sqlite:PATH"; empty means sqlite:DATA_DIR/verbund.db
+  std::string base_url;  // public URL for links in mails; empty: http://LISTEN
+  bool dev_mode = false;
+  bool behind_proxy = false;  // trust X-Forwarded-Proto / X-Forwarded-For from the proxy
+  int workers = 4;            // request handler threads (they may block on the database)
+  int io_threads = 1;         // socket threads (never block)
+  std::string log_level = "info";
+
+  // Limits on every request.
+  int header_limit_bytes = 8 * 1024;
+  int body_limit_bytes = 1024 * 1024;
+  int upload_limit_bytes = 12 * 1024 * 1024;
+  int read_header_timeout_seconds = 10;
+  int idle_timeout_seconds = 30;
+  int write_timeout_seconds = 30;
+  int shutdown_grace_seconds = 10;
+
+  // Accounts.
+  int session_idle_days = 14;
+  int login_max_failures = 10;
+  int login_window_minutes = 15;
+  std::string password_hash_strength = "interactive";  // "interactive" | "moderate" | "min"
+
+  // Background jobs.
+  int job_workers = 1;
+  int job_poll_milliseconds = 1000;
+  int job_max_attempts = 8;
+  int job_retry_base_seconds = 30;
+
+  SmtpConfig smtp;
+
+  // Operator texts shown in the footer pages (Markdown-free plain text, paragraphs
+  // separated by blank lines).
+  std::string site_name = "Verbund";
+  std::string impressum;
+  std::string datenschutz;
+
+  // Derived after loading.
+  std::string database_path() const;  // the SQLite file when database is sqlite:
+  std::string public_url() const;
+};
+
+// Loads the configuration: file (may be empty for none), the process environment,
+// and flag overrides given as key=value pairs in the order they were typed.
+Result<Config> load_config(const std::string& file,
+                           const std::vector<std::pair<std::string, std::string>>& overrides,
+                           char** environ_ptr);
+
+// Applies one key=value to `config`, validating it; used by every source.
+Status set_config_value(Config& config, const std::string& key, const std::string& value);
+
+// Checks relations between keys after all sources were applied.
+Status validate_config(const Config& config);
+
+// Every known key, for --help.
+std::vector<std::string> config_keys();
+
+}  // namespace verbund::core

@@ -1,0 +1,353 @@
+#include "http/server.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <unordered_map>
+
+#include "core/log.hpp"
+#include "core/random.hpp"
+
+namespace verbund::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+Method to_method(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get: return Method::get;
+    case bhttp::verb::head: return Method::head;
+    case bhttp::verb::post: return Method::post;
+    case bhttp::verb::put: return Method::put;
+    case bhttp::verb::patch: return Method::patch;
+    case bhttp::verb::delete_: return Method::del;
+    case bhttp::verb::options: return Method::options;
+    default: return Method::other;
+  }
+}
+
+// One connection's state that the drain needs to see from outside its coroutine.
+struct Connection {
+  asio::any_io_executor executor;
+  beast::tcp_stream* stream = nullptr;
+  std::atomic<bool> idle{true};
+};
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions opt;
+  Dispatch dispatch;
+  asio::io_context ioc;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  asio::steady_timer drain_timer;
+  std::atomic<bool> stopping{false};
+  std::mutex mu;
+  std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections;
+  uint64_t next_id = 0;
+
+  Impl(ServerOptions o, Dispatch d)
+      : opt(std::move(o)),
+        dispatch(std::move(d)),
+        ioc(opt.io_threads),
+        workers(static_cast<std::size_t>(opt.workers)),
+        acceptor(ioc),
+        drain_timer(ioc) {}
+
+  awaitable<void> accept_loop() {
+    while (!stopping) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), tuple_awaitable);
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) break;
+        log::warn("accept_failed", {{"error", ec.message()}});
+        continue;  // e.g. EMFILE: keep serving the connections we have
+      }
+      auto ex = socket.get_executor();
+      asio::co_spawn(ex, session(std::move(socket)), asio::detached);
+    }
+  }
+
+  std::shared_ptr<Connection> enroll(beast::tcp_stream& stream, uint64_t& id) {
+    auto c = std::make_shared<Connection>();
+    c->executor = stream.get_executor();
+    c->stream = &stream;
+    std::lock_guard lock(mu);
+    id = ++next_id;
+    connections.emplace(id, c);
+    return c;
+  }
+
+  void withdraw(uint64_t id) {
+    std::lock_guard lock(mu);
+    connections.erase(id);
+    if (stopping && connections.empty())
+      asio::post(ioc, [this] { drain_timer.cancel(); });
+  }
+
+  static Response plain_error(int status) {
+    auto r = Response::text(status, std::string(status_reason(status)) + "\n");
+    return r;
+  }
+
+  // Writes `res` for a request that cannot be read further, then closes gracefully:
+  // the rest of what the client sends is read and dropped for a moment so that the
+  // kernel does not reset the connection before the client has read our answer.
+  awaitable<void> reject(beast::tcp_stream& stream, beast::flat_buffer& buffer, int status,
+                         std::string_view why, std::string_view remote) {
+    co_await write_response(stream, plain_error(status), false, false);
+    log::info("request_rejected", {{"status", std::to_string(status)}, {"why", why},
+                                   {"remote", remote}});
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(std::chrono::seconds(1));
+    std::size_t drained = 0;
+    while (drained < (64u << 20)) {
+      buffer.clear();
+      auto [rec, n] = co_await stream.async_read_some(buffer.prepare(64 * 1024), tuple_awaitable);
+      if (rec) break;
+      drained += n;
+    }
+  }
+
+  awaitable<std::size_t> write_response(beast::tcp_stream& stream, Response res, bool keep_alive,
+                                        bool head) {
+    add_security_headers(res);
+    bhttp::response<bhttp::string_body> msg;
+    msg.version(11);
+    msg.result(static_cast<unsigned>(res.status));
+    for (auto& [k, v] : res.headers) msg.set(k, v);
+    msg.keep_alive(keep_alive);
+    std::size_t bytes = res.body.size();
+    if (head) {
+      msg.content_length(bytes);
+    } else {
+      msg.body() = std::move(res.body);
+      msg.prepare_payload();
+    }
+    stream.expires_after(opt.write_timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream, msg, tuple_awaitable);
+    if (ec) co_return 0;
+    co_return bytes;
+  }
+
+  awaitable<void> session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    std::string remote;
+    {
+      beast::error_code ec;
+      auto ep = stream.socket().remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+    }
+    stream.socket().set_option(tcp::no_delay(true));
+    uint64_t id = 0;
+    auto conn = enroll(stream, id);
+    beast::flat_buffer buffer;
+    bool first = true;
+    try {
+      for (;;) {
+        // Between requests: wait for the first byte under the idle timeout. The drain
+        // cancels connections that sit here.
+        if (buffer.size() == 0) {
+          conn->idle = true;
+          if (stopping) break;
+          stream.expires_after(first ? opt.read_header_timeout : opt.idle_timeout);
+          auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), tuple_awaitable);
+          if (ec) break;
+          buffer.commit(n);
+        }
+        conn->idle = false;
+        first = false;
+        auto started = std::chrono::steady_clock::now();
+
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
+        parser.body_limit(boost::none);
+        stream.expires_after(opt.read_header_timeout);
+        auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, tuple_awaitable);
+        if (hec == bhttp::error::header_limit) {
+          co_await reject(stream, buffer, 431, "header_limit", remote);
+          break;
+        }
+        if (hec == beast::error::timeout) {
+          log::info("request_timeout", {{"remote", remote}, {"phase", "header"}});
+          break;
+        }
+        if (hec == bhttp::error::end_of_stream || hec == asio::error::eof ||
+            hec == asio::error::connection_reset || hec == asio::error::operation_aborted)
+          break;
+        if (hec) {
+          co_await reject(stream, buffer, 400, hec.message(), remote);
+          break;
+        }
+
+        auto& hdr = parser.get();
+        Request req;
+        req.method = to_method(hdr.method());
+        req.target = std::string(hdr.target());
+        auto q = req.target.find('?');
+        req.path = url_decode(std::string_view(req.target).substr(0, q), false);
+        if (q != std::string::npos) req.query = req.target.substr(q + 1);
+        if (req.path.empty() || req.path.front() != '/' ||
+            req.path.find('\0') != std::string::npos) {
+          co_await reject(stream, buffer, 400, "bad_target", remote);
+          break;
+        }
+        RoutePlan plan = dispatch.plan(req.method, req.path);
+        if (hdr.has_content_length() || hdr.chunked()) {
+          auto len = parser.content_length();
+          if (len && *len > plan.body_limit) {
+            co_await reject(stream, buffer, 413, "body_limit", remote);
+            break;
+          }
+          parser.body_limit(plan.body_limit);
+          stream.expires_after(opt.body_timeout);
+          auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, tuple_awaitable);
+          if (bec == bhttp::error::body_limit) {
+            co_await reject(stream, buffer, 413, "body_limit", remote);
+            break;
+          }
+          if (bec == beast::error::timeout) {
+            log::info("request_timeout", {{"remote", remote}, {"phase", "body"}});
+            break;
+          }
+          if (bec) {
+            co_await reject(stream, buffer, 400, bec.message(), remote);
+            break;
+          }
+        }
+        auto msg = parser.release();
+        req.headers.reserve(16);
+        for (const auto& f : msg) {
+          std::string name(f.name_string());
+          for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          req.headers.emplace_back(std::move(name), std::string(f.value()));
+        }
+        req.body = std::move(msg.body());
+        req.remote_addr = remote;
+        req.request_id = random::hex(8);
+        req.keep_alive = msg.keep_alive();
+
+        Response res;
+        if (plan.run_inline) {
+          res = dispatch.handle(req);
+        } else {
+          res = co_await asio::co_spawn(
+              workers, [&]() -> awaitable<Response> { co_return dispatch.handle(req); },
+              use_awaitable);
+        }
+        bool keep = req.keep_alive && !stopping;
+        int status = res.status;
+        auto bytes = co_await write_response(stream, std::move(res), keep,
+                                             req.method == Method::head);
+        double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        char dur[32];
+        std::snprintf(dur, sizeof dur, "%.6f", seconds);
+        log::info("request", {{"method", method_name(req.method)},
+                              {"path", req.path},
+                              {"status", std::to_string(status)},
+                              {"bytes", std::to_string(bytes)},
+                              {"duration", dur},
+                              {"id", req.request_id},
+                              {"remote", remote}});
+        if (dispatch.done) dispatch.done(req, status, seconds);
+        if (!keep) break;
+      }
+    } catch (const std::exception& e) {
+      log::error("connection_failed", {{"error", e.what()}, {"remote", remote}});
+    }
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.close();
+    withdraw(id);
+  }
+
+  void begin_drain() {
+    if (stopping.exchange(true)) return;
+    log::info("shutdown_started", {{"grace_seconds", std::to_string(opt.shutdown_grace.count())}});
+    beast::error_code ec;
+    acceptor.close(ec);
+    std::vector<std::shared_ptr<Connection>> snapshot;
+    {
+      std::lock_guard lock(mu);
+      for (auto& [_, c] : connections) snapshot.push_back(c);
+    }
+    for (auto& c : snapshot) {
+      asio::post(c->executor, [c] {
+        if (c->idle) c->stream->cancel();
+      });
+    }
+    drain_timer.expires_after(opt.shutdown_grace);
+    drain_timer.async_wait([this](beast::error_code) {
+      // Grace period over (or everything drained): close what is left and stop.
+      std::vector<std::shared_ptr<Connection>> rest;
+      {
+        std::lock_guard lock(mu);
+        for (auto& [_, c] : connections) rest.push_back(c);
+      }
+      if (!rest.empty()) log::warn("shutdown_forced", {{"connections", std::to_string(rest.size())}});
+      for (auto& c : rest) asio::post(c->executor, [c] { c->stream->cancel(); });
+      asio::post(ioc, [this] { ioc.stop(); });
+    });
+    {
+      std::lock_guard lock(mu);
+      if (connections.empty()) drain_timer.cancel();
+    }
+  }
+};
+
+Server::Server(ServerOptions options, Dispatch dispatch)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(dispatch))) {}
+
+Server::~Server() {
+  impl_->workers.join();
+}
+
+void Server::bind() {
+  auto& a = impl_->acceptor;
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->opt.host, ec);
+  if (ec) throw std::runtime_error("cannot listen on '" + impl_->opt.host + "': not an IP address");
+  tcp::endpoint ep(address, impl_->opt.port);
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + impl_->opt.host + ":" +
+                             std::to_string(impl_->opt.port) + ": " + ec.message());
+}
+
+uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::run(bool handle_signals) {
+  auto& im = *impl_;
+  asio::signal_set signals(im.ioc);
+  if (handle_signals) {
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([this](beast::error_code ec, int sig) {
+      if (!ec) impl_->begin_drain();
+    });
+  }
+  asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < im.opt.io_threads; ++i) threads.emplace_back([&] { im.ioc.run(); });
+  im.ioc.run();
+  for (auto& t : threads) t.join();
+  im.workers.join();
+  log::info("shutdown_complete");
+}
+
+void Server::request_stop() {
+  asio::post(impl_->ioc, [this] { impl_->begin_drain(); });
+}
+
+}  // namespace verbund::http

@@ -1,0 +1,394 @@
+// The `verbund` command: serve, migrate, demo, user add/role, backup.
+#include <unistd.h>
+
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/i18n.hpp"
+#include "core/log.hpp"
+#include "core/password.hpp"
+#include "core/random.hpp"
+#include "db/migrate.hpp"
+#include "http/server.hpp"
+#include "jobs/runner.hpp"
+#include "mail/mail.hpp"
+#include "store/demo.hpp"
+#include "store/org_store.hpp"
+#include "store/outbox_store.hpp"
+#include "store/session_store.hpp"
+#include "store/user_store.hpp"
+#include "web/app.hpp"
+#include "web/static_files.hpp"
+#include "web/view.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace verbund;
+
+constexpr const char* kUsage = R"(verbund — member platform for federations of social organisations
+
+Usage: verbund COMMAND [OPTIONS]
+
+Commands:
+  serve              serve the platform over HTTP
+  migrate            apply database migrations and exit
+  demo               load demo content (organisations, users per role)
+  user add EMAIL     create an account
+  user role EMAIL ROLE   grant (or with --revoke, take away) a role
+  backup PATH        write a consistent copy of the database to PATH
+
+Run 'verbund COMMAND --help' for the options of a command.
+)";
+
+constexpr const char* kCommonOptions = R"(
+Options for every command:
+  --config FILE      TOML configuration file (also VERBUND_CONFIG)
+  --data DIR         data folder (default ./data; VERBUND_DATA_DIR)
+  --database URL     sqlite:PATH (default sqlite:DATA/verbund.db; VERBUND_DATABASE)
+  --set KEY=VALUE    any configuration key (see README); repeatable
+  --help             this text
+Configuration: defaults < config file < VERBUND_* environment < flags.
+)";
+
+const std::map<std::string, std::string> kHelp = {
+    {"serve", R"(verbund serve [--listen HOST:PORT] [--data DIR] [--dev] [--demo-if-empty]
+
+Serves the platform. Applies pending migrations first. Stops gracefully on SIGTERM or
+SIGINT: no new connections, in-flight requests finish (limits.shutdown_grace, 10 s).
+  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; VERBUND_LISTEN)
+  --workers N         request handler threads (default 4)
+  --dev               development mode: mail listed at /dev/mail (dev_mode = true)
+  --demo-if-empty     load demo content when the database has no organisations
+)"},
+    {"migrate", R"(verbund migrate [--data DIR]
+
+Applies every pending migration, each in its own transaction, and lists them.
+)"},
+    {"demo", R"(verbund demo [--data DIR] [--if-empty]
+
+Loads the demo content: 60 member organisations in the 15 regional associations and a
+few accounts per role. Prints the accounts and their password once.
+  --if-empty   do nothing (and succeed) when organisations exist already
+)"},
+    {"user", R"(verbund user add EMAIL [--name NAME] [--role ROLE [--region CODE] [--org SLUG]] --password-stdin
+verbund user role EMAIL ROLE [--region CODE] [--org SLUG] [--revoke]
+
+Creates a confirmed account (password read from standard input), or grants/revokes a
+role. Roles: platform_admin, regional_editor (needs --region, e.g. nw), online_scout,
+org_admin and org_member (need --org SLUG).
+)"},
+    {"backup", R"(verbund backup PATH [--data DIR]
+
+Writes a consistent copy of the SQLite database to PATH (VACUUM INTO) while the server
+keeps running. PATH must not exist.
+)"},
+};
+
+struct Args {
+  std::string command;
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // --name value
+  std::vector<std::pair<std::string, std::string>> overrides;
+  bool help = false;
+};
+
+const std::vector<std::string> kBoolFlags = {"dev",        "demo-if-empty", "if-empty",
+                                             "revoke",     "password-stdin", "help"};
+
+Result<Args> parse_args(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s == "-h" || s == "--help") {
+      a.help = true;
+      continue;
+    }
+    if (s.starts_with("--")) {
+      std::string name = s.substr(2), value;
+      auto eq = name.find('=');
+      bool is_bool = std::find(kBoolFlags.begin(), kBoolFlags.end(), name) != kBoolFlags.end();
+      if (eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      } else if (!is_bool) {
+        if (i + 1 >= argc) return make_error("args", "option --" + name + " needs a value");
+        value = argv[++i];
+      } else {
+        value = "true";
+      }
+      if (name == "set") {
+        auto e = value.find('=');
+        if (e == std::string::npos) return make_error("args", "--set needs KEY=VALUE");
+        a.overrides.emplace_back(value.substr(0, e), value.substr(e + 1));
+      } else if (name == "listen" || name == "workers" || name == "database") {
+        a.overrides.emplace_back(name, value);
+      } else if (name == "data") {
+        a.overrides.emplace_back("data_dir", value);
+      } else if (name == "dev") {
+        a.overrides.emplace_back("dev_mode", "true");
+      } else {
+        a.options[name] = value;
+      }
+      continue;
+    }
+    if (a.command.empty())
+      a.command = s;
+    else
+      a.positional.push_back(s);
+  }
+  return a;
+}
+
+Result<core::Config> config_from(const Args& a) {
+  std::string file = a.options.count("config") ? a.options.at("config") : "";
+  if (file.empty())
+    if (const char* env = std::getenv("VERBUND_CONFIG")) file = env;
+  return core::load_config(file, a.overrides, environ);
+}
+
+int fail(const std::string& message) {
+  std::cerr << "verbund: " << message << "\n";
+  return 2;
+}
+
+// Opens the database (creating the data folder) and applies pending migrations.
+Result<std::unique_ptr<db::Database>> open_database(const core::Config& cfg) {
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.data_dir, ec);
+  if (ec) return make_error("data", "cannot create data folder " + cfg.data_dir + ": " + ec.message());
+  auto path = cfg.database_path();
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  std::unique_ptr<db::Database> database;
+  try {
+    database = db::open_sqlite(path);
+  } catch (const std::exception& e) {
+    return make_error("db", e.what());
+  }
+  auto applied = db::migrate(*database, db::embedded_migrations(database->dialect()));
+  if (!applied) return applied.error();
+  return database;
+}
+
+void print_demo_report(const store::DemoReport& r, const std::string& pass) {
+  std::cout << "Demo content loaded: " << r.organisations << " organisations.\n"
+            << "Demo accounts (password shown only now): " << pass << "\n";
+  for (const auto& u : r.users)
+    std::cout << "  " << u.email << "  " << u.role << (u.scope.empty() ? "" : "  (" + u.scope + ")")
+              << "\n";
+}
+
+Result<bool> load_demo(db::Database& database, const core::Config& cfg, bool if_empty) {
+  std::string pass = random::token(12);
+  auto report = store::load_demo(database, password::hash(pass, cfg.password_hash_strength));
+  if (!report) {
+    if (report.error().code == "not_empty" && if_empty) return false;
+    return report.error();
+  }
+  print_demo_report(*report, pass);
+  return true;
+}
+
+int cmd_serve(const Args& a, const core::Config& cfg) {
+  auto database = open_database(cfg);
+  if (!database) return fail(database.error().message);
+  auto& db = **database;
+  if (a.options.count("demo-if-empty")) {
+    auto loaded = load_demo(db, cfg, true);
+    if (!loaded) return fail(loaded.error().message);
+  }
+  web::App app(cfg, db);
+
+  auto transport = mail::make_transport(cfg);
+  jobs::Runner runner(db, {cfg.job_workers, cfg.job_poll_milliseconds, cfg.job_retry_base_seconds,
+                           300});
+  runner.add("mail.send", [&](const store::Job& job) {
+    int64_t id = std::stoll(job.payload);
+    auto m = db.read([&](db::Connection& c) { return store::find_mail(c, id); });
+    if (!m || m->sent_at) return;  // sent before: never twice
+    auto st = transport->send(*m);
+    if (!st) {
+      db.write([&](db::Connection& c) { store::mark_mail_attempt(c, id, st.error().message); });
+      throw std::runtime_error(st.error().message);
+    }
+    db.write([&](db::Connection& c) { store::mark_mail_sent(c, id, std::time(nullptr)); });
+  });
+  runner.every(600, [&] {
+    int64_t now = std::time(nullptr);
+    db.write([&](db::Connection& c) {
+      store::purge_expired(c, now, int64_t{cfg.session_idle_days} * 86400);
+    });
+  });
+
+  http::ServerOptions opt;
+  opt.host = cfg.listen_host;
+  opt.port = static_cast<uint16_t>(cfg.listen_port);
+  opt.io_threads = cfg.io_threads;
+  opt.workers = cfg.workers;
+  opt.header_limit = static_cast<std::size_t>(cfg.header_limit_bytes);
+  opt.read_header_timeout = std::chrono::seconds(cfg.read_header_timeout_seconds);
+  opt.idle_timeout = std::chrono::seconds(cfg.idle_timeout_seconds);
+  opt.write_timeout = std::chrono::seconds(cfg.write_timeout_seconds);
+  opt.shutdown_grace = std::chrono::seconds(cfg.shutdown_grace_seconds);
+  http::Server server(opt, app.dispatch());
+  try {
+    server.bind();
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  runner.start();
+  std::string host = cfg.listen_host.find(':') != std::string::npos ? "[" + cfg.listen_host + "]"
+                                                                      : cfg.listen_host;
+  std::cout << "Verbund läuft auf http://" << host << ":" << server.port() << "/" << std::endl;
+  log::info("listening", {{"address", host + ":" + std::to_string(server.port())},
+                          {"database", cfg.database_path()},
+                          {"dev_mode", cfg.dev_mode ? "true" : "false"}});
+  server.run();
+  runner.stop();
+  return 0;
+}
+
+int cmd_user(const Args& a, const core::Config& cfg) {
+  if (a.positional.size() < 2) return fail("usage: verbund user add EMAIL | user role EMAIL ROLE");
+  auto database = open_database(cfg);
+  if (!database) return fail(database.error().message);
+  auto& db = **database;
+  auto email = model::normalize_email(a.positional[1]);
+  if (!email) return fail("not a valid e-mail address: " + a.positional[1]);
+  std::string role_key = a.positional[0] == "role" && a.positional.size() >= 3 ? a.positional[2]
+                         : a.options.count("role")                           ? a.options.at("role")
+                                                                             : "";
+  std::optional<model::Role> role;
+  if (!role_key.empty()) {
+    role = model::parse_role(role_key);
+    if (!role)
+      return fail("unknown role '" + role_key +
+                  "' (platform_admin, regional_editor, online_scout, org_admin, org_member)");
+  }
+  std::optional<int64_t> region_id, org_id;
+  if (a.options.count("region")) {
+    auto r = db.read([&](db::Connection& c) { return store::find_region(c, a.options.at("region")); });
+    if (!r) return fail("unknown region '" + a.options.at("region") + "'");
+    region_id = r->id;
+  }
+  if (a.options.count("org")) {
+    auto id = db.read([&](db::Connection& c) {
+      return store::find_organisation_id(c, a.options.at("org"));
+    });
+    if (!id) return fail("unknown organisation '" + a.options.at("org") + "'");
+    org_id = *id;
+  }
+  if (a.positional[0] == "add") {
+    if (!a.options.count("password-stdin")) return fail("user add needs --password-stdin");
+    std::string pass;
+    std::getline(std::cin, pass);
+    if (auto problem = model::password_problem(pass, *email, password::common_passwords()))
+      return fail("password refused: " + i18n::t("en", *problem));
+    std::string name = a.options.count("name") ? a.options.at("name") : email->substr(0, email->find('@'));
+    auto hash = password::hash(pass, cfg.password_hash_strength);
+    Status st = db.write([&](db::Connection& c) -> Status {
+      auto id = store::create_user(c, *email, name, hash, "de");
+      if (!id) return id.error();
+      store::confirm_email(c, *id);
+      if (role) return store::grant_role(c, *id, *role, region_id, org_id);
+      return Ok{};
+    });
+    if (!st) return fail(st.error().code == "exists" ? "an account with this address exists"
+                                                     : st.error().message);
+    std::cout << "created " << *email << (role ? " with role " + role_key : "") << "\n";
+    return 0;
+  }
+  if (a.positional[0] == "role") {
+    if (!role) return fail("usage: verbund user role EMAIL ROLE");
+    Status st = db.write([&](db::Connection& c) -> Status {
+      auto id = store::find_user_id(c, *email);
+      if (!id) return make_error("not_found", "no account with address " + *email);
+      if (a.options.count("revoke")) {
+        store::revoke_role(c, *id, *role, region_id, org_id);
+        return Ok{};
+      }
+      return store::grant_role(c, *id, *role, region_id, org_id);
+    });
+    if (!st)
+      return fail(st.error().code == "invalid"
+                      ? "role " + role_key + " needs " +
+                            (role == model::Role::regional_editor ? "--region CODE" : "--org SLUG") +
+                            " and nothing else"
+                      : st.error().message);
+    std::cout << (a.options.count("revoke") ? "revoked " : "granted ") << role_key << " for "
+              << *email << "\n";
+    return 0;
+  }
+  return fail("unknown user command '" + a.positional[0] + "'");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = parse_args(argc, argv);
+  if (!args) return fail(args.error().message);
+  auto& a = *args;
+  if (a.command.empty() || a.command == "help") {
+    std::cout << kUsage << kCommonOptions;
+    return a.command.empty() && !a.help ? 2 : 0;
+  }
+  if (a.help) {
+    auto it = kHelp.find(a.command);
+    if (it == kHelp.end()) return fail("unknown command '" + a.command + "'");
+    std::cout << it->second << kCommonOptions;
+    return 0;
+  }
+  if (!kHelp.count(a.command)) return fail("unknown command '" + a.command + "'; see verbund --help");
+  auto cfg = config_from(a);
+  if (!cfg) return fail(cfg.error().message);
+  log::set_level(cfg->log_level == "debug"  ? log::Level::debug
+                 : cfg->log_level == "warn" ? log::Level::warn
+                 : cfg->log_level == "error" ? log::Level::error
+                                             : log::Level::info);
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    random::init();
+    password::load_common_passwords();
+    if (auto st = i18n::load(); !st) return fail(st.error().message);
+    web::static_files::load();
+    if (auto st = web::load_templates(); !st) return fail(st.error().message);
+    if (a.command == "serve") return cmd_serve(a, *cfg);
+    if (a.command == "user") return cmd_user(a, *cfg);
+    if (a.command == "migrate") {
+      auto database = open_database(*cfg);
+      if (!database) return fail(database.error().message);
+      std::cout << "database is up to date: " << cfg->database_path() << "\n";
+      return 0;
+    }
+    if (a.command == "demo") {
+      auto database = open_database(*cfg);
+      if (!database) return fail(database.error().message);
+      auto loaded = load_demo(**database, *cfg, a.options.count("if-empty") > 0);
+      if (!loaded) return fail(loaded.error().message);
+      if (!*loaded) std::cout << "demo content present already; nothing to do\n";
+      return 0;
+    }
+    if (a.command == "backup") {
+      if (a.positional.empty()) return fail("usage: verbund backup PATH");
+      const auto& path = a.positional[0];
+      if (std::filesystem::exists(path)) return fail(path + " exists already; choose a new path");
+      auto database = open_database(*cfg);
+      if (!database) return fail(database.error().message);
+      (*database)->backup_to(path);
+      std::cout << "backup written to " << path << "\n";
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  return fail("unknown command '" + a.command + "'");
+}

@@ -1,0 +1,44 @@
+// Member organisations and regional associations (plain data, no I/O).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace verbund::model {
+
+struct Region {
+  int64_t id = 0;
+  std::string code;  // "nw"
+  std::string name;  // "Nordrhein-Westfalen"
+};
+
+struct Organisation {
+  int64_t id = 0;
+  std::string slug;
+  std::string name;
+  std::string short_name;
+  std::string legal_form;
+  int64_t region_id = 0;
+  std::string region_name;
+  std::string street, postcode, city, state;
+  std::string short_description;
+  std::string about;
+  std::string why;
+  std::optional<int64_t> founded;
+  std::string email, phone, website;
+  std::string languages;
+  std::string accessibility;
+  std::string opening_hours;
+  std::string status = "pending";
+  std::vector<std::string> fields;         // fields_of_work keys
+  std::vector<std::string> target_groups;  // target_groups keys
+};
+
+// A URL slug from a German name: lower case, umlauts transliterated (ä→ae, ß→ss),
+// other characters to '-', at most 80 characters.
+std::string slugify(std::string_view name);
+
+}  // namespace verbund::model

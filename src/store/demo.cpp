@@ -1,0 +1,128 @@
+#include "store/demo.hpp"
+
+#include <ctime>
+#include <map>
+#include <sstream>
+
+#include "core/resources.hpp"
+#include "store/org_store.hpp"
+#include "store/user_store.hpp"
+
+namespace verbund::store {
+namespace {
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream in(s);
+  while (std::getline(in, cur, sep)) out.push_back(cur);
+  if (!s.empty() && s.back() == sep) out.emplace_back();
+  return out;
+}
+
+std::string unescape_newlines(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == 'n') {
+      out += '\n';
+      ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash) {
+  auto tsv = resources::find("demo/organisations.tsv");
+  if (!tsv) return make_error("demo", "demo/organisations.tsv is not embedded");
+  DemoReport report;
+  int64_t now = std::time(nullptr);
+  try {
+    db.write([&](db::Connection& c) {
+      if (c.query_int("SELECT count(*) FROM organisations") > 0)
+        throw std::runtime_error("not_empty");
+      std::map<std::string, int64_t> region_ids;
+      for (const auto& r : list_regions(c)) region_ids[r.code] = r.id;
+      std::istringstream lines{std::string(*tsv)};
+      std::string line;
+      std::getline(lines, line);  // header
+      std::vector<std::pair<int64_t, std::string>> orgs;
+      int line_no = 1;
+      while (std::getline(lines, line)) {
+        ++line_no;
+        if (line.empty()) continue;
+        auto f = split(line, '\t');
+        if (f.size() < 20)
+          throw std::runtime_error("demo/organisations.tsv line " + std::to_string(line_no) +
+                                   ": expected 20 columns");
+        model::Organisation o;
+        o.name = f[0];
+        o.short_name = f[1];
+        o.legal_form = f[2];
+        auto region = region_ids.find(f[3]);
+        if (region == region_ids.end())
+          throw std::runtime_error("demo/organisations.tsv line " + std::to_string(line_no) +
+                                   ": unknown region " + f[3]);
+        o.region_id = region->second;
+        o.street = f[4];
+        o.postcode = f[5];
+        o.city = f[6];
+        o.state = f[7];
+        o.fields = split(f[8], ',');
+        o.target_groups = split(f[9], ',');
+        o.short_description = f[10];
+        o.about = unescape_newlines(f[11]);
+        o.why = f[12];
+        if (!f[13].empty()) o.founded = std::stoll(f[13]);
+        o.email = f[14];
+        o.phone = f[15];
+        o.website = f[16];
+        o.languages = f[17];
+        o.accessibility = f[18];
+        o.opening_hours = f[19];
+        o.status = "published";
+        orgs.emplace_back(insert_organisation(c, o, now), o.name);
+        ++report.organisations;
+      }
+      auto add = [&](const std::string& email, const std::string& name, model::Role role,
+                     std::optional<int64_t> region, std::optional<int64_t> org,
+                     const std::string& scope) {
+        auto id = create_user(c, email, name, password_hash, "de");
+        if (!id) throw std::runtime_error("demo user exists: " + email);
+        confirm_email(c, *id);
+        auto st = grant_role(c, *id, role, region, org);
+        if (!st) throw std::runtime_error(st.error().message);
+        report.users.push_back({email, std::string(model::role_key(role)), scope});
+      };
+      add("admin@verbund.example", "Plattform-Team", model::Role::platform_admin, {}, {}, "");
+      add("redaktion.nrw@verbund.example", "Miriam Yılmaz", model::Role::regional_editor,
+          region_ids["nw"], {}, "Nordrhein-Westfalen");
+      add("redaktion.bayern@verbund.example", "Thomas Huber", model::Role::regional_editor,
+          region_ids["by"], {}, "Bayern");
+      add("redaktion.sachsen@verbund.example", "Katrin Lehmann", model::Role::regional_editor,
+          region_ids["sn"], {}, "Sachsen");
+      add("scout.jana@verbund.example", "Jana Petersen", model::Role::online_scout, {}, {}, "");
+      add("scout.emre@verbund.example", "Emre Demir", model::Role::online_scout, {}, {}, "");
+      if (orgs.size() >= 3) {
+        add("leitung@org1.example", "Sabine Krüger", model::Role::org_admin, {}, orgs[0].first,
+            orgs[0].second);
+        add("team@org1.example", "Lukas Wagner", model::Role::org_member, {}, orgs[0].first,
+            orgs[0].second);
+        add("leitung@org2.example", "Aylin Kaya", model::Role::org_admin, {}, orgs[1].first,
+            orgs[1].second);
+        add("ehrenamt@org3.example", "Hans-Jürgen Schulz", model::Role::org_member, {},
+            orgs[2].first, orgs[2].second);
+      }
+    });
+  } catch (const std::runtime_error& e) {
+    if (std::string(e.what()) == "not_empty")
+      return make_error("not_empty", "the database already has organisations");
+    return make_error("demo", e.what());
+  }
+  return report;
+}
+
+}  // namespace verbund::store

@@ -1,0 +1,28 @@
+// Demo content: the member organisations from demo/organisations.tsv (embedded) and a
+// few users per role, so that a fresh installation shows a living platform.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "db/database.hpp"
+
+namespace verbund::store {
+
+struct DemoUser {
+  std::string email;
+  std::string role;   // role key
+  std::string scope;  // region or organisation name, or ""
+};
+
+struct DemoReport {
+  int organisations = 0;
+  std::vector<DemoUser> users;
+};
+
+// Loads the demo organisations and users (all with `password_hash`). Refuses with code
+// "not_empty" when organisations exist already.
+Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash);
+
+}  // namespace verbund::store

@@ -1,0 +1,88 @@
+#include "store/org_store.hpp"
+
+namespace verbund::store {
+
+std::vector<model::Region> list_regions(db::Connection& c) {
+  std::vector<model::Region> out;
+  for (const auto& r : c.query("SELECT id, code, name FROM regions ORDER BY name"))
+    out.push_back(model::Region{r.int64(0), r.text(1), r.text(2)});
+  return out;
+}
+
+std::optional<model::Region> find_region(db::Connection& c, const std::string& code) {
+  auto r = c.query_one("SELECT id, code, name FROM regions WHERE code = $1", {code});
+  if (!r) return std::nullopt;
+  return model::Region{r->int64(0), r->text(1), r->text(2)};
+}
+
+int64_t insert_organisation(db::Connection& c, const model::Organisation& o, int64_t now) {
+  std::string base = model::slugify(o.name);
+  std::string slug = base;
+  for (int n = 2; c.query_int("SELECT count(*) FROM organisations WHERE slug = $1", {slug}) > 0;
+       ++n)
+    slug = base + "-" + std::to_string(n);
+  auto id = c.query_one(R"sql(
+    INSERT INTO organisations (slug, name, short_name, legal_form, region_id, street, postcode,
+                               city, state, short_description, about, why, founded, email,
+                               phone, website, languages, accessibility, opening_hours, status,
+                               created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+            $19, $20, $21, $21)
+    RETURNING id)sql",
+                        {slug, o.name, o.short_name, o.legal_form, o.region_id, o.street,
+                         o.postcode, o.city, o.state, o.short_description, o.about, o.why,
+                         o.founded, o.email, o.phone, o.website, o.languages, o.accessibility,
+                         o.opening_hours, o.status, now})
+                ->int64(0);
+  for (const auto& f : o.fields)
+    c.execute("INSERT INTO organisation_fields (organisation_id, field_key) VALUES ($1, $2)",
+              {id, f});
+  for (const auto& g : o.target_groups)
+    c.execute(
+        "INSERT INTO organisation_target_groups (organisation_id, group_key) VALUES ($1, $2)",
+        {id, g});
+  return id;
+}
+
+std::optional<int64_t> find_organisation_id(db::Connection& c, const std::string& slug) {
+  auto row = c.query_one("SELECT id FROM organisations WHERE slug = $1", {slug});
+  if (!row) return std::nullopt;
+  return row->int64(0);
+}
+
+int64_t count_organisations(db::Connection& c, const std::string& status) {
+  return c.query_int("SELECT count(*) FROM organisations WHERE status = $1", {status});
+}
+
+OrgPage list_published(db::Connection& c, int64_t offset, int64_t limit) {
+  OrgPage page;
+  page.total = count_organisations(c, "published");
+  auto rows = c.query(R"sql(
+    SELECT o.id, o.slug, o.name, o.city, o.short_description, r.name,
+           (SELECT group_concat(field_key, ',') FROM organisation_fields f
+             WHERE f.organisation_id = o.id)
+      FROM organisations o JOIN regions r ON r.id = o.region_id
+     WHERE o.status = 'published'
+     ORDER BY o.name, o.id LIMIT $1 OFFSET $2)sql",
+                      {limit, offset});
+  for (const auto& r : rows) {
+    model::Organisation o;
+    o.id = r.int64(0);
+    o.slug = r.text(1);
+    o.name = r.text(2);
+    o.city = r.text(3);
+    o.short_description = r.text(4);
+    o.region_name = r.text(5);
+    std::string fields = r.text(6);
+    for (std::size_t p = 0; p < fields.size();) {
+      auto comma = fields.find(',', p);
+      o.fields.push_back(fields.substr(p, comma - p));
+      if (comma == std::string::npos) break;
+      p = comma + 1;
+    }
+    page.items.push_back(std::move(o));
+  }
+  return page;
+}
+
+}  // namespace verbund::store

@@ -1,0 +1,54 @@
+#include "store/outbox_store.hpp"
+
+#include "store/job_store.hpp"
+
+namespace verbund::store {
+namespace {
+OutgoingMail mail_from(const db::Row& r) {
+  return OutgoingMail{r.int64(0), r.text(1),        r.text(2),      r.text(3), r.text(4),
+                      r.int64(5), r.opt_int64(6), r.int64(7), r.text(8)};
+}
+constexpr const char* kColumns =
+    "id, message_id, recipient, subject, body, created_at, sent_at, attempts, last_error";
+}  // namespace
+
+int64_t enqueue_mail(db::Connection& c, const std::string& recipient, const std::string& subject,
+                     const std::string& body, const std::string& message_id, int64_t now,
+                     int max_attempts) {
+  auto row = c.query_one(R"sql(
+    INSERT INTO outbox (message_id, recipient, subject, body, created_at)
+    VALUES ($1, $2, $3, $4, $5) RETURNING id)sql",
+                         {message_id, recipient, subject, body, now});
+  int64_t id = row->int64(0);
+  enqueue_job(c, "mail.send", std::to_string(id), now, max_attempts);
+  return id;
+}
+
+std::optional<OutgoingMail> find_mail(db::Connection& c, int64_t id) {
+  auto row = c.query_one(std::string("SELECT ") + kColumns + " FROM outbox WHERE id = $1", {id});
+  if (!row) return std::nullopt;
+  return mail_from(*row);
+}
+
+void mark_mail_sent(db::Connection& c, int64_t id, int64_t now) {
+  c.execute(
+      "UPDATE outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL "
+      "WHERE id = $1 AND sent_at IS NULL",
+      {id, now});
+}
+
+void mark_mail_attempt(db::Connection& c, int64_t id, const std::string& error) {
+  c.execute("UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1",
+            {id, error});
+}
+
+std::vector<OutgoingMail> recent_mail(db::Connection& c, int64_t limit) {
+  std::vector<OutgoingMail> out;
+  for (const auto& r :
+       c.query(std::string("SELECT ") + kColumns + " FROM outbox ORDER BY id DESC LIMIT $1",
+               {limit}))
+    out.push_back(mail_from(r));
+  return out;
+}
+
+}  // namespace verbund::store

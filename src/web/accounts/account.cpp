@@ -1,0 +1,121 @@
+// The signed-in user's account: change of e-mail (needs the password, confirmed by a
+// link to the new address), change of password, and the language switch.
+#include "core/i18n.hpp"
+#include "core/password.hpp"
+#include "store/session_store.hpp"
+#include "store/user_store.hpp"
+#include "web/accounts/forms.hpp"
+#include "web/accounts/handlers.hpp"
+
+namespace verbund::web::accounts {
+
+namespace {
+constexpr int64_t kEmailChangeSeconds = 24 * 3600;
+
+http::Response account_page(Context& ctx, const std::vector<model::FieldError>& errors,
+                            int status) {
+  Page page(ctx, "accounts/account.html", i18n::t(ctx.locale, "account.title"));
+  auto& d = page.dict();
+  d.SetValue("EMAIL", ctx.user->email);
+  d.SetValue("NAME", ctx.user->display_name);
+  d.SetValue("V_new_email", ctx.field("new_email"));
+  for (const auto& g : ctx.user->roles) {
+    auto* r = d.AddSectionDictionary("ROLE");
+    r->SetValue("ROLE", i18n::t(ctx.locale, "role." + std::string(model::role_key(g.role))));
+    if (!g.scope_name.empty()) r->SetValueAndShowSection("SCOPE", g.scope_name, "HAS_SCOPE");
+  }
+  if (ctx.user->roles.empty()) d.ShowSection("NO_ROLES");
+  add_field_errors(d, ctx.locale, errors);
+  return page.render(status);
+}
+
+bool password_matches(Context& ctx, const std::string& pass) {
+  auto cred = ctx.app.db().read(
+      [&](db::Connection& c) { return store::find_credentials(c, ctx.user->id); });
+  return cred && password::verify(cred->password_hash, pass);
+}
+}  // namespace
+
+http::Response account_show(Context& ctx) { return account_page(ctx, {}, 200); }
+
+http::Response account_change_email(Context& ctx) {
+  std::vector<model::FieldError> errors;
+  auto email = model::normalize_email(ctx.field("new_email"));
+  if (ctx.field("new_email").empty()) errors.push_back({"new_email", "email.missing"});
+  else if (!email) errors.push_back({"new_email", "email.invalid"});
+  if (!password_matches(ctx, ctx.field("current_password")))
+    errors.push_back({"current_password", "account.password_wrong"});
+  if (!errors.empty()) return account_page(ctx, errors, 422);
+  ctx.app.db().write([&](db::Connection& c) {
+    if (store::find_user_id(c, *email)) return;  // taken: say nothing about other accounts
+    auto token = store::issue_token(c, ctx.user->id, store::TokenPurpose::change_email, ctx.now,
+                                    kEmailChangeSeconds, *email);
+    ctx.app.queue_mail(c, *email, ctx.locale, "change_email",
+                       {{"NAME", ctx.user->display_name},
+                        {"LINK", ctx.app.absolute_url("/konto/email-bestaetigen?token=" + token)}});
+  });
+  return http::Response::redirect("/konto?hinweis=email_gesendet");
+}
+
+http::Response account_confirm_email_change(Context& ctx) {
+  auto token = ctx.query_value("token");
+  auto result = ctx.app.db().write([&](db::Connection& c) -> std::string {
+    auto use = store::consume_token(c, token, store::TokenPurpose::change_email, ctx.now);
+    if (!use) return "invalid";
+    if (!store::set_email(c, use->user_id, use->new_email)) return "taken";
+    return "ok";
+  });
+  if (result == "invalid") return ctx.app.error_page(ctx, 410, "confirm.invalid");
+  if (result == "taken") return ctx.app.error_page(ctx, 409, "account.email_taken");
+  return http::Response::redirect("/konto?hinweis=email_geaendert");
+}
+
+http::Response account_change_password(Context& ctx) {
+  std::vector<model::FieldError> errors;
+  if (!password_matches(ctx, ctx.field("current_password_pw")))
+    errors.push_back({"current_password_pw", "account.password_wrong"});
+  check_new_password(ctx.field("new_password"), ctx.field("new_password_repeat"), ctx.user->email,
+                     "new_password", errors);
+  if (!errors.empty()) return account_page(ctx, errors, 422);
+  auto hash = password::hash(ctx.field("new_password"), ctx.app.config().password_hash_strength);
+  ctx.app.db().write([&](db::Connection& c) {
+    store::set_password_hash(c, ctx.user->id, hash);
+    store::delete_sessions_of_user(c, ctx.user->id);
+  });
+  // Other devices are signed out; this one gets a fresh session.
+  return ctx.app.sign_in(ctx, ctx.user->id, "/konto?hinweis=passwort_geaendert");
+}
+
+http::Response switch_language(Context& ctx) {
+  auto lang = ctx.field("sprache");
+  if (lang != "de" && lang != "en") return ctx.app.error_page(ctx, 400, "error.language");
+  if (ctx.user)
+    ctx.app.db().write([&](db::Connection& c) { store::set_locale(c, ctx.user->id, lang); });
+  auto r = http::Response::redirect(safe_next(ctx.field("zurueck")));
+  // Set only on the visitor's explicit choice.
+  r.set_header("Set-Cookie", "sprache=" + lang + "; Path=/; Max-Age=31536000; SameSite=Lax" +
+                                 std::string(ctx.app.is_secure(ctx.req) ? "; Secure" : ""));
+  return r;
+}
+
+void register_routes(App& app) {
+  using http::Method;
+  app.add(Method::get, "/registrieren", {signup_show});
+  app.add(Method::post, "/registrieren", {signup_submit});
+  app.add(Method::get, "/registrieren/bestaetigen", {confirm_email});
+  app.add(Method::post, "/registrieren/erneut-senden", {resend_confirmation});
+  app.add(Method::get, "/anmelden", {login_show});
+  app.add(Method::post, "/anmelden", {login_submit});
+  app.add(Method::post, "/abmelden", {logout, Access::signed_in});
+  app.add(Method::get, "/passwort-vergessen", {reset_request_show});
+  app.add(Method::post, "/passwort-vergessen", {reset_request_submit});
+  app.add(Method::get, "/passwort-neu", {reset_show});
+  app.add(Method::post, "/passwort-neu", {reset_submit});
+  app.add(Method::get, "/konto", {account_show, Access::signed_in});
+  app.add(Method::post, "/konto/email", {account_change_email, Access::signed_in});
+  app.add(Method::post, "/konto/passwort", {account_change_password, Access::signed_in});
+  app.add(Method::get, "/konto/email-bestaetigen", {account_confirm_email_change});
+  app.add(Method::post, "/sprache", {switch_language});
+}
+
+}  // namespace verbund::web::accounts

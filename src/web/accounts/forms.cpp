@@ -1,0 +1,52 @@
+#include "web/accounts/forms.hpp"
+
+#include "core/password.hpp"
+
+namespace verbund::web::accounts {
+
+void check_new_password(const std::string& password, const std::string& repeat,
+                        const std::string& email, const std::string& field,
+                        std::vector<model::FieldError>& errors) {
+  if (password.empty()) {
+    errors.push_back({field, "password.missing"});
+    return;
+  }
+  if (auto problem = model::password_problem(password, email, password::common_passwords())) {
+    errors.push_back({field, *problem});
+    return;
+  }
+  if (password != repeat) errors.push_back({field + "_repeat", "password.mismatch"});
+}
+
+SignupForm parse_signup(const Context& ctx) {
+  SignupForm f;
+  f.display_name = ctx.field("display_name");
+  f.email = ctx.field("email");
+  f.password = ctx.field("password");
+  f.password_repeat = ctx.field("password_repeat");
+  while (!f.display_name.empty() && f.display_name.back() == ' ') f.display_name.pop_back();
+  while (!f.display_name.empty() && f.display_name.front() == ' ') f.display_name.erase(0, 1);
+  if (f.display_name.empty())
+    f.errors.push_back({"display_name", "signup.name_missing"});
+  else if (model::utf8_length(f.display_name) > 100 || !model::valid_utf8(f.display_name))
+    f.errors.push_back({"display_name", "signup.name_too_long"});
+  if (f.email.empty()) {
+    f.errors.push_back({"email", "email.missing"});
+  } else if (auto e = model::normalize_email(f.email)) {
+    f.email = *e;
+  } else {
+    f.errors.push_back({"email", "email.invalid"});
+  }
+  check_new_password(f.password, f.password_repeat, f.email, "password", f.errors);
+  return f;
+}
+
+std::string safe_next(const std::string& next, const std::string& fallback) {
+  if (next.size() < 1 || next.size() > 2000 || next[0] != '/' ||
+      (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) ||
+      next.find_first_of("\r\n") != std::string::npos)
+    return fallback;
+  return next;
+}
+
+}  // namespace verbund::web::accounts

@@ -1,0 +1,30 @@
+// Parsing and validation of the account forms into values plus field errors.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/user.hpp"
+#include "web/app.hpp"
+#include "web/view.hpp"
+
+namespace verbund::web::accounts {
+
+struct SignupForm {
+  std::string display_name;
+  std::string email;  // normalised when valid
+  std::string password;
+  std::string password_repeat;
+  std::vector<model::FieldError> errors;
+};
+SignupForm parse_signup(const Context& ctx);
+
+// Checks a new password and its repetition; appends errors for `field`.
+void check_new_password(const std::string& password, const std::string& repeat,
+                        const std::string& email, const std::string& field,
+                        std::vector<model::FieldError>& errors);
+
+// A redirect target from user input: a local path only ("/..."), never "//host".
+std::string safe_next(const std::string& next, const std::string& fallback = "/");
+
+}  // namespace verbund::web::accounts

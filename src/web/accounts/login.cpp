@@ -1,0 +1,91 @@
+// Log-in with rate limits, and log-out.
+#include <algorithm>
+
+#include "core/i18n.hpp"
+#include "core/log.hpp"
+#include "core/password.hpp"
+#include "store/session_store.hpp"
+#include "store/user_store.hpp"
+#include "web/accounts/forms.hpp"
+#include "web/accounts/handlers.hpp"
+
+namespace verbund::web::accounts {
+
+namespace {
+
+http::Response login_form(Context& ctx, const std::vector<model::FieldError>& errors,
+                          int status, bool unconfirmed = false) {
+  Page page(ctx, "accounts/login.html", i18n::t(ctx.locale, "login.title"));
+  auto& d = page.dict();
+  d.SetValue("V_email", ctx.field("email"));
+  d.SetValue("NEXT", safe_next(ctx.req.method == http::Method::post ? ctx.field("weiter")
+                                                                       : ctx.query_value("weiter"),
+                               ""));
+  add_field_errors(d, ctx.locale, errors);
+  if (unconfirmed) d.ShowSection("UNCONFIRMED");
+  return page.render(status);
+}
+
+// A valid hash to verify against when the account does not exist, so that the answer
+// takes as long as for a wrong password (no account enumeration by timing).
+const std::string& dummy_hash(const std::string& strength) {
+  static const std::string h = password::hash("no such account, no such password", strength);
+  return h;
+}
+
+}  // namespace
+
+http::Response login_show(Context& ctx) {
+  if (ctx.user) return http::Response::redirect("/konto");
+  return login_form(ctx, {}, 200);
+}
+
+http::Response login_submit(Context& ctx) {
+  const auto& cfg = ctx.app.config();
+  std::string raw_email = ctx.field("email");
+  std::string pass = ctx.field("password");
+  std::vector<model::FieldError> errors;
+  auto email = model::normalize_email(raw_email);
+  if (raw_email.empty()) errors.push_back({"email", "email.missing"});
+  else if (!email) errors.push_back({"email", "email.invalid"});
+  if (pass.empty()) errors.push_back({"password", "password.missing"});
+  if (!errors.empty()) return login_form(ctx, errors, 422);
+
+  std::string lower = *email;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  const std::string ip_scope = "ip:" + ctx.req.remote_addr;
+  const std::string account_scope = "account:" + lower;
+  int64_t window = int64_t{cfg.login_window_minutes} * 60;
+  auto [ip_fail, acc_fail] = ctx.app.db().read([&](db::Connection& c) {
+    return std::make_pair(store::count_login_failures(c, ip_scope, ctx.now - window),
+                          store::count_login_failures(c, account_scope, ctx.now - window));
+  });
+  if (ip_fail.count >= cfg.login_max_failures || acc_fail.count >= cfg.login_max_failures) {
+    int64_t oldest = std::min(ip_fail.count >= cfg.login_max_failures ? ip_fail.oldest : INT64_MAX,
+                              acc_fail.count >= cfg.login_max_failures ? acc_fail.oldest : INT64_MAX);
+    int64_t retry = std::max<int64_t>(1, oldest + window - ctx.now);
+    log::warn("login_rate_limited", {{"remote", ctx.req.remote_addr}});
+    auto r = login_form(ctx, {{"email", "login.too_many"}}, 429);
+    r.set_header("Retry-After", std::to_string(retry));
+    return r;
+  }
+
+  auto cred = ctx.app.db().read([&](db::Connection& c) { return store::find_credentials(c, *email); });
+  bool ok = password::verify(cred ? cred->password_hash : dummy_hash(cfg.password_hash_strength), pass);
+  if (!cred || !ok || cred->disabled) {
+    ctx.app.db().write([&](db::Connection& c) {
+      store::record_login_failure(c, ip_scope, ctx.now);
+      store::record_login_failure(c, account_scope, ctx.now);
+    });
+    log::info("login_failed", {{"remote", ctx.req.remote_addr}});
+    return login_form(ctx, {{"email", "login.wrong"}}, 422);
+  }
+  if (!cred->email_confirmed) return login_form(ctx, {{"email", "login.unconfirmed"}}, 422, true);
+  ctx.app.db().write([&](db::Connection& c) { store::clear_login_failures(c, account_scope); });
+  log::info("login", {{"user", std::to_string(cred->user_id)}});
+  return ctx.app.sign_in(ctx, cred->user_id, safe_next(ctx.field("weiter"), "/konto"));
+}
+
+http::Response logout(Context& ctx) { return ctx.app.sign_out(ctx, "/?hinweis=abgemeldet"); }
+
+}  // namespace verbund::web::accounts

@@ -1,0 +1,87 @@
+// Password reset by e-mail: a single-use link valid for one hour.
+#include "core/i18n.hpp"
+#include "core/password.hpp"
+#include "store/session_store.hpp"
+#include "store/user_store.hpp"
+#include "web/accounts/forms.hpp"
+#include "web/accounts/handlers.hpp"
+
+namespace verbund::web::accounts {
+
+namespace {
+constexpr int64_t kResetSeconds = 3600;
+
+http::Response reset_form(Context& ctx, const std::string& token,
+                          const std::vector<model::FieldError>& errors, int status) {
+  Page page(ctx, "accounts/reset.html", i18n::t(ctx.locale, "reset.title"));
+  page.dict().SetValue("TOKEN", token);
+  add_field_errors(page.dict(), ctx.locale, errors);
+  return page.render(status);
+}
+}  // namespace
+
+http::Response reset_request_show(Context& ctx) {
+  Page page(ctx, "accounts/reset_request.html", i18n::t(ctx.locale, "reset_request.title"));
+  return page.render();
+}
+
+http::Response reset_request_submit(Context& ctx) {
+  auto email = model::normalize_email(ctx.field("email"));
+  if (!email) {
+    Page page(ctx, "accounts/reset_request.html", i18n::t(ctx.locale, "reset_request.title"));
+    page.dict().SetValue("V_email", ctx.field("email"));
+    add_field_errors(page.dict(), ctx.locale,
+                     {{"email", ctx.field("email").empty() ? "email.missing" : "email.invalid"}});
+    return page.render(422);
+  }
+  ctx.app.db().write([&](db::Connection& c) {
+    auto cred = store::find_credentials(c, *email);
+    if (!cred || cred->disabled) return;  // same answer either way: no enumeration
+    auto user = store::load_user(c, cred->user_id);
+    auto token = store::issue_token(c, cred->user_id, store::TokenPurpose::reset_password,
+                                    ctx.now, kResetSeconds);
+    ctx.app.queue_mail(c, cred->email, user ? user->locale : ctx.locale, "reset",
+                       {{"NAME", user ? user->display_name : ""},
+                        {"LINK", ctx.app.absolute_url("/passwort-neu?token=" + token)}});
+  });
+  Page page(ctx, "accounts/check_mail.html", i18n::t(ctx.locale, "reset_request.done_title"));
+  page.dict().SetValue("EMAIL", *email);
+  page.dict().SetValue("TEXT", i18n::t(ctx.locale, "reset_request.done_text"));
+  return page.render(200);
+}
+
+http::Response reset_show(Context& ctx) {
+  auto token = ctx.query_value("token");
+  bool valid = ctx.app.db().read([&](db::Connection& c) {
+    return store::token_valid(c, token, store::TokenPurpose::reset_password, ctx.now);
+  });
+  if (!valid) return ctx.app.error_page(ctx, 410, "reset.invalid");
+  return reset_form(ctx, token, {}, 200);
+}
+
+http::Response reset_submit(Context& ctx) {
+  auto token = ctx.field("token");
+  auto pass = ctx.field("password");
+  auto repeat = ctx.field("password_repeat");
+  // Validate against the account's address before the token is used up.
+  auto owner = ctx.app.db().read([&](db::Connection& c) {
+    return store::token_owner_email(c, token, store::TokenPurpose::reset_password, ctx.now);
+  });
+  if (!owner) return ctx.app.error_page(ctx, 410, "reset.invalid");
+  std::vector<model::FieldError> errors;
+  check_new_password(pass, repeat, *owner, "password", errors);
+  if (!errors.empty()) return reset_form(ctx, token, errors, 422);
+  auto hash = password::hash(pass, ctx.app.config().password_hash_strength);
+  bool done = ctx.app.db().write([&](db::Connection& c) {
+    auto use = store::consume_token(c, token, store::TokenPurpose::reset_password, ctx.now);
+    if (!use) return false;
+    store::set_password_hash(c, use->user_id, hash);
+    store::confirm_email(c, use->user_id);  // the link proved the mailbox
+    store::delete_sessions_of_user(c, use->user_id);  // sign out everywhere
+    return true;
+  });
+  if (!done) return ctx.app.error_page(ctx, 410, "reset.invalid");
+  return http::Response::redirect("/anmelden?hinweis=passwort_geaendert");
+}
+
+}  // namespace verbund::web::accounts

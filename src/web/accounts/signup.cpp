@@ -1,0 +1,92 @@
+// Sign-up, e-mail confirmation and re-sending the confirmation mail.
+#include <ctime>
+
+#include "core/i18n.hpp"
+#include "core/password.hpp"
+#include "store/session_store.hpp"
+#include "store/user_store.hpp"
+#include "web/accounts/forms.hpp"
+#include "web/accounts/handlers.hpp"
+
+namespace verbund::web::accounts {
+
+namespace {
+constexpr int64_t kConfirmSeconds = 48 * 3600;
+
+http::Response signup_form(Context& ctx, const SignupForm* f, int status) {
+  Page page(ctx, "accounts/signup.html", i18n::t(ctx.locale, "signup.title"));
+  auto& d = page.dict();
+  if (f) {
+    d.SetValue("V_display_name", f->display_name);
+    d.SetValue("V_email", ctx.field("email"));
+    add_field_errors(d, ctx.locale, f->errors);
+  }
+  return page.render(status);
+}
+
+void send_confirmation(Context& ctx, db::Connection& c, int64_t user_id, const std::string& email,
+                       const std::string& name) {
+  auto token = store::issue_token(c, user_id, store::TokenPurpose::confirm_email, ctx.now,
+                                  kConfirmSeconds);
+  ctx.app.queue_mail(c, email, ctx.locale, "confirm",
+                     {{"NAME", name},
+                      {"LINK", ctx.app.absolute_url("/registrieren/bestaetigen?token=" + token)}});
+}
+}  // namespace
+
+http::Response signup_show(Context& ctx) {
+  if (ctx.user) return http::Response::redirect("/konto");
+  return signup_form(ctx, nullptr, 200);
+}
+
+http::Response signup_submit(Context& ctx) {
+  auto f = parse_signup(ctx);
+  if (!f.errors.empty()) return signup_form(ctx, &f, 422);
+  // Hash outside the write lock: argon2id takes tens of milliseconds on purpose.
+  auto hash = password::hash(f.password, ctx.app.config().password_hash_strength);
+  ctx.app.db().write([&](db::Connection& c) {
+    auto id = store::create_user(c, f.email, f.display_name, hash, ctx.locale);
+    if (id) {
+      send_confirmation(ctx, c, *id, f.email, f.display_name);
+    } else {
+      // The address is taken: tell its owner by mail, and show the visitor the same page
+      // as for a new account, so the form does not reveal who is registered.
+      ctx.app.queue_mail(c, f.email, ctx.locale, "already_registered",
+                         {{"LINK", ctx.app.absolute_url("/passwort-vergessen")}});
+    }
+  });
+  Page page(ctx, "accounts/check_mail.html", i18n::t(ctx.locale, "signup.done_title"));
+  page.dict().SetValue("EMAIL", f.email);
+  page.dict().SetValue("TEXT", i18n::t(ctx.locale, "signup.done_text"));
+  return page.render(200);
+}
+
+http::Response confirm_email(Context& ctx) {
+  auto token = ctx.query_value("token");
+  auto used = ctx.app.db().write([&](db::Connection& c) {
+    auto use = store::consume_token(c, token, store::TokenPurpose::confirm_email, ctx.now);
+    if (use) store::confirm_email(c, use->user_id);
+    return use;
+  });
+  if (!used) return ctx.app.error_page(ctx, 410, "confirm.invalid");
+  return http::Response::redirect("/anmelden?hinweis=bestaetigt");
+}
+
+http::Response resend_confirmation(Context& ctx) {
+  auto email = model::normalize_email(ctx.field("email"));
+  if (email) {
+    ctx.app.db().write([&](db::Connection& c) {
+      auto cred = store::find_credentials(c, *email);
+      if (cred && !cred->email_confirmed && !cred->disabled) {
+        auto user = store::load_user(c, cred->user_id);
+        send_confirmation(ctx, c, cred->user_id, cred->email, user ? user->display_name : "");
+      }
+    });
+  }
+  Page page(ctx, "accounts/check_mail.html", i18n::t(ctx.locale, "signup.done_title"));
+  page.dict().SetValue("EMAIL", email.value_or(""));
+  page.dict().SetValue("TEXT", i18n::t(ctx.locale, "signup.resent_text"));
+  return page.render(200);
+}
+
+}  // namespace verbund::web::accounts

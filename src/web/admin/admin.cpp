@@ -1,0 +1,191 @@
+// The platform admin area: users and their roles, failed background jobs, and the
+// operator texts (Impressum, Datenschutz).
+#include <ctime>
+
+#include "core/i18n.hpp"
+#include "store/job_store.hpp"
+#include "store/org_store.hpp"
+#include "store/settings_store.hpp"
+#include "store/user_store.hpp"
+#include "web/app.hpp"
+#include "web/view.hpp"
+
+namespace verbund::web::admin {
+
+namespace {
+
+constexpr int64_t kUsersPerPage = 50;
+constexpr std::size_t kLegalTextLimit = 50000;
+
+http::Response users(Context& ctx) {
+  std::string q = ctx.query_value("q");
+  if (q.size() > 200) q.resize(200);
+  int64_t page_no = 1;
+  try {
+    if (!ctx.query_value("seite").empty()) page_no = std::max<int64_t>(1, std::stoll(ctx.query_value("seite")));
+  } catch (...) {
+  }
+  auto [page_data, regions] = ctx.app.db().read([&](db::Connection& c) {
+    return std::make_pair(store::list_users(c, q, (page_no - 1) * kUsersPerPage, kUsersPerPage),
+                          store::list_regions(c));
+  });
+  Page page(ctx, "admin/users.html", i18n::t(ctx.locale, "admin.users.title"));
+  auto& d = page.dict();
+  d.SetValue("Q", q);
+  d.SetValue("COUNT", i18n::format(ctx.locale, "admin.users.count",
+                                   {{"n", std::to_string(page_data.total)}}));
+  if (page_data.users.empty()) d.ShowSection("EMPTY");
+  for (const auto& u : page_data.users) {
+    auto* row = d.AddSectionDictionary("USER");
+    row->SetValue("ID", std::to_string(u.id));
+    row->SetValue("EMAIL", u.email);
+    row->SetValue("NAME", u.display_name);
+    row->SetValue("CONFIRMED", i18n::t(ctx.locale, u.email_confirmed ? "admin.yes" : "admin.no"));
+    for (const auto& g : u.roles) {
+      auto* r = row->AddSectionDictionary("ROLE");
+      r->SetValue("ROLE_KEY", std::string(model::role_key(g.role)));
+      r->SetValue("ROLE", i18n::t(ctx.locale, "role." + std::string(model::role_key(g.role))));
+      if (g.region_id) r->SetValue("REGION_ID", std::to_string(*g.region_id));
+      if (g.organisation_id) r->SetValue("ORG_ID", std::to_string(*g.organisation_id));
+      if (!g.scope_name.empty()) r->SetValueAndShowSection("SCOPE", g.scope_name, "HAS_SCOPE");
+    }
+    for (auto role : {model::Role::platform_admin, model::Role::regional_editor,
+                      model::Role::online_scout}) {
+      auto* opt = row->AddSectionDictionary("ROLE_OPTION");
+      opt->SetValue("KEY", std::string(model::role_key(role)));
+      opt->SetValue("LABEL", i18n::t(ctx.locale, "role." + std::string(model::role_key(role))));
+    }
+    for (const auto& reg : regions) {
+      auto* opt = row->AddSectionDictionary("REGION_OPTION");
+      opt->SetValue("ID", std::to_string(reg.id));
+      opt->SetValue("NAME", reg.name);
+    }
+  }
+  int64_t pages = (page_data.total + kUsersPerPage - 1) / kUsersPerPage;
+  if (page_no > 1)
+    d.SetValueAndShowSection("PREV", "/admin/benutzer?q=" + http::url_encode(q) +
+                                         "&seite=" + std::to_string(page_no - 1), "HAS_PREV");
+  if (page_no < pages)
+    d.SetValueAndShowSection("NEXT", "/admin/benutzer?q=" + http::url_encode(q) +
+                                         "&seite=" + std::to_string(page_no + 1), "HAS_NEXT");
+  return page.render();
+}
+
+std::optional<int64_t> to_id(const std::string& s) {
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  for (char c : s)
+    if (c < '0' || c > '9') return std::nullopt;
+  return std::stoll(s);
+}
+
+http::Response change_role(Context& ctx) {
+  int64_t user_id = std::stoll(ctx.param(0));
+  auto role = model::parse_role(ctx.field("role"));
+  bool grant = ctx.field("action") == "grant";
+  if (!role || (!grant && ctx.field("action") != "revoke"))
+    return ctx.app.error_page(ctx, 400, "admin.role_invalid");
+  auto region = *role == model::Role::regional_editor ? to_id(ctx.field("region_id")) : std::nullopt;
+  auto org = (*role == model::Role::org_admin || *role == model::Role::org_member)
+                 ? to_id(ctx.field("organisation_id"))
+                 : std::nullopt;
+  if (!grant && user_id == ctx.user->id && *role == model::Role::platform_admin)
+    return ctx.app.error_page(ctx, 409, "admin.cannot_revoke_self");
+  auto status = ctx.app.db().write([&](db::Connection& c) -> Status {
+    if (!store::load_user(c, user_id)) return make_error("not_found", "no such user");
+    if (grant) return store::grant_role(c, user_id, *role, region, org);
+    store::revoke_role(c, user_id, *role, region, org);
+    return Ok{};
+  });
+  if (!status) {
+    if (status.error().code == "not_found") return ctx.app.error_page(ctx, 404);
+    return ctx.app.error_page(ctx, 400, "admin.role_invalid");
+  }
+  return http::Response::redirect("/admin/benutzer?hinweis=rolle_gespeichert");
+}
+
+std::string format_time(int64_t t) {
+  std::time_t tt = t;
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+http::Response jobs(Context& ctx) {
+  auto [failed, depth] = ctx.app.db().read([](db::Connection& c) {
+    return std::make_pair(store::failed_jobs(c, 200), store::queue_depth(c));
+  });
+  Page page(ctx, "admin/jobs.html", i18n::t(ctx.locale, "admin.jobs.title"));
+  auto& d = page.dict();
+  d.SetValue("QUEUED", i18n::format(ctx.locale, "admin.jobs.queued", {{"n", std::to_string(depth)}}));
+  if (failed.empty()) d.ShowSection("EMPTY");
+  for (const auto& j : failed) {
+    auto* row = d.AddSectionDictionary("JOB");
+    row->SetValue("ID", std::to_string(j.id));
+    row->SetValue("KIND", j.kind);
+    row->SetValue("ATTEMPTS", std::to_string(j.attempts));
+    row->SetValue("ERROR", j.last_error);
+    row->SetValue("CREATED", format_time(j.created_at));
+  }
+  return page.render();
+}
+
+http::Response retry_job(Context& ctx) {
+  int64_t id = std::stoll(ctx.param(0));
+  bool ok = ctx.app.db().write(
+      [&](db::Connection& c) { return store::retry_failed_job(c, id, ctx.now); });
+  if (!ok) return ctx.app.error_page(ctx, 404);
+  return http::Response::redirect("/admin/jobs?hinweis=job_neu_geplant");
+}
+
+http::Response settings_page(Context& ctx, const std::vector<model::FieldError>& errors,
+                             int status) {
+  Page page(ctx, "admin/settings.html", i18n::t(ctx.locale, "admin.settings.title"));
+  auto& d = page.dict();
+  if (ctx.req.method == http::Method::post) {
+    d.SetValue("IMPRESSUM", ctx.field("impressum"));
+    d.SetValue("DATENSCHUTZ", ctx.field("datenschutz"));
+  } else {
+    auto [imp, ds] = ctx.app.db().read([](db::Connection& c) {
+      return std::make_pair(store::get_setting(c, "impressum"), store::get_setting(c, "datenschutz"));
+    });
+    d.SetValue("IMPRESSUM", imp.value_or(ctx.app.config().impressum));
+    d.SetValue("DATENSCHUTZ", ds.value_or(ctx.app.config().datenschutz));
+  }
+  add_field_errors(d, ctx.locale, errors);
+  return page.render(status);
+}
+
+http::Response settings_show(Context& ctx) { return settings_page(ctx, {}, 200); }
+
+http::Response settings_save(Context& ctx) {
+  std::vector<model::FieldError> errors;
+  for (const char* key : {"impressum", "datenschutz"}) {
+    auto v = ctx.field(key);
+    if (v.size() > kLegalTextLimit) errors.push_back({key, "admin.settings.too_long"});
+    else if (!model::valid_utf8(v)) errors.push_back({key, "admin.settings.invalid"});
+  }
+  if (!errors.empty()) return settings_page(ctx, errors, 422);
+  ctx.app.db().write([&](db::Connection& c) {
+    store::put_setting(c, "impressum", ctx.field("impressum"));
+    store::put_setting(c, "datenschutz", ctx.field("datenschutz"));
+  });
+  return http::Response::redirect("/admin/einstellungen?hinweis=gespeichert");
+}
+
+}  // namespace
+
+void register_routes(App& app) {
+  using http::Method;
+  app.add(Method::get, "/admin", {[](Context&) { return http::Response::redirect("/admin/benutzer"); },
+                                  Access::platform_admin});
+  app.add(Method::get, "/admin/benutzer", {users, Access::platform_admin});
+  app.add(Method::post, "/admin/benutzer/{id:int}/rollen", {change_role, Access::platform_admin});
+  app.add(Method::get, "/admin/jobs", {jobs, Access::platform_admin});
+  app.add(Method::post, "/admin/jobs/{id:int}/wiederholen", {retry_job, Access::platform_admin});
+  app.add(Method::get, "/admin/einstellungen", {settings_show, Access::platform_admin});
+  app.add(Method::post, "/admin/einstellungen", {settings_save, Access::platform_admin});
+}
+
+}  // namespace verbund::web::admin

@@ -1,0 +1,283 @@
+#include "web/app.hpp"
+
+#include <ctime>
+
+#include "core/i18n.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
+#include "mail/mail.hpp"
+#include "store/outbox_store.hpp"
+#include "store/settings_store.hpp"
+#include "store/user_store.hpp"
+#include "web/csrf.hpp"
+#include "web/static_files.hpp"
+#include "web/view.hpp"
+
+namespace verbund::web {
+
+namespace {
+constexpr const char* kLocaleCookie = "sprache";
+constexpr int64_t kTouchEverySeconds = 300;  // session last-seen writes are batched
+
+bool is_state_changing(http::Method m) {
+  return m == http::Method::post || m == http::Method::put || m == http::Method::patch ||
+         m == http::Method::del;
+}
+
+bool is_loopback(const std::string& addr) {
+  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
+}
+}  // namespace
+
+std::string Context::csrf_token() const {
+  if (session) return session->csrf_token;
+  return issue_anon_csrf(app.secret(), now);
+}
+
+// ---- Page ------------------------------------------------------------------------
+
+Page::Page(Context& ctx, std::string body_template, std::string title)
+    : ctx_(ctx), title_(std::move(title)), layout_("layout") {
+  body_ = layout_.AddIncludeDictionary("BODY");
+  body_->SetFilename(ctx.locale + "/" + body_template);
+}
+
+http::Response Page::render(int status) {
+  const auto& cfg = ctx_.app.config();
+  auto& d = layout_;
+  d.SetTemplateGlobalValue("LANG", ctx_.locale);
+  d.SetTemplateGlobalValue("CSRF", ctx_.csrf_token());
+  d.SetTemplateGlobalValue("SITE_NAME", cfg.site_name);
+  d.SetValue("TITLE", title_);
+  d.SetValue("CSS_URL", static_url("css/site.css"));
+  d.SetValue("JS_URL", static_url("js/site.js"));
+  d.SetValue("CURRENT_PATH", ctx_.req.target);
+  d.SetValue("OTHER_LOCALE", ctx_.locale == "de" ? "en" : "de");
+  // The navigation marks the area the visitor is in (aria-current).
+  static const std::pair<const char*, const char*> kNav[] = {
+      {"/organisationen", "NAV_ORGS"}, {"/social-wall", "NAV_WALL"},
+      {"/webzeugkoffer", "NAV_TOOLKIT"}, {"/veranstaltungen", "NAV_EVENTS"},
+      {"/austausch", "NAV_EXCHANGE"}, {"/kampagnen", "NAV_CAMPAIGNS"}};
+  for (const auto& [prefix, name] : kNav)
+    if (ctx_.req.path.starts_with(prefix)) d.ShowSection(std::string(name) + "_CURRENT");
+  if (ctx_.user) {
+    auto* u = d.AddSectionDictionary("SIGNED_IN");
+    u->SetValue("USER_NAME", ctx_.user->display_name);
+    if (ctx_.user->is_platform_admin()) u->ShowSection("IS_ADMIN");
+  } else {
+    d.ShowSection("SIGNED_OUT");
+  }
+  if (cfg.dev_mode) d.ShowSection("DEV_MODE");
+  auto notice = ctx_.query_value("hinweis");
+  if (!notice.empty() && i18n::has(ctx_.locale, "notice." + notice))
+    d.SetValueAndShowSection("NOTICE", i18n::t(ctx_.locale, "notice." + notice), "HAS_NOTICE");
+  auto r = http::Response::html(status, expand(ctx_.locale, "layout.html", layout_));
+  return r;
+}
+
+// ---- App -------------------------------------------------------------------------
+
+App::App(core::Config config, db::Database& db) : config_(std::move(config)), db_(db) {
+  // One signing secret per installation, shared by every node through the database.
+  secret_ = db_.write([](db::Connection& c) {
+    return store::get_or_create_setting(c, "signing_secret", random::token(32));
+  });
+  register_routes(*this);
+}
+
+void App::add(http::Method method, std::string_view pattern, RouteSpec spec) {
+  router_.add(method, pattern, std::move(spec));
+}
+
+bool App::is_secure(const http::Request& req) const {
+  if (config_.base_url.starts_with("https://")) return true;
+  return config_.behind_proxy && req.header("x-forwarded-proto") == "https";
+}
+
+std::string App::cookie_name(const http::Request& req) const {
+  return is_secure(req) ? "__Host-verbund" : "verbund";
+}
+
+std::string App::absolute_url(const std::string& path) const {
+  return config_.public_url() + path;
+}
+
+http::RoutePlan App::plan(http::Method method, std::string_view path) const {
+  http::RoutePlan p;
+  p.body_limit = static_cast<std::size_t>(config_.body_limit_bytes);
+  const RouteSpec* spec = nullptr;
+  std::vector<std::string> params;
+  if (router_.find(method, path, &spec, params) == http::Router<RouteSpec>::Outcome::found) {
+    if (spec->body_limit) p.body_limit = spec->body_limit;
+    p.run_inline = spec->run_inline;
+  }
+  return p;
+}
+
+http::Dispatch App::dispatch() {
+  http::Dispatch d;
+  d.plan = [this](http::Method m, std::string_view path) { return plan(m, path); };
+  d.handle = [this](http::Request& req) { return handle(req); };
+  d.done = [this](const http::Request& req, int status, double seconds) {
+    metrics_.observe(req.route.empty() ? "unmatched" : req.route, status, seconds);
+  };
+  return d;
+}
+
+void App::load_visitor(Context& ctx) {
+  auto cookies = http::parse_cookies(ctx.req.header("cookie"));
+  auto it = cookies.find(cookie_name(ctx.req));
+  if (it != cookies.end()) {
+    int64_t idle = int64_t{config_.session_idle_days} * 86400;
+    db_.read([&](db::Connection& c) {
+      ctx.session = store::find_session(c, it->second, ctx.now, idle);
+      if (ctx.session) ctx.user = store::load_user(c, ctx.session->user_id);
+    });
+    if (ctx.session && !ctx.user) ctx.session.reset();
+    if (ctx.session && ctx.now - ctx.session->last_seen_at > kTouchEverySeconds)
+      db_.write([&](db::Connection& c) { store::touch_session(c, ctx.session->id_hash, ctx.now); });
+  }
+  auto lc = cookies.find(kLocaleCookie);
+  if (lc != cookies.end() && (lc->second == "de" || lc->second == "en"))
+    ctx.locale = lc->second;
+  else if (ctx.user)
+    ctx.locale = ctx.user->locale;
+  else
+    ctx.locale = i18n::negotiate(ctx.req.header("accept-language"));
+}
+
+http::Response App::error_page(Context& ctx, int status, const std::string& message_key) {
+  std::string key = message_key.empty() ? "error." + std::to_string(status) : message_key;
+  Page page(ctx, "pages/error.html", i18n::t(ctx.locale, "error.title." + std::to_string(status)));
+  page.dict().SetValue("HEADING", i18n::t(ctx.locale, "error.title." + std::to_string(status)));
+  page.dict().SetValue("MESSAGE", i18n::t(ctx.locale, key));
+  page.dict().SetValue("REQUEST_ID", ctx.req.request_id);
+  return page.render(status);
+}
+
+http::Response App::handle(http::Request& req) {
+  const RouteSpec* spec = nullptr;
+  std::string allow;
+  auto outcome = router_.find(req.method, req.path, &spec, req.params, &allow, &req.route);
+  if (outcome == http::Router<RouteSpec>::Outcome::found) {
+    return handle_route(req, *spec);
+  }
+  Context ctx{*this, req};
+  ctx.now = std::time(nullptr);
+  try {
+    load_visitor(ctx);
+    if (outcome == http::Router<RouteSpec>::Outcome::method_not_allowed) {
+      auto r = error_page(ctx, 405);
+      r.set_header("Allow", allow);
+      return r;
+    }
+    return error_page(ctx, 404);
+  } catch (const std::exception& e) {
+    log::error("request_failed", {{"id", req.request_id}, {"error", e.what()}});
+    return http::Response::text(500, "Internal Server Error\nRequest id: " + req.request_id + "\n");
+  }
+}
+
+http::Response App::handle_route(http::Request& req, const RouteSpec& spec) {
+  if (spec.run_inline) {
+    Context ctx{*this, req};
+    return spec.handler(ctx);
+  }
+  Context ctx{*this, req};
+  ctx.now = std::time(nullptr);
+  ctx.query = http::parse_form(req.query);
+  try {
+    load_visitor(ctx);
+    switch (spec.access) {
+      case Access::anyone: break;
+      case Access::signed_in:
+      case Access::platform_admin:
+        if (!ctx.user)
+          return http::Response::redirect("/anmelden?weiter=" + http::url_encode(req.target));
+        if (spec.access == Access::platform_admin && !ctx.user->is_platform_admin())
+          return error_page(ctx, 403);
+        break;
+      case Access::dev_mode:
+        if (!config_.dev_mode) return error_page(ctx, 404);
+        break;
+      case Access::loopback_or_admin:
+        if (!is_loopback(req.remote_addr) && !(ctx.user && ctx.user->is_platform_admin()))
+          return error_page(ctx, 403);
+        break;
+    }
+    if (is_state_changing(req.method)) {
+      auto type = req.header("content-type");
+      if (type.starts_with("application/x-www-form-urlencoded")) ctx.form = http::parse_form(req.body);
+      std::string token = ctx.field("csrf");
+      bool ok;
+      if (ctx.session) {
+        ok = !token.empty() && random::equal(token, ctx.session->csrf_token);
+      } else {
+        ok = check_anon_csrf(secret_, token, ctx.now) &&
+             same_origin(req.header("origin"), req.header("referer"), req.header("host"));
+      }
+      if (!ok) {
+        log::info("csrf_refused", {{"id", req.request_id}, {"path", req.path}});
+        return error_page(ctx, 403, "error.csrf");
+      }
+    }
+    auto res = spec.handler(ctx);
+    if (res.header("Cache-Control").empty())
+      res.set_header("Cache-Control", ctx.session ? "private, no-store" : "no-cache");
+    if (res.header("Vary").empty()) res.set_header("Vary", "Cookie, Accept-Language");
+    return res;
+  } catch (const std::exception& e) {
+    log::error("request_failed",
+               {{"id", req.request_id}, {"path", req.path}, {"error", e.what()}});
+    try {
+      return error_page(ctx, 500);
+    } catch (...) {
+      return http::Response::text(500,
+                                  "Internal Server Error\nRequest id: " + req.request_id + "\n");
+    }
+  }
+}
+
+http::Response App::sign_in(Context& ctx, int64_t user_id, const std::string& to) {
+  std::string old;
+  auto cookies = http::parse_cookies(ctx.req.header("cookie"));
+  if (auto it = cookies.find(cookie_name(ctx.req)); it != cookies.end()) old = it->second;
+  auto created = db_.write([&](db::Connection& c) {
+    if (!old.empty()) store::delete_session(c, old);  // rotate: never reuse a prior id
+    return store::create_session(c, user_id, ctx.now);
+  });
+  auto r = http::Response::redirect(to);
+  std::string cookie = cookie_name(ctx.req) + "=" + created.token +
+                       "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                       std::to_string(int64_t{config_.session_idle_days} * 86400);
+  if (is_secure(ctx.req)) cookie += "; Secure";
+  r.set_header("Set-Cookie", cookie);
+  r.set_header("Cache-Control", "no-store");
+  return r;
+}
+
+http::Response App::sign_out(Context& ctx, const std::string& to) {
+  auto cookies = http::parse_cookies(ctx.req.header("cookie"));
+  if (auto it = cookies.find(cookie_name(ctx.req)); it != cookies.end())
+    db_.write([&](db::Connection& c) { store::delete_session(c, it->second); });
+  auto r = http::Response::redirect(to);
+  std::string cookie = cookie_name(ctx.req) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
+  if (is_secure(ctx.req)) cookie += "; Secure";
+  r.set_header("Set-Cookie", cookie);
+  return r;
+}
+
+void App::queue_mail(db::Connection& c, const std::string& to, const std::string& locale,
+                     const std::string& name, const std::map<std::string, std::string>& values) {
+  ctemplate::TemplateDictionary dict("mail");
+  for (const auto& [k, v] : values) dict.SetValue(k, v);
+  dict.SetValue("SITE_NAME", config_.site_name);
+  dict.SetValue("SITE_URL", config_.public_url());
+  std::string body = expand(locale, "mail/" + name + ".txt", dict);
+  std::string subject = i18n::format(locale, "mail." + name + ".subject",
+                                     {{"site", config_.site_name}});
+  store::enqueue_mail(c, to, subject, body, mail::new_message_id(config_.public_url()),
+                      std::time(nullptr), config_.job_max_attempts);
+}
+
+}  // namespace verbund::web

@@ -1,0 +1,115 @@
+// The web application: routes, the middleware every request passes (session, locale,
+// role check, CSRF, error pages), and helpers that feature handlers share (pages,
+// sign-in, mail). Feature folders register their routes in routes.cpp.
+#pragma once
+
+#include <ctemplate/template.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/config.hpp"
+#include "db/database.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "model/user.hpp"
+#include "store/session_store.hpp"
+
+namespace verbund::web {
+
+class App;
+
+// Who may call a route. Objects of other organisations are checked in the handler's
+// queries (they answer 404), not here.
+enum class Access { anyone, signed_in, platform_admin, dev_mode, loopback_or_admin };
+
+struct Context {
+  App& app;
+  http::Request& req;
+  std::string locale = "de";
+  std::optional<model::User> user;
+  std::optional<store::Session> session;
+  int64_t now = 0;
+  std::multimap<std::string, std::string> form;  // POST body (urlencoded)
+  std::multimap<std::string, std::string> query;
+
+  // The CSRF token to put into forms: the session's, or a signed visitor token.
+  std::string csrf_token() const;
+  const std::string& param(std::size_t i) const { return req.params.at(i); }
+  std::string field(const std::string& name) const { return http::form_value(form, name); }
+  std::string query_value(const std::string& name) const { return http::form_value(query, name); }
+};
+
+using Handler = std::function<http::Response(Context&)>;
+
+struct RouteSpec {
+  Handler handler;
+  Access access = Access::anyone;
+  std::size_t body_limit = 0;  // 0: the configured default
+  bool run_inline = false;     // never blocks (no database): may run on the I/O thread
+};
+
+// A page: the layout around one feature template. Handlers fill dict() and render().
+class Page {
+ public:
+  Page(Context& ctx, std::string body_template, std::string title);
+  ctemplate::TemplateDictionary& dict() { return *body_; }
+  http::Response render(int status = 200);
+
+ private:
+  Context& ctx_;
+  std::string title_;
+  ctemplate::TemplateDictionary layout_;
+  ctemplate::TemplateDictionary* body_;
+};
+
+class App {
+ public:
+  App(core::Config config, db::Database& db);
+
+  http::Dispatch dispatch();
+  const core::Config& config() const { return config_; }
+  db::Database& db() { return db_; }
+  const std::string& secret() const { return secret_; }
+  http::Metrics& metrics() { return metrics_; }
+
+  void add(http::Method method, std::string_view pattern, RouteSpec spec);
+
+  // The session cookie's name: __Host-verbund over TLS (the prefix requires Secure),
+  // verbund on plain HTTP during development.
+  std::string cookie_name(const http::Request& req) const;
+  bool is_secure(const http::Request& req) const;
+
+  // Starts a fresh session (rotating any old one) and redirects to `to`.
+  http::Response sign_in(Context& ctx, int64_t user_id, const std::string& to);
+  http::Response sign_out(Context& ctx, const std::string& to);
+
+  http::Response error_page(Context& ctx, int status, const std::string& message_key = "");
+
+  // Queues a mail rendered from templates/mail/<name>.txt in the recipient's locale.
+  void queue_mail(db::Connection& c, const std::string& to, const std::string& locale,
+                  const std::string& name, const std::map<std::string, std::string>& values);
+
+  std::string absolute_url(const std::string& path) const;
+
+ private:
+  http::RoutePlan plan(http::Method method, std::string_view path) const;
+  http::Response handle(http::Request& req);
+  http::Response handle_route(http::Request& req, const RouteSpec& spec);
+  void load_visitor(Context& ctx);
+
+  core::Config config_;
+  db::Database& db_;
+  std::string secret_;
+  http::Metrics metrics_;
+  http::Router<RouteSpec> router_;
+};
+
+// Registers every feature's routes (src/web/routes.cpp).
+void register_routes(App& app);
+
+}  // namespace verbund::web

@@ -1,0 +1,93 @@
+// Operations: /healthz, /metrics (Prometheus), static files, and the development mail
+// folder at /dev/mail (only with dev_mode = true).
+#include <ctime>
+
+#include "core/i18n.hpp"
+#include "store/job_store.hpp"
+#include "store/outbox_store.hpp"
+#include "web/app.hpp"
+#include "web/static_files.hpp"
+
+namespace verbund::web::ops {
+
+namespace {
+
+http::Response healthz(Context& ctx) {
+  // Checks the database answers; a load balancer takes the node out otherwise.
+  try {
+    ctx.app.db().read([](db::Connection& c) { c.query_int("SELECT 1"); });
+  } catch (const std::exception&) {
+    return http::Response::text(503, "db unavailable\n");
+  }
+  auto r = http::Response::text(200, "ok\n");
+  r.set_header("Cache-Control", "no-store");
+  return r;
+}
+
+http::Response metrics(Context& ctx) {
+  auto pool = ctx.app.db().stats();
+  auto depth = ctx.app.db().read([](db::Connection& c) { return store::queue_depth(c); });
+  auto failed =
+      ctx.app.db().read([](db::Connection& c) { return store::failed_jobs(c, 1000).size(); });
+  auto r = http::Response::text(
+      200, ctx.app.metrics().render({{"verbund_db_connections_open", pool.open},
+                                     {"verbund_db_connections_in_use", pool.in_use},
+                                     {"verbund_db_writes_total", static_cast<double>(pool.writes)},
+                                     {"verbund_jobs_queued", static_cast<double>(depth)},
+                                     {"verbund_jobs_failed", static_cast<double>(failed)}}));
+  r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  r.set_header("Cache-Control", "no-store");
+  return r;
+}
+
+http::Response static_file(Context& ctx) { return static_files::serve(ctx.req, ctx.param(0)); }
+
+std::string format_time(int64_t t) {
+  std::time_t tt = t;
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+http::Response dev_mail_list(Context& ctx) {
+  auto mails = ctx.app.db().read([](db::Connection& c) { return store::recent_mail(c, 100); });
+  Page page(ctx, "dev/mail.html", i18n::t(ctx.locale, "dev.mail.title"));
+  auto& d = page.dict();
+  d.SetValue("FOLDER", ctx.app.config().data_dir + "/mail");
+  if (mails.empty()) d.ShowSection("EMPTY");
+  for (const auto& m : mails) {
+    auto* row = d.AddSectionDictionary("MAIL");
+    row->SetValue("ID", std::to_string(m.id));
+    row->SetValue("TO", m.recipient);
+    row->SetValue("SUBJECT", m.subject);
+    row->SetValue("CREATED", format_time(m.created_at));
+    row->SetValue("STATE", i18n::t(ctx.locale, m.sent_at ? "dev.mail.sent" : "dev.mail.queued"));
+  }
+  return page.render();
+}
+
+http::Response dev_mail_show(Context& ctx) {
+  int64_t id = std::stoll(ctx.param(0));
+  auto m = ctx.app.db().read([&](db::Connection& c) { return store::find_mail(c, id); });
+  if (!m) return ctx.app.error_page(ctx, 404);
+  Page page(ctx, "dev/mail_show.html", m->subject);
+  page.dict().SetValue("TO", m->recipient);
+  page.dict().SetValue("SUBJECT", m->subject);
+  page.dict().SetValue("BODY", m->body);
+  return page.render();
+}
+
+}  // namespace
+
+void register_routes(App& app) {
+  using http::Method;
+  app.add(Method::get, "/healthz", {healthz});
+  app.add(Method::get, "/metrics", {metrics, Access::loopback_or_admin});
+  app.add(Method::get, "/static/{file:path}", {static_file, Access::anyone, 0, true});
+  app.add(Method::get, "/dev/mail", {dev_mail_list, Access::dev_mode});
+  app.add(Method::get, "/dev/mail/{id:int}", {dev_mail_show, Access::dev_mode});
+}
+
+}  // namespace verbund::web::ops

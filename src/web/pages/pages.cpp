@@ -1,0 +1,119 @@
+// The home page, the placeholder pages of areas still being built, the legal pages
+// (Impressum, Datenschutz: texts from the admin settings or the config) and the
+// organisation listing.
+#include "core/i18n.hpp"
+#include "store/org_store.hpp"
+#include "store/settings_store.hpp"
+#include "web/app.hpp"
+#include "web/view.hpp"
+
+namespace verbund::web::pages {
+
+namespace {
+
+constexpr int64_t kPageSize = 50;
+
+http::Response home(Context& ctx) {
+  auto count = ctx.app.db().read(
+      [](db::Connection& c) { return store::count_organisations(c, "published"); });
+  Page page(ctx, "pages/home.html", i18n::t(ctx.locale, "home.title"));
+  page.dict().SetValue("ORG_COUNT", std::to_string(count));
+  return page.render();
+}
+
+// Each area announces what will be there until its feature lands.
+Handler placeholder(std::string area) {
+  return [area](Context& ctx) {
+    Page page(ctx, "pages/placeholder.html", i18n::t(ctx.locale, "area." + area + ".title"));
+    page.dict().SetValue("HEADING", i18n::t(ctx.locale, "area." + area + ".title"));
+    page.dict().SetValue("TEXT", i18n::t(ctx.locale, "area." + area + ".text"));
+    return page.render();
+  };
+}
+
+// Paragraphs separated by blank lines; escaping stays with the template.
+void add_paragraphs(ctemplate::TemplateDictionary& d, const std::string& text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto end = text.find("\n\n", pos);
+    std::string para = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    while (!para.empty() && (para.back() == '\n' || para.back() == '\r')) para.pop_back();
+    if (!para.empty()) d.AddSectionDictionary("PARA")->SetValue("TEXT", para);
+    if (end == std::string::npos) break;
+    pos = end + 2;
+  }
+}
+
+Handler legal(std::string key) {
+  return [key](Context& ctx) {
+    auto text = ctx.app.db().read([&](db::Connection& c) { return store::get_setting(c, key); });
+    const auto& cfg = ctx.app.config();
+    std::string body = text ? *text : (key == "impressum" ? cfg.impressum : cfg.datenschutz);
+    Page page(ctx, "pages/legal.html", i18n::t(ctx.locale, "legal." + key));
+    page.dict().SetValue("HEADING", i18n::t(ctx.locale, "legal." + key));
+    if (body.empty())
+      page.dict().ShowSection("EMPTY");
+    else
+      add_paragraphs(page.dict(), body);
+    return page.render();
+  };
+}
+
+http::Response organisations(Context& ctx) {
+  int64_t page_no = 1;
+  auto p = ctx.query_value("seite");
+  if (!p.empty()) {
+    try {
+      page_no = std::stoll(p);
+    } catch (...) {
+      page_no = 0;
+    }
+    if (page_no < 1 || page_no > 100000) return ctx.app.error_page(ctx, 400, "error.page_number");
+  }
+  auto result = ctx.app.db().read([&](db::Connection& c) {
+    return store::list_published(c, (page_no - 1) * kPageSize, kPageSize);
+  });
+  Page page(ctx, "orgs/list.html", i18n::t(ctx.locale, "orgs.title"));
+  auto& d = page.dict();
+  d.SetValue("COUNT", i18n::format(ctx.locale, "orgs.count", {{"n", std::to_string(result.total)}}));
+  if (result.items.empty()) d.ShowSection("EMPTY");
+  for (const auto& o : result.items) {
+    auto* card = d.AddSectionDictionary("ORG");
+    card->SetValue("NAME", o.name);
+    card->SetValue("CITY", o.city);
+    card->SetValue("REGION", o.region_name);
+    card->SetValue("SUMMARY", o.short_description);
+    for (const auto& f : o.fields)
+      card->AddSectionDictionary("FIELD")->SetValue("LABEL", i18n::t(ctx.locale, "field." + f));
+  }
+  int64_t pages = (result.total + kPageSize - 1) / kPageSize;
+  if (pages > 1) {
+    auto* nav = d.AddSectionDictionary("PAGER");
+    nav->SetValue("PAGE_INFO", i18n::format(ctx.locale, "pager.info",
+                                            {{"page", std::to_string(page_no)},
+                                             {"pages", std::to_string(pages)}}));
+    if (page_no > 1)
+      nav->SetValueAndShowSection("PREV", "/organisationen?seite=" + std::to_string(page_no - 1),
+                                  "HAS_PREV");
+    if (page_no < pages)
+      nav->SetValueAndShowSection("NEXT", "/organisationen?seite=" + std::to_string(page_no + 1),
+                                  "HAS_NEXT");
+  }
+  return page.render();
+}
+
+}  // namespace
+
+void register_routes(App& app) {
+  using http::Method;
+  app.add(Method::get, "/", {home});
+  app.add(Method::get, "/organisationen", {organisations});
+  for (auto [path, area] : {std::pair{"/social-wall", "wall"}, {"/webzeugkoffer", "toolkit"},
+                            {"/veranstaltungen", "events"}, {"/austausch", "exchange"},
+                            {"/kampagnen", "campaigns"}})
+    app.add(Method::get, path, {placeholder(area)});
+  app.add(Method::get, "/impressum", {legal("impressum")});
+  app.add(Method::get, "/datenschutz", {legal("datenschutz")});
+}
+
+}  // namespace verbund::web::pages

@@ -1,0 +1,19 @@
+// Every route of the application, by feature. Each feature's own register_routes()
+// lists its paths with their access rules in one place.
+#include "web/app.hpp"
+
+namespace verbund::web {
+
+namespace pages { void register_routes(App& app); }
+namespace accounts { void register_routes(App& app); }
+namespace admin { void register_routes(App& app); }
+namespace ops { void register_routes(App& app); }
+
+void register_routes(App& app) {
+  pages::register_routes(app);
+  accounts::register_routes(app);
+  admin::register_routes(app);
+  ops::register_routes(app);
+}
+
+}  // namespace verbund::web
