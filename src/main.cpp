@@ -79,7 +79,8 @@ Loads the demo content: 60 member organisations in the 15 regional associations 
 few accounts per role. Prints the accounts and their password once.
   --if-empty   do nothing (and succeed) when organisations exist already
 )"},
-    {"user", R"(verbund user add EMAIL [--name NAME] [--role ROLE [--region CODE] [--org SLUG]] --password-stdin
+    {"user",
+     R"(verbund user add EMAIL [--name NAME] [--role ROLE [--region CODE] [--org SLUG]] --password-stdin
 verbund user role EMAIL ROLE [--region CODE] [--org SLUG] [--revoke]
 
 Creates a confirmed account (password read from standard input), or grants/revokes a
@@ -101,8 +102,8 @@ struct Args {
   bool help = false;
 };
 
-const std::vector<std::string> kBoolFlags = {"dev",        "demo-if-empty", "if-empty",
-                                             "revoke",     "password-stdin", "help"};
+const std::vector<std::string> kBoolFlags = {"dev",    "demo-if-empty",  "if-empty",
+                                             "revoke", "password-stdin", "help"};
 
 Result<Args> parse_args(int argc, char** argv) {
   Args a;
@@ -164,7 +165,8 @@ int fail(const std::string& message) {
 Result<std::unique_ptr<db::Database>> open_database(const core::Config& cfg) {
   std::error_code ec;
   std::filesystem::create_directories(cfg.data_dir, ec);
-  if (ec) return make_error("data", "cannot create data folder " + cfg.data_dir + ": " + ec.message());
+  if (ec)
+    return make_error("data", "cannot create data folder " + cfg.data_dir + ": " + ec.message());
   auto path = cfg.database_path();
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -209,8 +211,8 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
   web::App app(cfg, db);
 
   auto transport = mail::make_transport(cfg);
-  jobs::Runner runner(db, {cfg.job_workers, cfg.job_poll_milliseconds, cfg.job_retry_base_seconds,
-                           300});
+  jobs::Runner runner(
+      db, {cfg.job_workers, cfg.job_poll_milliseconds, cfg.job_retry_base_seconds, 300});
   runner.add("mail.send", [&](const store::Job& job) {
     int64_t id = std::stoll(job.payload);
     auto m = db.read([&](db::Connection& c) { return store::find_mail(c, id); });
@@ -247,7 +249,7 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
   }
   runner.start();
   std::string host = cfg.listen_host.find(':') != std::string::npos ? "[" + cfg.listen_host + "]"
-                                                                      : cfg.listen_host;
+                                                                    : cfg.listen_host;
   std::cout << "Verbund läuft auf http://" << host << ":" << server.port() << "/" << std::endl;
   log::info("listening", {{"address", host + ":" + std::to_string(server.port())},
                           {"database", cfg.database_path()},
@@ -265,8 +267,8 @@ int cmd_user(const Args& a, const core::Config& cfg) {
   auto email = model::normalize_email(a.positional[1]);
   if (!email) return fail("not a valid e-mail address: " + a.positional[1]);
   std::string role_key = a.positional[0] == "role" && a.positional.size() >= 3 ? a.positional[2]
-                         : a.options.count("role")                           ? a.options.at("role")
-                                                                             : "";
+                         : a.options.count("role") ? a.options.at("role")
+                                                   : "";
   std::optional<model::Role> role;
   if (!role_key.empty()) {
     role = model::parse_role(role_key);
@@ -276,14 +278,14 @@ int cmd_user(const Args& a, const core::Config& cfg) {
   }
   std::optional<int64_t> region_id, org_id;
   if (a.options.count("region")) {
-    auto r = db.read([&](db::Connection& c) { return store::find_region(c, a.options.at("region")); });
+    auto r =
+        db.read([&](db::Connection& c) { return store::find_region(c, a.options.at("region")); });
     if (!r) return fail("unknown region '" + a.options.at("region") + "'");
     region_id = r->id;
   }
   if (a.options.count("org")) {
-    auto id = db.read([&](db::Connection& c) {
-      return store::find_organisation_id(c, a.options.at("org"));
-    });
+    auto id = db.read(
+        [&](db::Connection& c) { return store::find_organisation_id(c, a.options.at("org")); });
     if (!id) return fail("unknown organisation '" + a.options.at("org") + "'");
     org_id = *id;
   }
@@ -293,7 +295,8 @@ int cmd_user(const Args& a, const core::Config& cfg) {
     std::getline(std::cin, pass);
     if (auto problem = model::password_problem(pass, *email, password::common_passwords()))
       return fail("password refused: " + i18n::t("en", *problem));
-    std::string name = a.options.count("name") ? a.options.at("name") : email->substr(0, email->find('@'));
+    std::string name =
+        a.options.count("name") ? a.options.at("name") : email->substr(0, email->find('@'));
     auto hash = password::hash(pass, cfg.password_hash_strength);
     Status st = db.write([&](db::Connection& c) -> Status {
       auto id = store::create_user(c, *email, name, hash, "de");
@@ -302,8 +305,9 @@ int cmd_user(const Args& a, const core::Config& cfg) {
       if (role) return store::grant_role(c, *id, *role, region_id, org_id);
       return Ok{};
     });
-    if (!st) return fail(st.error().code == "exists" ? "an account with this address exists"
-                                                     : st.error().message);
+    if (!st)
+      return fail(st.error().code == "exists" ? "an account with this address exists"
+                                              : st.error().message);
     std::cout << "created " << *email << (role ? " with role " + role_key : "") << "\n";
     return 0;
   }
@@ -319,11 +323,12 @@ int cmd_user(const Args& a, const core::Config& cfg) {
       return store::grant_role(c, *id, *role, region_id, org_id);
     });
     if (!st)
-      return fail(st.error().code == "invalid"
-                      ? "role " + role_key + " needs " +
-                            (role == model::Role::regional_editor ? "--region CODE" : "--org SLUG") +
-                            " and nothing else"
-                      : st.error().message);
+      return fail(
+          st.error().code == "invalid"
+              ? "role " + role_key + " needs " +
+                    (role == model::Role::regional_editor ? "--region CODE" : "--org SLUG") +
+                    " and nothing else"
+              : st.error().message);
     std::cout << (a.options.count("revoke") ? "revoked " : "granted ") << role_key << " for "
               << *email << "\n";
     return 0;
@@ -347,11 +352,12 @@ int main(int argc, char** argv) {
     std::cout << it->second << kCommonOptions;
     return 0;
   }
-  if (!kHelp.count(a.command)) return fail("unknown command '" + a.command + "'; see verbund --help");
+  if (!kHelp.count(a.command))
+    return fail("unknown command '" + a.command + "'; see verbund --help");
   auto cfg = config_from(a);
   if (!cfg) return fail(cfg.error().message);
-  log::set_level(cfg->log_level == "debug"  ? log::Level::debug
-                 : cfg->log_level == "warn" ? log::Level::warn
+  log::set_level(cfg->log_level == "debug"   ? log::Level::debug
+                 : cfg->log_level == "warn"  ? log::Level::warn
                  : cfg->log_level == "error" ? log::Level::error
                                              : log::Level::info);
   std::signal(SIGPIPE, SIG_IGN);

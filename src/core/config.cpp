@@ -13,8 +13,8 @@ namespace {
 using Setter = std::function<Status(Config&, const std::string&)>;
 
 Error invalid(const std::string& key, const std::string& problem, const std::string& value) {
-  return make_error("config", "configuration key '" + key + "': " + problem + " (got \"" +
-                                  value + "\")");
+  return make_error("config",
+                    "configuration key '" + key + "': " + problem + " (got \"" + value + "\")");
 }
 
 Setter int_at(std::function<int&(Config&)> field, int lo, int hi, std::string key) {
@@ -22,10 +22,9 @@ Setter int_at(std::function<int&(Config&)> field, int lo, int hi, std::string ke
     int out = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
     if (ec != std::errc() || p != v.data() + v.size() || out < lo || out > hi)
-      return invalid(key,
-                     "must be a whole number from " + std::to_string(lo) + " to " +
-                         std::to_string(hi),
-                     v);
+      return invalid(
+          key, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi),
+          v);
     field(c) = out;
     return Ok{};
   };
@@ -109,12 +108,10 @@ const std::map<std::string, Setter>& setters() {
       {"behind_proxy", boolean(&Config::behind_proxy, "behind_proxy")},
       {"workers", int_in(&Config::workers, 1, 256, "workers")},
       {"io_threads", int_in(&Config::io_threads, 1, 64, "io_threads")},
-      {"log_level",
-       one_of(&Config::log_level, {"debug", "info", "warn", "error"}, "log_level")},
+      {"log_level", one_of(&Config::log_level, {"debug", "info", "warn", "error"}, "log_level")},
       {"limits.header_bytes",
        int_in(&Config::header_limit_bytes, 1024, 1024 * 1024, "limits.header_bytes")},
-      {"limits.body_bytes",
-       int_in(&Config::body_limit_bytes, 1024, 1 << 30, "limits.body_bytes")},
+      {"limits.body_bytes", int_in(&Config::body_limit_bytes, 1024, 1 << 30, "limits.body_bytes")},
       {"limits.upload_bytes",
        int_in(&Config::upload_limit_bytes, 1024, 1 << 30, "limits.upload_bytes")},
       {"limits.read_header_timeout",
@@ -219,16 +216,15 @@ std::string Config::database_path() const {
 
 std::string Config::public_url() const {
   if (!base_url.empty()) return base_url;
-  std::string host = listen_host.find(':') != std::string::npos ? "[" + listen_host + "]"
-                                                                  : listen_host;
+  std::string host =
+      listen_host.find(':') != std::string::npos ? "[" + listen_host + "]" : listen_host;
   return "http://" + host + ":" + std::to_string(listen_port);
 }
 
 Status set_config_value(Config& config, const std::string& key, const std::string& value) {
   const auto& table = setters();
   auto it = table.find(key);
-  if (it == table.end())
-    return make_error("config", "unknown configuration key '" + key + "'");
+  if (it == table.end()) return make_error("config", "unknown configuration key '" + key + "'");
   return it->second(config, value);
 }
 
@@ -280,8 +276,7 @@ Result<Config> load_config(const std::string& file,
       std::string name(kv.substr(0, eq));
       if (name == "VERBUND_BIN" || name == "VERBUND_CONFIG") continue;  // not settings
       auto it = by_env.find(name);
-      if (it == by_env.end())
-        return make_error("config", "unknown environment variable " + name);
+      if (it == by_env.end()) return make_error("config", "unknown environment variable " + name);
       auto s = set_config_value(c, it->second, std::string(kv.substr(eq + 1)));
       if (!s) return make_error("config", name + ": " + s.error().message);
     }

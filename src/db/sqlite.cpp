@@ -82,9 +82,9 @@ class SqliteConnection final : public Connection {
  public:
   explicit SqliteConnection(const std::string& path) {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &raw,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &raw,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     db_.reset(raw);
     if (rc != SQLITE_OK)
       throw DbError(DbError::Kind::other,
@@ -117,8 +117,9 @@ class SqliteConnection final : public Connection {
       }
       if (rc != SQLITE_OK) {
         auto e = error_from(db_.get(), rc, "");
-        throw DbError(e.kind(), std::string(e.what()) + " (statement " + std::to_string(index + (raw ? 0 : 1)) +
-                                    ": " + trim(text) + ")");
+        throw DbError(e.kind(), std::string(e.what()) + " (statement " +
+                                    std::to_string(index + (raw ? 0 : 1)) + ": " + trim(text) +
+                                    ")");
       }
       if (!tail || tail == p) break;
       p = tail;
@@ -141,9 +142,15 @@ class SqliteConnection final : public Connection {
       values.reserve(cols);
       for (int i = 0; i < cols; ++i) {
         switch (sqlite3_column_type(st, i)) {
-          case SQLITE_INTEGER: values.emplace_back(int64_t{sqlite3_column_int64(st, i)}); break;
-          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(st, i)); break;
-          case SQLITE_NULL: values.emplace_back(nullptr); break;
+          case SQLITE_INTEGER:
+            values.emplace_back(int64_t{sqlite3_column_int64(st, i)});
+            break;
+          case SQLITE_FLOAT:
+            values.emplace_back(sqlite3_column_double(st, i));
+            break;
+          case SQLITE_NULL:
+            values.emplace_back(nullptr);
+            break;
           default: {
             auto p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
             values.emplace_back(std::string(p, sqlite3_column_bytes(st, i)));

@@ -33,13 +33,13 @@ std::string Metrics::render(const std::vector<std::pair<std::string, double>>& g
   for (const auto& [route, h] : latency_) {
     std::string label = "route=\"" + route + "\"";
     for (std::size_t i = 0; i < kBuckets.size(); ++i)
-      out += "verbund_http_request_duration_seconds_bucket{" + label + ",le=\"" +
-             num(kBuckets[i]) + "\"} " + std::to_string(h.counts[i]) + "\n";
+      out += "verbund_http_request_duration_seconds_bucket{" + label + ",le=\"" + num(kBuckets[i]) +
+             "\"} " + std::to_string(h.counts[i]) + "\n";
     out += "verbund_http_request_duration_seconds_bucket{" + label + ",le=\"+Inf\"} " +
            std::to_string(h.count) + "\n";
     out += "verbund_http_request_duration_seconds_sum{" + label + "} " + num(h.sum) + "\n";
-    out += "verbund_http_request_duration_seconds_count{" + label + "} " +
-           std::to_string(h.count) + "\n";
+    out += "verbund_http_request_duration_seconds_count{" + label + "} " + std::to_string(h.count) +
+           "\n";
   }
   for (const auto& [name, value] : gauges) {
     out += "# TYPE " + name + " gauge\n";

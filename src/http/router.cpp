@@ -18,11 +18,16 @@ std::vector<Segment> parse_pattern(std::string_view pattern) {
       std::string name(inner.substr(0, colon));
       std::string_view type = colon == std::string_view::npos ? "" : inner.substr(colon + 1);
       SegKind kind;
-      if (type.empty()) kind = SegKind::any;
-      else if (type == "int") kind = SegKind::integer;
-      else if (type == "slug") kind = SegKind::slug;
-      else if (type == "path") kind = SegKind::rest;
-      else throw std::invalid_argument("unknown parameter type in " + std::string(pattern));
+      if (type.empty())
+        kind = SegKind::any;
+      else if (type == "int")
+        kind = SegKind::integer;
+      else if (type == "slug")
+        kind = SegKind::slug;
+      else if (type == "path")
+        kind = SegKind::rest;
+      else
+        throw std::invalid_argument("unknown parameter type in " + std::string(pattern));
       if (kind == SegKind::rest && slash != std::string_view::npos)
         throw std::invalid_argument("{name:path} must be last in " + std::string(pattern));
       out.push_back({kind, name});
@@ -76,7 +81,8 @@ bool match_path(const std::vector<Segment>& segments, std::string_view path,
           return false;
         params.emplace_back(seg);
         break;
-      case SegKind::rest: break;
+      case SegKind::rest:
+        break;
     }
     bool last_in_pattern = i + 1 == segments.size();
     if (last_in_pattern != last_in_path) return false;

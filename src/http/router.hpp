@@ -34,8 +34,8 @@ class Router {
   enum class Outcome { found, not_found, method_not_allowed };
 
   void add(Method method, std::string_view pattern, T value) {
-    routes_.push_back(Entry{method, std::string(pattern), detail::parse_pattern(pattern),
-                            std::move(value)});
+    routes_.push_back(
+        Entry{method, std::string(pattern), detail::parse_pattern(pattern), std::move(value)});
   }
 
   // On `found` sets `*out` and `params`; on `method_not_allowed` fills `allow`.

@@ -21,14 +21,22 @@ namespace {
 
 Method to_method(bhttp::verb v) {
   switch (v) {
-    case bhttp::verb::get: return Method::get;
-    case bhttp::verb::head: return Method::head;
-    case bhttp::verb::post: return Method::post;
-    case bhttp::verb::put: return Method::put;
-    case bhttp::verb::patch: return Method::patch;
-    case bhttp::verb::delete_: return Method::del;
-    case bhttp::verb::options: return Method::options;
-    default: return Method::other;
+    case bhttp::verb::get:
+      return Method::get;
+    case bhttp::verb::head:
+      return Method::head;
+    case bhttp::verb::post:
+      return Method::post;
+    case bhttp::verb::put:
+      return Method::put;
+    case bhttp::verb::patch:
+      return Method::patch;
+    case bhttp::verb::delete_:
+      return Method::del;
+    case bhttp::verb::options:
+      return Method::options;
+    default:
+      return Method::other;
   }
 }
 
@@ -87,8 +95,7 @@ struct Server::Impl {
   void withdraw(uint64_t id) {
     std::lock_guard lock(mu);
     connections.erase(id);
-    if (stopping && connections.empty())
-      asio::post(ioc, [this] { drain_timer.cancel(); });
+    if (stopping && connections.empty()) asio::post(ioc, [this] { drain_timer.cancel(); });
   }
 
   static Response plain_error(int status) {
@@ -102,8 +109,8 @@ struct Server::Impl {
   awaitable<void> reject(beast::tcp_stream& stream, beast::flat_buffer& buffer, int status,
                          std::string_view why, std::string_view remote) {
     co_await write_response(stream, plain_error(status), false, false);
-    log::info("request_rejected", {{"status", std::to_string(status)}, {"why", why},
-                                   {"remote", remote}});
+    log::info("request_rejected",
+              {{"status", std::to_string(status)}, {"why", why}, {"remote", remote}});
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.expires_after(std::chrono::seconds(1));
@@ -226,7 +233,8 @@ struct Server::Impl {
         req.headers.reserve(16);
         for (const auto& f : msg) {
           std::string name(f.name_string());
-          for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          for (auto& ch : name)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
           req.headers.emplace_back(std::move(name), std::string(f.value()));
         }
         req.body = std::move(msg.body());
@@ -244,8 +252,8 @@ struct Server::Impl {
         }
         bool keep = req.keep_alive && !stopping;
         int status = res.status;
-        auto bytes = co_await write_response(stream, std::move(res), keep,
-                                             req.method == Method::head);
+        auto bytes =
+            co_await write_response(stream, std::move(res), keep, req.method == Method::head);
         double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         char dur[32];
@@ -292,7 +300,8 @@ struct Server::Impl {
         std::lock_guard lock(mu);
         for (auto& [_, c] : connections) rest.push_back(c);
       }
-      if (!rest.empty()) log::warn("shutdown_forced", {{"connections", std::to_string(rest.size())}});
+      if (!rest.empty())
+        log::warn("shutdown_forced", {{"connections", std::to_string(rest.size())}});
       for (auto& c : rest) asio::post(c->executor, [c] { c->stream->cancel(); });
       asio::post(ioc, [this] { ioc.stop(); });
     });
@@ -306,9 +315,7 @@ struct Server::Impl {
 Server::Server(ServerOptions options, Dispatch dispatch)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(dispatch))) {}
 
-Server::~Server() {
-  impl_->workers.join();
-}
+Server::~Server() { impl_->workers.join(); }
 
 void Server::bind() {
   auto& a = impl_->acceptor;

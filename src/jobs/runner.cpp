@@ -25,9 +25,8 @@ void Runner::every(int every_seconds, std::function<void()> fn) {
 
 bool Runner::run_one(const std::string& worker) {
   int64_t now = std::time(nullptr);
-  auto job = db_.write([&](db::Connection& c) {
-    return store::claim_job(c, worker, now, opt_.lease_seconds);
-  });
+  auto job = db_.write(
+      [&](db::Connection& c) { return store::claim_job(c, worker, now, opt_.lease_seconds); });
   if (!job) return false;
   std::string error;
   auto it = handlers_.find(job->kind);
@@ -45,14 +44,14 @@ bool Runner::run_one(const std::string& worker) {
     db_.write([&](db::Connection& c) { store::complete_job(c, job->id); });
     return true;
   }
-  int64_t retry_at = std::time(nullptr) + backoff_seconds(job->attempts + 1, opt_.retry_base_seconds);
-  bool failed = db_.write(
-      [&](db::Connection& c) { return store::fail_job(c, job->id, error, retry_at); });
-  log::warn(failed ? "job_failed" : "job_retry",
-            {{"id", std::to_string(job->id)},
-             {"kind", job->kind},
-             {"attempt", std::to_string(job->attempts + 1)},
-             {"error", error}});
+  int64_t retry_at =
+      std::time(nullptr) + backoff_seconds(job->attempts + 1, opt_.retry_base_seconds);
+  bool failed =
+      db_.write([&](db::Connection& c) { return store::fail_job(c, job->id, error, retry_at); });
+  log::warn(failed ? "job_failed" : "job_retry", {{"id", std::to_string(job->id)},
+                                                  {"kind", job->kind},
+                                                  {"attempt", std::to_string(job->attempts + 1)},
+                                                  {"error", error}});
   return true;
 }
 

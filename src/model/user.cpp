@@ -7,11 +7,16 @@ namespace verbund::model {
 
 std::string_view role_key(Role r) {
   switch (r) {
-    case Role::platform_admin: return "platform_admin";
-    case Role::regional_editor: return "regional_editor";
-    case Role::online_scout: return "online_scout";
-    case Role::org_admin: return "org_admin";
-    case Role::org_member: return "org_member";
+    case Role::platform_admin:
+      return "platform_admin";
+    case Role::regional_editor:
+      return "regional_editor";
+    case Role::online_scout:
+      return "online_scout";
+    case Role::org_admin:
+      return "org_admin";
+    case Role::org_member:
+      return "org_member";
   }
   return "";
 }
@@ -35,7 +40,11 @@ bool User::has_role(Role r) const {
 bool valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     unsigned char c = s[i];
-    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    int n = c < 0x80             ? 0
+            : (c & 0xE0) == 0xC0 ? 1
+            : (c & 0xF0) == 0xE0 ? 2
+            : (c & 0xF8) == 0xF0 ? 3
+                                 : -1;
     if (n < 0 || (c & 0xFE) == 0xC0 || i + n >= s.size()) return false;
     for (int k = 1; k <= n; ++k)
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -83,7 +92,8 @@ std::optional<std::string> password_problem(std::string_view password, std::stri
   std::string mail(email);
   std::transform(mail.begin(), mail.end(), mail.begin(), ::tolower);
   auto local = mail.substr(0, mail.find('@'));
-  if (!mail.empty() && (lower == mail || (local.size() >= 4 && lower.find(local) != std::string::npos)))
+  if (!mail.empty() &&
+      (lower == mail || (local.size() >= 4 && lower.find(local) != std::string::npos)))
     return "password.like_email";
   // One character repeated ("aaaaaaaaaa") or a plain run ("1234567890") is as weak as a
   // listed one.
@@ -91,7 +101,7 @@ std::optional<std::string> password_problem(std::string_view password, std::stri
     return "password.common";
   bool run = true;
   for (std::size_t i = 1; i < lower.size(); ++i)
-    if (lower[i] != lower[i - 1] + 1) run = false;
+    if (lower[i] != lower[i - 1] + 1 && !(lower[i - 1] == '9' && lower[i] == '0')) run = false;
   if (run) return "password.common";
   return std::nullopt;
 }

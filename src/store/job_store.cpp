@@ -6,7 +6,7 @@ constexpr const char* kColumns =
     "id, kind, payload, state, run_at, attempts, max_attempts, COALESCE(last_error, ''), "
     "created_at";
 Job job_from(const db::Row& r) {
-  return Job{r.int64(0), r.text(1),  r.text(2),  r.text(3), r.int64(4),
+  return Job{r.int64(0), r.text(1),  r.text(2), r.text(3), r.int64(4),
              r.int64(5), r.int64(6), r.text(7), r.int64(8)};
 }
 }  // namespace

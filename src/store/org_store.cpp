@@ -21,7 +21,8 @@ int64_t insert_organisation(db::Connection& c, const model::Organisation& o, int
   for (int n = 2; c.query_int("SELECT count(*) FROM organisations WHERE slug = $1", {slug}) > 0;
        ++n)
     slug = base + "-" + std::to_string(n);
-  auto id = c.query_one(R"sql(
+  auto id =
+      c.query_one(R"sql(
     INSERT INTO organisations (slug, name, short_name, legal_form, region_id, street, postcode,
                                city, state, short_description, about, why, founded, email,
                                phone, website, languages, accessibility, opening_hours, status,
@@ -29,18 +30,18 @@ int64_t insert_organisation(db::Connection& c, const model::Organisation& o, int
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
             $19, $20, $21, $21)
     RETURNING id)sql",
-                        {slug, o.name, o.short_name, o.legal_form, o.region_id, o.street,
-                         o.postcode, o.city, o.state, o.short_description, o.about, o.why,
-                         o.founded, o.email, o.phone, o.website, o.languages, o.accessibility,
-                         o.opening_hours, o.status, now})
-                ->int64(0);
+                  {slug,      o.name,      o.short_name,    o.legal_form,    o.region_id,
+                   o.street,  o.postcode,  o.city,          o.state,         o.short_description,
+                   o.about,   o.why,       o.founded,       o.email,         o.phone,
+                   o.website, o.languages, o.accessibility, o.opening_hours, o.status,
+                   now})
+          ->int64(0);
   for (const auto& f : o.fields)
     c.execute("INSERT INTO organisation_fields (organisation_id, field_key) VALUES ($1, $2)",
               {id, f});
   for (const auto& g : o.target_groups)
-    c.execute(
-        "INSERT INTO organisation_target_groups (organisation_id, group_key) VALUES ($1, $2)",
-        {id, g});
+    c.execute("INSERT INTO organisation_target_groups (organisation_id, group_key) VALUES ($1, $2)",
+              {id, g});
   return id;
 }
 

@@ -5,7 +5,7 @@
 namespace verbund::store {
 namespace {
 OutgoingMail mail_from(const db::Row& r) {
-  return OutgoingMail{r.int64(0), r.text(1),        r.text(2),      r.text(3), r.text(4),
+  return OutgoingMail{r.int64(0), r.text(1),      r.text(2),  r.text(3), r.text(4),
                       r.int64(5), r.opt_int64(6), r.int64(7), r.text(8)};
 }
 constexpr const char* kColumns =
@@ -44,9 +44,8 @@ void mark_mail_attempt(db::Connection& c, int64_t id, const std::string& error) 
 
 std::vector<OutgoingMail> recent_mail(db::Connection& c, int64_t limit) {
   std::vector<OutgoingMail> out;
-  for (const auto& r :
-       c.query(std::string("SELECT ") + kColumns + " FROM outbox ORDER BY id DESC LIMIT $1",
-               {limit}))
+  for (const auto& r : c.query(
+           std::string("SELECT ") + kColumns + " FROM outbox ORDER BY id DESC LIMIT $1", {limit}))
     out.push_back(mail_from(r));
   return out;
 }

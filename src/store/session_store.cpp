@@ -6,9 +6,12 @@ namespace verbund::store {
 namespace {
 std::string purpose_key(TokenPurpose p) {
   switch (p) {
-    case TokenPurpose::confirm_email: return "confirm_email";
-    case TokenPurpose::reset_password: return "reset_password";
-    case TokenPurpose::change_email: return "change_email";
+    case TokenPurpose::confirm_email:
+      return "confirm_email";
+    case TokenPurpose::reset_password:
+      return "reset_password";
+    case TokenPurpose::change_email:
+      return "change_email";
   }
   return "";
 }
@@ -59,8 +62,8 @@ std::string issue_token(db::Connection& c, int64_t user_id, TokenPurpose purpose
   c.execute(R"sql(
     INSERT INTO user_tokens (token_hash, user_id, purpose, new_email, expires_at, created_at)
     VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6))sql",
-            {random::sha256_hex(token), user_id, purpose_key(purpose), new_email,
-             now + ttl_seconds, now});
+            {random::sha256_hex(token), user_id, purpose_key(purpose), new_email, now + ttl_seconds,
+             now});
   return token;
 }
 

@@ -37,8 +37,8 @@ struct TokenUse {
   std::string new_email;
 };
 // Issues a single-use token valid for `ttl_seconds`; returns the raw token for the link.
-std::string issue_token(db::Connection& c, int64_t user_id, TokenPurpose purpose,
-                        int64_t now, int64_t ttl_seconds, const std::string& new_email = "");
+std::string issue_token(db::Connection& c, int64_t user_id, TokenPurpose purpose, int64_t now,
+                        int64_t ttl_seconds, const std::string& new_email = "");
 // Marks the token used and returns its owner, or nullopt if unknown, used or expired.
 std::optional<TokenUse> consume_token(db::Connection& c, const std::string& token,
                                       TokenPurpose purpose, int64_t now);

@@ -55,9 +55,9 @@ http::Response Page::render(int status) {
   d.SetValue("OTHER_LOCALE", ctx_.locale == "de" ? "en" : "de");
   // The navigation marks the area the visitor is in (aria-current).
   static const std::pair<const char*, const char*> kNav[] = {
-      {"/organisationen", "NAV_ORGS"}, {"/social-wall", "NAV_WALL"},
+      {"/organisationen", "NAV_ORGS"},   {"/social-wall", "NAV_WALL"},
       {"/webzeugkoffer", "NAV_TOOLKIT"}, {"/veranstaltungen", "NAV_EVENTS"},
-      {"/austausch", "NAV_EXCHANGE"}, {"/kampagnen", "NAV_CAMPAIGNS"}};
+      {"/austausch", "NAV_EXCHANGE"},    {"/kampagnen", "NAV_CAMPAIGNS"}};
   for (const auto& [prefix, name] : kNav)
     if (ctx_.req.path.starts_with(prefix)) d.ShowSection(std::string(name) + "_CURRENT");
   if (ctx_.user) {
@@ -98,9 +98,7 @@ std::string App::cookie_name(const http::Request& req) const {
   return is_secure(req) ? "__Host-verbund" : "verbund";
 }
 
-std::string App::absolute_url(const std::string& path) const {
-  return config_.public_url() + path;
-}
+std::string App::absolute_url(const std::string& path) const { return config_.public_url() + path; }
 
 http::RoutePlan App::plan(http::Method method, std::string_view path) const {
   http::RoutePlan p;
@@ -189,7 +187,8 @@ http::Response App::handle_route(http::Request& req, const RouteSpec& spec) {
   try {
     load_visitor(ctx);
     switch (spec.access) {
-      case Access::anyone: break;
+      case Access::anyone:
+        break;
       case Access::signed_in:
       case Access::platform_admin:
         if (!ctx.user)
@@ -207,7 +206,8 @@ http::Response App::handle_route(http::Request& req, const RouteSpec& spec) {
     }
     if (is_state_changing(req.method)) {
       auto type = req.header("content-type");
-      if (type.starts_with("application/x-www-form-urlencoded")) ctx.form = http::parse_form(req.body);
+      if (type.starts_with("application/x-www-form-urlencoded"))
+        ctx.form = http::parse_form(req.body);
       std::string token = ctx.field("csrf");
       bool ok;
       if (ctx.session) {
@@ -227,8 +227,7 @@ http::Response App::handle_route(http::Request& req, const RouteSpec& spec) {
     if (res.header("Vary").empty()) res.set_header("Vary", "Cookie, Accept-Language");
     return res;
   } catch (const std::exception& e) {
-    log::error("request_failed",
-               {{"id", req.request_id}, {"path", req.path}, {"error", e.what()}});
+    log::error("request_failed", {{"id", req.request_id}, {"path", req.path}, {"error", e.what()}});
     try {
       return error_page(ctx, 500);
     } catch (...) {
@@ -274,8 +273,8 @@ void App::queue_mail(db::Connection& c, const std::string& to, const std::string
   dict.SetValue("SITE_NAME", config_.site_name);
   dict.SetValue("SITE_URL", config_.public_url());
   std::string body = expand(locale, "mail/" + name + ".txt", dict);
-  std::string subject = i18n::format(locale, "mail." + name + ".subject",
-                                     {{"site", config_.site_name}});
+  std::string subject =
+      i18n::format(locale, "mail." + name + ".subject", {{"site", config_.site_name}});
   store::enqueue_mail(c, to, subject, body, mail::new_message_id(config_.public_url()),
                       std::time(nullptr), config_.job_max_attempts);
 }

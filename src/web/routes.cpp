@@ -4,10 +4,18 @@
 
 namespace verbund::web {
 
-namespace pages { void register_routes(App& app); }
-namespace accounts { void register_routes(App& app); }
-namespace admin { void register_routes(App& app); }
-namespace ops { void register_routes(App& app); }
+namespace pages {
+void register_routes(App& app);
+}
+namespace accounts {
+void register_routes(App& app);
+}
+namespace admin {
+void register_routes(App& app);
+}
+namespace ops {
+void register_routes(App& app);
+}
 
 void register_routes(App& app) {
   pages::register_routes(app);

@@ -1,5 +1,7 @@
 #include "web/view.hpp"
 
+#include <ctemplate/template_cache.h>
+
 #include <map>
 #include <stdexcept>
 
@@ -14,12 +16,23 @@ std::string html_escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -65,8 +78,9 @@ Status load_templates() {
       auto text = translate(r.data, loc, name, html);
       if (!text) return text.error();
       std::string key = loc + "/" + name;
-      if (!ctemplate::StringToTemplateCache(key, *text, html ? ctemplate::STRIP_BLANK_LINES
-                                                             : ctemplate::DO_NOT_STRIP))
+      ctemplate::mutable_default_template_cache()->Delete(key);  // reloading replaces
+      if (!ctemplate::StringToTemplateCache(
+              key, *text, html ? ctemplate::STRIP_BLANK_LINES : ctemplate::DO_NOT_STRIP))
         return make_error("template", name + ": ctemplate refused it (syntax error)");
     }
   }

@@ -41,8 +41,10 @@ http::Response account_show(Context& ctx) { return account_page(ctx, {}, 200); }
 http::Response account_change_email(Context& ctx) {
   std::vector<model::FieldError> errors;
   auto email = model::normalize_email(ctx.field("new_email"));
-  if (ctx.field("new_email").empty()) errors.push_back({"new_email", "email.missing"});
-  else if (!email) errors.push_back({"new_email", "email.invalid"});
+  if (ctx.field("new_email").empty())
+    errors.push_back({"new_email", "email.missing"});
+  else if (!email)
+    errors.push_back({"new_email", "email.invalid"});
   if (!password_matches(ctx, ctx.field("current_password")))
     errors.push_back({"current_password", "account.password_wrong"});
   if (!errors.empty()) return account_page(ctx, errors, 422);

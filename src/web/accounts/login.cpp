@@ -13,13 +13,13 @@ namespace verbund::web::accounts {
 
 namespace {
 
-http::Response login_form(Context& ctx, const std::vector<model::FieldError>& errors,
-                          int status, bool unconfirmed = false) {
+http::Response login_form(Context& ctx, const std::vector<model::FieldError>& errors, int status,
+                          bool unconfirmed = false) {
   Page page(ctx, "accounts/login.html", i18n::t(ctx.locale, "login.title"));
   auto& d = page.dict();
   d.SetValue("V_email", ctx.field("email"));
   d.SetValue("NEXT", safe_next(ctx.req.method == http::Method::post ? ctx.field("weiter")
-                                                                       : ctx.query_value("weiter"),
+                                                                    : ctx.query_value("weiter"),
                                ""));
   add_field_errors(d, ctx.locale, errors);
   if (unconfirmed) d.ShowSection("UNCONFIRMED");
@@ -46,8 +46,10 @@ http::Response login_submit(Context& ctx) {
   std::string pass = ctx.field("password");
   std::vector<model::FieldError> errors;
   auto email = model::normalize_email(raw_email);
-  if (raw_email.empty()) errors.push_back({"email", "email.missing"});
-  else if (!email) errors.push_back({"email", "email.invalid"});
+  if (raw_email.empty())
+    errors.push_back({"email", "email.missing"});
+  else if (!email)
+    errors.push_back({"email", "email.invalid"});
   if (pass.empty()) errors.push_back({"password", "password.missing"});
   if (!errors.empty()) return login_form(ctx, errors, 422);
 
@@ -61,8 +63,9 @@ http::Response login_submit(Context& ctx) {
                           store::count_login_failures(c, account_scope, ctx.now - window));
   });
   if (ip_fail.count >= cfg.login_max_failures || acc_fail.count >= cfg.login_max_failures) {
-    int64_t oldest = std::min(ip_fail.count >= cfg.login_max_failures ? ip_fail.oldest : INT64_MAX,
-                              acc_fail.count >= cfg.login_max_failures ? acc_fail.oldest : INT64_MAX);
+    int64_t oldest =
+        std::min(ip_fail.count >= cfg.login_max_failures ? ip_fail.oldest : INT64_MAX,
+                 acc_fail.count >= cfg.login_max_failures ? acc_fail.oldest : INT64_MAX);
     int64_t retry = std::max<int64_t>(1, oldest + window - ctx.now);
     log::warn("login_rate_limited", {{"remote", ctx.req.remote_addr}});
     auto r = login_form(ctx, {{"email", "login.too_many"}}, 429);
@@ -70,8 +73,10 @@ http::Response login_submit(Context& ctx) {
     return r;
   }
 
-  auto cred = ctx.app.db().read([&](db::Connection& c) { return store::find_credentials(c, *email); });
-  bool ok = password::verify(cred ? cred->password_hash : dummy_hash(cfg.password_hash_strength), pass);
+  auto cred =
+      ctx.app.db().read([&](db::Connection& c) { return store::find_credentials(c, *email); });
+  bool ok =
+      password::verify(cred ? cred->password_hash : dummy_hash(cfg.password_hash_strength), pass);
   if (!cred || !ok || cred->disabled) {
     ctx.app.db().write([&](db::Connection& c) {
       store::record_login_failure(c, ip_scope, ctx.now);

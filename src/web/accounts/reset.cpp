@@ -38,8 +38,8 @@ http::Response reset_request_submit(Context& ctx) {
     auto cred = store::find_credentials(c, *email);
     if (!cred || cred->disabled) return;  // same answer either way: no enumeration
     auto user = store::load_user(c, cred->user_id);
-    auto token = store::issue_token(c, cred->user_id, store::TokenPurpose::reset_password,
-                                    ctx.now, kResetSeconds);
+    auto token = store::issue_token(c, cred->user_id, store::TokenPurpose::reset_password, ctx.now,
+                                    kResetSeconds);
     ctx.app.queue_mail(c, cred->email, user ? user->locale : ctx.locale, "reset",
                        {{"NAME", user ? user->display_name : ""},
                         {"LINK", ctx.app.absolute_url("/passwort-neu?token=" + token)}});
@@ -76,7 +76,7 @@ http::Response reset_submit(Context& ctx) {
     auto use = store::consume_token(c, token, store::TokenPurpose::reset_password, ctx.now);
     if (!use) return false;
     store::set_password_hash(c, use->user_id, hash);
-    store::confirm_email(c, use->user_id);  // the link proved the mailbox
+    store::confirm_email(c, use->user_id);            // the link proved the mailbox
     store::delete_sessions_of_user(c, use->user_id);  // sign out everywhere
     return true;
   });

@@ -26,11 +26,11 @@ http::Response signup_form(Context& ctx, const SignupForm* f, int status) {
 
 void send_confirmation(Context& ctx, db::Connection& c, int64_t user_id, const std::string& email,
                        const std::string& name) {
-  auto token = store::issue_token(c, user_id, store::TokenPurpose::confirm_email, ctx.now,
-                                  kConfirmSeconds);
-  ctx.app.queue_mail(c, email, ctx.locale, "confirm",
-                     {{"NAME", name},
-                      {"LINK", ctx.app.absolute_url("/registrieren/bestaetigen?token=" + token)}});
+  auto token =
+      store::issue_token(c, user_id, store::TokenPurpose::confirm_email, ctx.now, kConfirmSeconds);
+  ctx.app.queue_mail(
+      c, email, ctx.locale, "confirm",
+      {{"NAME", name}, {"LINK", ctx.app.absolute_url("/registrieren/bestaetigen?token=" + token)}});
 }
 }  // namespace
 

@@ -22,7 +22,8 @@ http::Response users(Context& ctx) {
   if (q.size() > 200) q.resize(200);
   int64_t page_no = 1;
   try {
-    if (!ctx.query_value("seite").empty()) page_no = std::max<int64_t>(1, std::stoll(ctx.query_value("seite")));
+    if (!ctx.query_value("seite").empty())
+      page_no = std::max<int64_t>(1, std::stoll(ctx.query_value("seite")));
   } catch (...) {
   }
   auto [page_data, regions] = ctx.app.db().read([&](db::Connection& c) {
@@ -49,8 +50,8 @@ http::Response users(Context& ctx) {
       if (g.organisation_id) r->SetValue("ORG_ID", std::to_string(*g.organisation_id));
       if (!g.scope_name.empty()) r->SetValueAndShowSection("SCOPE", g.scope_name, "HAS_SCOPE");
     }
-    for (auto role : {model::Role::platform_admin, model::Role::regional_editor,
-                      model::Role::online_scout}) {
+    for (auto role :
+         {model::Role::platform_admin, model::Role::regional_editor, model::Role::online_scout}) {
       auto* opt = row->AddSectionDictionary("ROLE_OPTION");
       opt->SetValue("KEY", std::string(model::role_key(role)));
       opt->SetValue("LABEL", i18n::t(ctx.locale, "role." + std::string(model::role_key(role))));
@@ -63,11 +64,15 @@ http::Response users(Context& ctx) {
   }
   int64_t pages = (page_data.total + kUsersPerPage - 1) / kUsersPerPage;
   if (page_no > 1)
-    d.SetValueAndShowSection("PREV", "/admin/benutzer?q=" + http::url_encode(q) +
-                                         "&seite=" + std::to_string(page_no - 1), "HAS_PREV");
+    d.SetValueAndShowSection(
+        "PREV",
+        "/admin/benutzer?q=" + http::url_encode(q) + "&seite=" + std::to_string(page_no - 1),
+        "HAS_PREV");
   if (page_no < pages)
-    d.SetValueAndShowSection("NEXT", "/admin/benutzer?q=" + http::url_encode(q) +
-                                         "&seite=" + std::to_string(page_no + 1), "HAS_NEXT");
+    d.SetValueAndShowSection(
+        "NEXT",
+        "/admin/benutzer?q=" + http::url_encode(q) + "&seite=" + std::to_string(page_no + 1),
+        "HAS_NEXT");
   return page.render();
 }
 
@@ -84,7 +89,8 @@ http::Response change_role(Context& ctx) {
   bool grant = ctx.field("action") == "grant";
   if (!role || (!grant && ctx.field("action") != "revoke"))
     return ctx.app.error_page(ctx, 400, "admin.role_invalid");
-  auto region = *role == model::Role::regional_editor ? to_id(ctx.field("region_id")) : std::nullopt;
+  auto region =
+      *role == model::Role::regional_editor ? to_id(ctx.field("region_id")) : std::nullopt;
   auto org = (*role == model::Role::org_admin || *role == model::Role::org_member)
                  ? to_id(ctx.field("organisation_id"))
                  : std::nullopt;
@@ -118,7 +124,8 @@ http::Response jobs(Context& ctx) {
   });
   Page page(ctx, "admin/jobs.html", i18n::t(ctx.locale, "admin.jobs.title"));
   auto& d = page.dict();
-  d.SetValue("QUEUED", i18n::format(ctx.locale, "admin.jobs.queued", {{"n", std::to_string(depth)}}));
+  d.SetValue("QUEUED",
+             i18n::format(ctx.locale, "admin.jobs.queued", {{"n", std::to_string(depth)}}));
   if (failed.empty()) d.ShowSection("EMPTY");
   for (const auto& j : failed) {
     auto* row = d.AddSectionDictionary("JOB");
@@ -148,7 +155,8 @@ http::Response settings_page(Context& ctx, const std::vector<model::FieldError>&
     d.SetValue("DATENSCHUTZ", ctx.field("datenschutz"));
   } else {
     auto [imp, ds] = ctx.app.db().read([](db::Connection& c) {
-      return std::make_pair(store::get_setting(c, "impressum"), store::get_setting(c, "datenschutz"));
+      return std::make_pair(store::get_setting(c, "impressum"),
+                            store::get_setting(c, "datenschutz"));
     });
     d.SetValue("IMPRESSUM", imp.value_or(ctx.app.config().impressum));
     d.SetValue("DATENSCHUTZ", ds.value_or(ctx.app.config().datenschutz));
@@ -163,8 +171,10 @@ http::Response settings_save(Context& ctx) {
   std::vector<model::FieldError> errors;
   for (const char* key : {"impressum", "datenschutz"}) {
     auto v = ctx.field(key);
-    if (v.size() > kLegalTextLimit) errors.push_back({key, "admin.settings.too_long"});
-    else if (!model::valid_utf8(v)) errors.push_back({key, "admin.settings.invalid"});
+    if (v.size() > kLegalTextLimit)
+      errors.push_back({key, "admin.settings.too_long"});
+    else if (!model::valid_utf8(v))
+      errors.push_back({key, "admin.settings.invalid"});
   }
   if (!errors.empty()) return settings_page(ctx, errors, 422);
   ctx.app.db().write([&](db::Connection& c) {
@@ -178,8 +188,9 @@ http::Response settings_save(Context& ctx) {
 
 void register_routes(App& app) {
   using http::Method;
-  app.add(Method::get, "/admin", {[](Context&) { return http::Response::redirect("/admin/benutzer"); },
-                                  Access::platform_admin});
+  app.add(Method::get, "/admin",
+          {[](Context&) { return http::Response::redirect("/admin/benutzer"); },
+           Access::platform_admin});
   app.add(Method::get, "/admin/benutzer", {users, Access::platform_admin});
   app.add(Method::post, "/admin/benutzer/{id:int}/rollen", {change_role, Access::platform_admin});
   app.add(Method::get, "/admin/jobs", {jobs, Access::platform_admin});

@@ -75,7 +75,8 @@ http::Response organisations(Context& ctx) {
   });
   Page page(ctx, "orgs/list.html", i18n::t(ctx.locale, "orgs.title"));
   auto& d = page.dict();
-  d.SetValue("COUNT", i18n::format(ctx.locale, "orgs.count", {{"n", std::to_string(result.total)}}));
+  d.SetValue("COUNT",
+             i18n::format(ctx.locale, "orgs.count", {{"n", std::to_string(result.total)}}));
   if (result.items.empty()) d.ShowSection("EMPTY");
   for (const auto& o : result.items) {
     auto* card = d.AddSectionDictionary("ORG");
@@ -108,8 +109,10 @@ void register_routes(App& app) {
   using http::Method;
   app.add(Method::get, "/", {home});
   app.add(Method::get, "/organisationen", {organisations});
-  for (auto [path, area] : {std::pair{"/social-wall", "wall"}, {"/webzeugkoffer", "toolkit"},
-                            {"/veranstaltungen", "events"}, {"/austausch", "exchange"},
+  for (auto [path, area] : {std::pair{"/social-wall", "wall"},
+                            {"/webzeugkoffer", "toolkit"},
+                            {"/veranstaltungen", "events"},
+                            {"/austausch", "exchange"},
                             {"/kampagnen", "campaigns"}})
     app.add(Method::get, path, {placeholder(area)});
   app.add(Method::get, "/impressum", {legal("impressum")});

@@ -30,7 +30,8 @@ TEST(Config, DefaultsServeLoopbackAndDataFolder) {
 }
 
 TEST(Config, EnvironmentOverridesFileAndFlagsOverrideEnvironment) {
-  auto file = write_temp("listen = \"127.0.0.1:9000\"\nworkers = 3\n[smtp]\nhost = \"mail.example\"\n");
+  auto file =
+      write_temp("listen = \"127.0.0.1:9000\"\nworkers = 3\n[smtp]\nhost = \"mail.example\"\n");
   std::string e1 = "VERBUND_WORKERS=5", e2 = "VERBUND_DATA_DIR=/tmp/x";
   char* env[] = {e1.data(), e2.data(), nullptr};
   auto c = load_config(file, {{"workers", "7"}}, env);
