@@ -89,12 +89,13 @@ http::Response account_change_password(Context& ctx) {
 }
 
 http::Response switch_language(Context& ctx) {
-  auto lang = ctx.field("sprache");
+  auto lang = ctx.query_value("zu");
   if (lang != "de" && lang != "en") return ctx.app.error_page(ctx, 400, "error.language");
   if (ctx.user)
     ctx.app.db().write([&](db::Connection& c) { store::set_locale(c, ctx.user->id, lang); });
-  auto r = http::Response::redirect(safe_next(ctx.field("zurueck")));
-  // Set only on the visitor's explicit choice.
+  auto r = http::Response::redirect(safe_next(ctx.query_value("zurueck")));
+  // Set only on the visitor's explicit choice. A link, not a form: a preference cookie
+  // needs no CSRF token, and pages without forms stay free of per-visitor tokens.
   r.set_header("Set-Cookie", "sprache=" + lang + "; Path=/; Max-Age=31536000; SameSite=Lax" +
                                  std::string(ctx.app.is_secure(ctx.req) ? "; Secure" : ""));
   return r;
@@ -117,7 +118,7 @@ void register_routes(App& app) {
   app.add(Method::post, "/konto/email", {account_change_email, Access::signed_in});
   app.add(Method::post, "/konto/passwort", {account_change_password, Access::signed_in});
   app.add(Method::get, "/konto/email-bestaetigen", {account_confirm_email_change});
-  app.add(Method::post, "/sprache", {switch_language});
+  app.add(Method::get, "/sprache", {switch_language});
 }
 
 }  // namespace verbund::web::accounts
