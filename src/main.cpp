@@ -256,6 +256,7 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
                           {"dev_mode", cfg.dev_mode ? "true" : "false"}});
   server.run();
   runner.stop();
+  log::flush();
   return 0;
 }
 

@@ -1,10 +1,15 @@
 #include "core/log.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 #include <string>
+#include <thread>
 
 namespace verbund::log {
 namespace {
@@ -43,7 +48,78 @@ void append_value(std::string& out, std::string_view v) {
   out += '"';
 }
 
+// Lines are collected and written by one thread in batches (every 20 ms or 64 KiB), so
+// that a busy server does not pay a write(2) per request. Warnings and errors, and
+// everything at exit, are flushed at once.
+class Sink {
+ public:
+  Sink() : thread_([this] { run(); }) {}
+  ~Sink() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  void add(std::string&& line, bool urgent) {
+    std::unique_lock lock(mu_);
+    buffer_ += line;
+    if (urgent || buffer_.size() > 64 * 1024) {
+      std::string out;
+      out.swap(buffer_);
+      lock.unlock();
+      emit(out);
+    }
+  }
+  void flush() {
+    std::string out;
+    {
+      std::lock_guard lock(mu_);
+      out.swap(buffer_);
+    }
+    emit(out);
+  }
+
+ private:
+  static void emit(const std::string& s) {
+    std::size_t done = 0;
+    while (done < s.size()) {
+      auto n = ::write(2, s.data() + done, s.size() - done);
+      if (n <= 0) return;
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  void run() {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(20));
+      std::string out;
+      out.swap(buffer_);
+      lock.unlock();
+      emit(out);
+      lock.lock();
+    }
+    std::string out;
+    out.swap(buffer_);
+    lock.unlock();
+    emit(out);
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string buffer_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+Sink& sink() {
+  static Sink s;
+  return s;
+}
+
 }  // namespace
+
+void flush() { sink().flush(); }
 
 void set_level(Level level) { g_level = level; }
 
@@ -72,7 +148,7 @@ void write(Level level, std::string_view event, std::initializer_list<Field> fie
     append_value(line, v);
   }
   line += '\n';
-  std::fwrite(line.data(), 1, line.size(), stderr);  // one write: lines do not interleave
+  sink().add(std::move(line), level >= Level::warn);
 }
 
 }  // namespace verbund::log

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <cstdio>
 #include <stdexcept>
 #include <vector>
 
@@ -31,6 +32,22 @@ std::string hex(std::size_t bytes) {
   sodium_bin2hex(out.data(), out.size(), buf.data(), buf.size());
   out.pop_back();
   return out;
+}
+
+std::string request_id() {
+  thread_local uint64_t state = [] {
+    uint64_t seed;
+    randombytes_buf(&seed, sizeof seed);
+    return seed;
+  }();
+  // splitmix64: distinct outputs for consecutive states.
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(z));
+  return buf;
 }
 
 std::string sha256_hex(std::string_view s) {

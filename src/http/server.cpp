@@ -239,11 +239,13 @@ struct Server::Impl {
         }
         req.body = std::move(msg.body());
         req.remote_addr = remote;
-        req.request_id = random::hex(8);
+        req.request_id = random::request_id();
         req.keep_alive = msg.keep_alive();
 
         Response res;
-        if (plan.run_inline) {
+        if (dispatch.cached && dispatch.cached(req, res)) {
+          // answered from the cache
+        } else if (plan.run_inline) {
           res = dispatch.handle(req);
         } else {
           res = co_await asio::co_spawn(

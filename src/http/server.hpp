@@ -39,6 +39,9 @@ struct RoutePlan {
 
 struct Dispatch {
   std::function<RoutePlan(Method, std::string_view path)> plan;
+  // Optional, on the I/O thread: answers from a cache without the hop to a worker.
+  // Returns true when `out` holds the response. Must not block.
+  std::function<bool(Request&, Response& out)> cached;
   // Must not throw; runs on a worker thread unless the plan says inline.
   std::function<Response(Request&)> handle;
   // Called after the response was written (for metrics).

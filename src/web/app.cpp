@@ -116,10 +116,36 @@ http::Dispatch App::dispatch() {
   http::Dispatch d;
   d.plan = [this](http::Method m, std::string_view path) { return plan(m, path); };
   d.handle = [this](http::Request& req) { return handle(req); };
+  d.cached = [this](http::Request& req, http::Response& out) { return cached(req, out); };
   d.done = [this](const http::Request& req, int status, double seconds) {
     metrics_.observe(req.route.empty() ? "unmatched" : req.route, status, seconds);
   };
   return d;
+}
+
+std::string App::visitor_locale(const http::Request& req) const {
+  auto cookies = http::parse_cookies(req.header("cookie"));
+  auto lc = cookies.find(kLocaleCookie);
+  if (lc != cookies.end() && (lc->second == "de" || lc->second == "en")) return lc->second;
+  return i18n::negotiate(req.header("accept-language"));
+}
+
+// Pages for visitors without a session are the same for everyone with the same locale
+// and URL; routes that allow it are answered from a short-lived copy.
+bool App::cached(http::Request& req, http::Response& out) {
+  if (req.method != http::Method::get && req.method != http::Method::head) return false;
+  auto cookie = req.header("cookie");
+  if (!cookie.empty() && cookie.find(cookie_name(req) + "=") != std::string_view::npos)
+    return false;
+  return cache_.find(visitor_locale(req) + " " + req.target, out, req.route);
+}
+
+void App::remember(const http::Request& req, const RouteSpec& spec, const Context& ctx,
+                   const http::Response& res) {
+  if (spec.cache_seconds <= 0 || ctx.session || res.status != 200 ||
+      !res.header("Set-Cookie").empty() || req.method != http::Method::get)
+    return;
+  cache_.put(ctx.locale + " " + req.target, res, req.route, spec.cache_seconds);
 }
 
 void App::load_visitor(Context& ctx) {
@@ -141,7 +167,7 @@ void App::load_visitor(Context& ctx) {
   else if (ctx.user)
     ctx.locale = ctx.user->locale;
   else
-    ctx.locale = i18n::negotiate(ctx.req.header("accept-language"));
+    ctx.locale = visitor_locale(ctx.req);
 }
 
 http::Response App::error_page(Context& ctx, int status, const std::string& message_key) {
@@ -225,6 +251,7 @@ http::Response App::handle_route(http::Request& req, const RouteSpec& spec) {
     if (res.header("Cache-Control").empty())
       res.set_header("Cache-Control", ctx.session ? "private, no-store" : "no-cache");
     if (res.header("Vary").empty()) res.set_header("Vary", "Cookie, Accept-Language");
+    remember(req, spec, ctx, res);
     return res;
   } catch (const std::exception& e) {
     log::error("request_failed", {{"id", req.request_id}, {"path", req.path}, {"error", e.what()}});

@@ -18,6 +18,7 @@
 #include "http/server.hpp"
 #include "model/user.hpp"
 #include "store/session_store.hpp"
+#include "web/page_cache.hpp"
 
 namespace verbund::web {
 
@@ -51,6 +52,7 @@ struct RouteSpec {
   Access access = Access::anyone;
   std::size_t body_limit = 0;  // 0: the configured default
   bool run_inline = false;     // never blocks (no database): may run on the I/O thread
+  int cache_seconds = 0;       // >0: visitors without a session get a copy this old at most
 };
 
 // A page: the layout around one feature template. Handlers fill dict() and render().
@@ -98,6 +100,10 @@ class App {
 
  private:
   http::RoutePlan plan(http::Method method, std::string_view path) const;
+  bool cached(http::Request& req, http::Response& out);
+  void remember(const http::Request& req, const RouteSpec& spec, const Context& ctx,
+                const http::Response& res);
+  std::string visitor_locale(const http::Request& req) const;
   http::Response handle(http::Request& req);
   http::Response handle_route(http::Request& req, const RouteSpec& spec);
   void load_visitor(Context& ctx);
@@ -107,6 +113,7 @@ class App {
   std::string secret_;
   http::Metrics metrics_;
   http::Router<RouteSpec> router_;
+  PageCache cache_;
 };
 
 // Registers every feature's routes (src/web/routes.cpp).

@@ -107,7 +107,8 @@ http::Response organisations(Context& ctx) {
 
 void register_routes(App& app) {
   using http::Method;
-  app.add(Method::get, "/", {home});
+  // The home page changes rarely: visitors get a copy at most 10 seconds old.
+  app.add(Method::get, "/", {home, Access::anyone, 0, false, 10});
   app.add(Method::get, "/organisationen", {organisations});
   for (auto [path, area] : {std::pair{"/social-wall", "wall"},
                             {"/webzeugkoffer", "toolkit"},
