@@ -19,7 +19,6 @@ std::string hex(std::size_t bytes);
 // ids): a random per-thread prefix and a counter, without a system call.
 std::string request_id();
 
-
 // SHA-256 of `s`, hex. Tokens are stored hashed so a leaked database reveals no live links.
 std::string sha256_hex(std::string_view s);
 

@@ -1,5 +1,7 @@
 #include "store/org_store.hpp"
 
+#include "store/directory_store.hpp"
+
 namespace verbund::store {
 
 std::vector<model::Region> list_regions(db::Connection& c) {
@@ -42,7 +44,54 @@ int64_t insert_organisation(db::Connection& c, const model::Organisation& o, int
   for (const auto& g : o.target_groups)
     c.execute("INSERT INTO organisation_target_groups (organisation_id, group_key) VALUES ($1, $2)",
               {id, g});
+  index_organisation(c, id);
   return id;
+}
+
+std::optional<model::Organisation> find_published(db::Connection& c, const std::string& slug) {
+  auto r = c.query_one(R"sql(
+    SELECT o.id, o.slug, o.name, o.short_name, o.legal_form, o.region_id, r.name, o.street,
+           o.postcode, o.city, o.state, o.short_description, o.about, o.why, o.founded, o.email,
+           o.phone, o.website, o.languages, o.accessibility, o.opening_hours, o.status
+      FROM organisations o JOIN regions r ON r.id = o.region_id
+     WHERE o.slug = $1 AND o.status = 'published')sql",
+                       {slug});
+  if (!r) return std::nullopt;
+  model::Organisation o;
+  o.id = r->int64(0);
+  o.slug = r->text(1);
+  o.name = r->text(2);
+  o.short_name = r->text(3);
+  o.legal_form = r->text(4);
+  o.region_id = r->int64(5);
+  o.region_name = r->text(6);
+  o.street = r->text(7);
+  o.postcode = r->text(8);
+  o.city = r->text(9);
+  o.state = r->text(10);
+  o.short_description = r->text(11);
+  o.about = r->text(12);
+  o.why = r->text(13);
+  o.founded = r->opt_int64(14);
+  o.email = r->text(15);
+  o.phone = r->text(16);
+  o.website = r->text(17);
+  o.languages = r->text(18);
+  o.accessibility = r->text(19);
+  o.opening_hours = r->text(20);
+  o.status = r->text(21);
+  for (const auto& f : c.query(R"sql(
+      SELECT f.field_key FROM organisation_fields f JOIN fields_of_work w ON w.key = f.field_key
+       WHERE f.organisation_id = $1 ORDER BY w.position)sql",
+                               {o.id}))
+    o.fields.push_back(f.text(0));
+  for (const auto& g : c.query(R"sql(
+      SELECT g.group_key FROM organisation_target_groups g
+        JOIN target_groups t ON t.key = g.group_key
+       WHERE g.organisation_id = $1 ORDER BY t.position)sql",
+                               {o.id}))
+    o.target_groups.push_back(g.text(0));
+  return o;
 }
 
 std::optional<int64_t> find_organisation_id(db::Connection& c, const std::string& slug) {
@@ -53,37 +102,6 @@ std::optional<int64_t> find_organisation_id(db::Connection& c, const std::string
 
 int64_t count_organisations(db::Connection& c, const std::string& status) {
   return c.query_int("SELECT count(*) FROM organisations WHERE status = $1", {status});
-}
-
-OrgPage list_published(db::Connection& c, int64_t offset, int64_t limit) {
-  OrgPage page;
-  page.total = count_organisations(c, "published");
-  auto rows = c.query(R"sql(
-    SELECT o.id, o.slug, o.name, o.city, o.short_description, r.name,
-           (SELECT group_concat(field_key, ',') FROM organisation_fields f
-             WHERE f.organisation_id = o.id)
-      FROM organisations o JOIN regions r ON r.id = o.region_id
-     WHERE o.status = 'published'
-     ORDER BY o.name, o.id LIMIT $1 OFFSET $2)sql",
-                      {limit, offset});
-  for (const auto& r : rows) {
-    model::Organisation o;
-    o.id = r.int64(0);
-    o.slug = r.text(1);
-    o.name = r.text(2);
-    o.city = r.text(3);
-    o.short_description = r.text(4);
-    o.region_name = r.text(5);
-    std::string fields = r.text(6);
-    for (std::size_t p = 0; p < fields.size();) {
-      auto comma = fields.find(',', p);
-      o.fields.push_back(fields.substr(p, comma - p));
-      if (comma == std::string::npos) break;
-      p = comma + 1;
-    }
-    page.items.push_back(std::move(o));
-  }
-  return page;
 }
 
 }  // namespace verbund::store

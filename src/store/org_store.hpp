@@ -15,14 +15,9 @@ std::optional<model::Region> find_region(db::Connection& c, const std::string& c
 
 // Inserts an organisation with a slug unique among all organisations; returns its id.
 int64_t insert_organisation(db::Connection& c, const model::Organisation& o, int64_t now);
+// A published organisation with its fields of work and target groups.
+std::optional<model::Organisation> find_published(db::Connection& c, const std::string& slug);
 std::optional<int64_t> find_organisation_id(db::Connection& c, const std::string& slug);
 int64_t count_organisations(db::Connection& c, const std::string& status);
-
-struct OrgPage {
-  std::vector<model::Organisation> items;
-  int64_t total = 0;
-};
-// Published organisations ordered by name (ties by id), `limit` from `offset`.
-OrgPage list_published(db::Connection& c, int64_t offset, int64_t limit);
 
 }  // namespace verbund::store

@@ -16,12 +16,16 @@ void register_routes(App& app);
 namespace ops {
 void register_routes(App& app);
 }
+namespace orgs {
+void register_routes(App& app);
+}
 
 void register_routes(App& app) {
   pages::register_routes(app);
   accounts::register_routes(app);
   admin::register_routes(app);
   ops::register_routes(app);
+  orgs::register_routes(app);
 }
 
 }  // namespace verbund::web

@@ -11,8 +11,6 @@ namespace verbund::web::pages {
 
 namespace {
 
-constexpr int64_t kPageSize = 50;
-
 http::Response home(Context& ctx) {
   auto count = ctx.app.db().read(
       [](db::Connection& c) { return store::count_organisations(c, "published"); });
@@ -59,57 +57,12 @@ Handler legal(std::string key) {
   };
 }
 
-http::Response organisations(Context& ctx) {
-  int64_t page_no = 1;
-  auto p = ctx.query_value("seite");
-  if (!p.empty()) {
-    try {
-      page_no = std::stoll(p);
-    } catch (...) {
-      page_no = 0;
-    }
-    if (page_no < 1 || page_no > 100000) return ctx.app.error_page(ctx, 400, "error.page_number");
-  }
-  auto result = ctx.app.db().read([&](db::Connection& c) {
-    return store::list_published(c, (page_no - 1) * kPageSize, kPageSize);
-  });
-  Page page(ctx, "orgs/list.html", i18n::t(ctx.locale, "orgs.title"));
-  auto& d = page.dict();
-  d.SetValue("COUNT",
-             i18n::format(ctx.locale, "orgs.count", {{"n", std::to_string(result.total)}}));
-  if (result.items.empty()) d.ShowSection("EMPTY");
-  for (const auto& o : result.items) {
-    auto* card = d.AddSectionDictionary("ORG");
-    card->SetValue("NAME", o.name);
-    card->SetValue("CITY", o.city);
-    card->SetValue("REGION", o.region_name);
-    card->SetValue("SUMMARY", o.short_description);
-    for (const auto& f : o.fields)
-      card->AddSectionDictionary("FIELD")->SetValue("LABEL", i18n::t(ctx.locale, "field." + f));
-  }
-  int64_t pages = (result.total + kPageSize - 1) / kPageSize;
-  if (pages > 1) {
-    auto* nav = d.AddSectionDictionary("PAGER");
-    nav->SetValue("PAGE_INFO", i18n::format(ctx.locale, "pager.info",
-                                            {{"page", std::to_string(page_no)},
-                                             {"pages", std::to_string(pages)}}));
-    if (page_no > 1)
-      nav->SetValueAndShowSection("PREV", "/organisationen?seite=" + std::to_string(page_no - 1),
-                                  "HAS_PREV");
-    if (page_no < pages)
-      nav->SetValueAndShowSection("NEXT", "/organisationen?seite=" + std::to_string(page_no + 1),
-                                  "HAS_NEXT");
-  }
-  return page.render();
-}
-
 }  // namespace
 
 void register_routes(App& app) {
   using http::Method;
   // The home page changes rarely: visitors get a copy at most 10 seconds old.
   app.add(Method::get, "/", {home, Access::anyone, 0, false, 10});
-  app.add(Method::get, "/organisationen", {organisations});
   for (auto [path, area] : {std::pair{"/social-wall", "wall"},
                             {"/webzeugkoffer", "toolkit"},
                             {"/veranstaltungen", "events"},

@@ -1,0 +1,56 @@
+// The directory search API. The SQLite implementation lives in src/store
+// (directory_store.cpp, FTS5); a PostgreSQL one will use to_tsvector('german', …) and
+// pg_trgm behind the same interface.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace verbund::search {
+
+struct DirectoryQuery {
+  std::string text;          // words as typed
+  std::string field;         // fields_of_work key
+  std::string target_group;  // target_groups key
+  std::string region;        // region code
+  std::string state;         // federal state name
+  std::string city;
+  std::string letter;             // A–Z: first letter of the name
+  std::string sort = "relevanz";  // relevanz | name | neu
+  int64_t page = 1;
+  int64_t page_size = 20;
+};
+
+struct DirectoryHit {
+  int64_t id = 0;
+  std::string slug, name, city, region_name, short_description;
+  std::vector<std::string> fields;
+  bool exact = false;  // matched by stem (ranked first), not only by substring
+};
+
+struct FacetValue {
+  std::string key;    // value to filter by
+  std::string label;  // display text (before translation for keys)
+  int64_t count = 0;
+};
+
+struct DirectoryResult {
+  std::vector<DirectoryHit> hits;
+  int64_t total = 0;
+  // "field", "target_group", "region", "state", "city", "letter"
+  std::map<std::string, std::vector<FacetValue>> facets;
+};
+
+class Directory {
+ public:
+  virtual ~Directory() = default;
+  virtual DirectoryResult search(const DirectoryQuery& q) = 0;
+};
+
+// FTS5 query strings for the stem and trigram indexes; empty when the text has none.
+std::string stem_match(const std::string& text);
+std::string trigram_match(const std::string& text);
+
+}  // namespace verbund::search

@@ -1,0 +1,147 @@
+#include "store/directory_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "search/analyzer.hpp"
+
+#include "../db/test_db.hpp"
+#include "core/i18n.hpp"
+#include "store/org_store.hpp"
+
+using namespace verbund;
+
+class DirectoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(i18n::load().ok());
+    t.migrate();
+    t.db().write([&](db::Connection& c) {
+      auto region = [&](const char* code) { return store::find_region(c, code)->id; };
+      add(c, "Familienzentrum Regenbogen Kassel e.V.", region("he"), "Kassel", "Hessen",
+          "Offene Angebote für Familien mit kleinen Kindern.", {"familie"}, {"familien"});
+      add(c, "Jugendhilfe Nordstadt gGmbH", region("nw"), "Dortmund", "Nordrhein-Westfalen",
+          "Ambulante Hilfen für Jugendliche.", {"kinder_jugend"}, {"jugendliche"});
+      add(c, "Seniorenhilfe Fürth e.V.", region("by"), "Fürth", "Bayern",
+          "Besuchsdienst und Mittagstisch.", {"senioren"}, {"senioren"});
+      add(c, "Müttercafé München", region("by"), "München", "Bayern",
+          "Treffpunkt für Mütter und Kinder.", {"familie", "frauen"}, {"eltern", "kinder"});
+      add(c, "Suchtberatung Ostalb", region("bw"), "Aalen", "Baden-Württemberg",
+          "Beratung bei Alkohol und Glücksspiel.", {"sucht"}, {"angehoerige"});
+      model::Organisation pending;
+      pending.name = "Familienzentrum Unveröffentlicht";
+      pending.region_id = region("he");
+      pending.status = "pending";
+      store::insert_organisation(c, pending, 1000);
+    });
+  }
+
+  void add(db::Connection& c, const std::string& name, int64_t region, const std::string& city,
+           const std::string& state, const std::string& summary, std::vector<std::string> fields,
+           std::vector<std::string> groups) {
+    model::Organisation o;
+    o.name = name;
+    o.region_id = region;
+    o.city = city;
+    o.state = state;
+    o.short_description = summary;
+    o.fields = std::move(fields);
+    o.target_groups = std::move(groups);
+    o.status = "published";
+    store::insert_organisation(c, o, 1000 + (++n));
+  }
+
+  std::vector<std::string> names(const std::string& text, std::string field = "") {
+    search::DirectoryQuery q;
+    q.text = text;
+    q.field = field;
+    std::vector<std::string> out;
+    for (const auto& h : store::SqliteDirectory(t.db()).search(q).hits) out.push_back(h.name);
+    return out;
+  }
+
+  test::TempDatabase t;
+  int n = 0;
+};
+
+TEST_F(DirectoryTest, StemmedFormsFindEachOther) {
+  auto r = names("Kindern");
+  EXPECT_NE(std::find(r.begin(), r.end(), "Familienzentrum Regenbogen Kassel e.V."), r.end());
+  EXPECT_NE(std::find(r.begin(), r.end(), "Müttercafé München"), r.end());
+  auto z = names("Familienzentren");
+  ASSERT_FALSE(z.empty());
+  EXPECT_EQ(z.front(), "Familienzentrum Regenbogen Kassel e.V.");
+}
+
+TEST_F(DirectoryTest, CompoundPartsAreFoundAndStemmedHitsComeFirst) {
+  auto r = names("Hilfe");
+  // Jugendhilfe and Seniorenhilfe by substring; "Hilfen" (stem hilf) ranks first.
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0], "Jugendhilfe Nordstadt gGmbH");
+  EXPECT_EQ(r[1], "Seniorenhilfe Fürth e.V.");
+}
+
+TEST_F(DirectoryTest, UmlautsAndTransliterationsMatch) {
+  EXPECT_EQ(names("Muenchen"), std::vector<std::string>{"Müttercafé München"});
+  EXPECT_EQ(names("fuerth"), std::vector<std::string>{"Seniorenhilfe Fürth e.V."});
+  EXPECT_EQ(names("Gluecksspiel"), std::vector<std::string>{"Suchtberatung Ostalb"});
+}
+
+TEST_F(DirectoryTest, PrefixesFindWordsAsTheyAreTyped) {
+  EXPECT_EQ(names("Suchtber"), std::vector<std::string>{"Suchtberatung Ostalb"});
+  EXPECT_EQ(names("Regenb"), std::vector<std::string>{"Familienzentrum Regenbogen Kassel e.V."});
+}
+
+TEST_F(DirectoryTest, OnlyPublishedOrganisationsAppear) {
+  auto r = names("Familienzentrum");
+  EXPECT_EQ(std::find(r.begin(), r.end(), "Familienzentrum Unveröffentlicht"), r.end());
+}
+
+TEST_F(DirectoryTest, FacetCountsAgreeWithTheRows) {
+  search::DirectoryQuery q;
+  auto all = store::SqliteDirectory(t.db()).search(q);
+  EXPECT_EQ(all.total, 5);
+  for (const auto& f : all.facets["field"]) {
+    auto filtered = names("", f.key);
+    EXPECT_EQ(static_cast<int64_t>(filtered.size()), f.count) << f.key;
+  }
+  auto by = std::find_if(all.facets["region"].begin(), all.facets["region"].end(),
+                         [](const auto& v) { return v.key == "by"; });
+  ASSERT_NE(by, all.facets["region"].end());
+  EXPECT_EQ(by->count, 2);
+  q.region = "by";
+  EXPECT_EQ(store::SqliteDirectory(t.db()).search(q).total, 2);
+}
+
+TEST_F(DirectoryTest, LetterSortAndPagesAreStable) {
+  search::DirectoryQuery q;
+  q.letter = "M";
+  auto m = store::SqliteDirectory(t.db()).search(q);
+  ASSERT_EQ(m.total, 1);
+  EXPECT_EQ(m.hits[0].name, "Müttercafé München");
+  search::DirectoryQuery p;
+  p.sort = "name";
+  p.page_size = 2;
+  std::vector<std::string> seen;
+  for (p.page = 1; p.page <= 3; ++p.page)
+    for (const auto& h : store::SqliteDirectory(t.db()).search(p).hits) seen.push_back(h.name);
+  EXPECT_EQ(seen.size(), 5u);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end(), [](const auto& a, const auto& b) {
+    return search::fold(a) < search::fold(b);
+  }));
+}
+
+TEST_F(DirectoryTest, NewestFirstSortsByCreation) {
+  search::DirectoryQuery q;
+  q.sort = "neu";
+  auto r = store::SqliteDirectory(t.db()).search(q);
+  EXPECT_EQ(r.hits.front().name, "Suchtberatung Ostalb");
+}
+
+TEST_F(DirectoryTest, NoiseQueriesFindNothingAndDoNotFail) {
+  names("\"*) OR NEAR(");  // must not throw: quotes and operators are not syntax
+  EXPECT_TRUE(names("xyzzyqq").empty());
+  // A one-letter word matches whole words only ("e" of "e.V."), not every word with e.
+  for (const auto& n : names("e")) EXPECT_NE(n.find("e.V."), std::string::npos) << n;
+}
