@@ -64,6 +64,8 @@ http::Response Page::render(int status) {
     auto* u = d.AddSectionDictionary("SIGNED_IN");
     u->SetValue("USER_NAME", ctx_.user->display_name);
     if (ctx_.user->is_platform_admin()) u->ShowSection("IS_ADMIN");
+    if (ctx_.user->is_platform_admin() || ctx_.user->has_role(model::Role::regional_editor))
+      u->ShowSection("IS_REVIEWER");
   } else {
     d.ShowSection("SIGNED_OUT");
   }

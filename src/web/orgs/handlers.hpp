@@ -7,6 +7,13 @@ namespace verbund::web::orgs {
 
 http::Response directory(Context& ctx);
 http::Response profile(Context& ctx);
+http::Response my_organisations(Context& ctx);
+http::Response new_show(Context& ctx);
+http::Response new_submit(Context& ctx);
+http::Response edit_show(Context& ctx);
+http::Response edit_submit(Context& ctx);
+http::Response review_queue(Context& ctx);
+http::Response review_decide(Context& ctx);
 void register_routes(App& app);
 
 }  // namespace verbund::web::orgs

@@ -1,6 +1,7 @@
 // The public page of an organisation: what it does, for whom, where and how to reach it.
 #include "core/i18n.hpp"
 #include "search/analyzer.hpp"
+#include "store/org_manage_store.hpp"
 #include "store/org_store.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
@@ -27,7 +28,12 @@ void add_paragraphs(ctemplate::TemplateDictionary& d, const std::string& section
 http::Response profile(Context& ctx) {
   auto org =
       ctx.app.db().read([&](db::Connection& c) { return store::find_published(c, ctx.param(0)); });
-  if (!org) return ctx.app.error_page(ctx, 404, "orgs.not_found");
+  if (!org) {
+    auto moved =
+        ctx.app.db().read([&](db::Connection& c) { return store::current_slug(c, ctx.param(0)); });
+    if (moved) return http::Response::redirect("/organisationen/" + *moved, 301);
+    return ctx.app.error_page(ctx, 404, "orgs.not_found");
+  }
   Page page(ctx, "orgs/profile.html", org->name);
   auto& d = page.dict();
   d.SetValue("NAME", org->name);
@@ -71,6 +77,13 @@ void register_routes(App& app) {
   using http::Method;
   app.add(Method::get, "/organisationen", {directory});
   app.add(Method::get, "/organisationen/{slug:slug}", {profile});
+  app.add(Method::get, "/meine-organisationen", {my_organisations, Access::signed_in});
+  app.add(Method::get, "/meine-organisationen/neu", {new_show, Access::signed_in});
+  app.add(Method::post, "/meine-organisationen/neu", {new_submit, Access::signed_in});
+  app.add(Method::get, "/meine-organisationen/{id:int}", {edit_show, Access::signed_in});
+  app.add(Method::post, "/meine-organisationen/{id:int}", {edit_submit, Access::signed_in});
+  app.add(Method::get, "/redaktion", {review_queue, Access::signed_in});
+  app.add(Method::post, "/redaktion/{id:int}/entscheidung", {review_decide, Access::signed_in});
 }
 
 }  // namespace verbund::web::orgs

@@ -1,0 +1,184 @@
+#include "store/org_manage_store.hpp"
+
+#include "model/organisation.hpp"
+#include "store/directory_store.hpp"
+#include "store/org_store.hpp"
+#include "store/user_store.hpp"
+
+namespace verbund::store {
+
+namespace {
+
+void replace_taxonomies(db::Connection& c, int64_t id, const model::OrgBasics& b) {
+  c.execute("DELETE FROM organisation_fields WHERE organisation_id = $1", {id});
+  c.execute("DELETE FROM organisation_target_groups WHERE organisation_id = $1", {id});
+  for (const auto& f : b.fields)
+    c.execute("INSERT INTO organisation_fields (organisation_id, field_key) VALUES ($1, $2)",
+              {id, f});
+  for (const auto& g : b.target_groups)
+    c.execute("INSERT INTO organisation_target_groups (organisation_id, group_key) VALUES ($1, $2)",
+              {id, g});
+}
+
+// Rows the actor may manage: organisation admins of it, or platform admins.
+constexpr const char* kManaged = R"sql(
+  SELECT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
+         o.region_id
+    FROM organisations o
+   WHERE o.id = $2
+     AND ($3 = 1 OR EXISTS (SELECT 1 FROM user_roles ur
+                             WHERE ur.organisation_id = o.id AND ur.user_id = $1
+                               AND ur.role = 'org_admin')))sql";
+
+ManagedOrg managed_from(const db::Row& r) {
+  return ManagedOrg{r.int64(0), r.text(1), r.text(2),  r.text(3),
+                    r.text(4),  r.text(5), r.int64(6), r.int64(7)};
+}
+
+}  // namespace
+
+std::vector<ManagedOrg> organisations_of(db::Connection& c, int64_t user_id) {
+  std::vector<ManagedOrg> out;
+  for (const auto& r : c.query(R"sql(
+      SELECT DISTINCT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
+             o.region_id
+        FROM organisations o JOIN user_roles ur ON ur.organisation_id = o.id
+       WHERE ur.user_id = $1 AND ur.role IN ('org_admin', 'org_member')
+       ORDER BY o.name)sql",
+                               {user_id}))
+    out.push_back(managed_from(r));
+  return out;
+}
+
+int64_t create_application(db::Connection& c, int64_t user_id, const model::OrgBasics& b,
+                           int64_t region_id, int64_t now) {
+  model::Organisation o;
+  o.name = b.name;
+  o.short_name = b.short_name;
+  o.legal_form = b.legal_form;
+  o.region_id = region_id;
+  o.street = b.street;
+  o.postcode = b.postcode;
+  o.city = b.city;
+  o.short_description = b.short_description;
+  o.about = b.about;
+  o.email = b.email;
+  o.phone = b.phone;
+  o.website = b.website;
+  o.fields = b.fields;
+  o.target_groups = b.target_groups;
+  o.status = "pending";
+  int64_t id = insert_organisation(c, o, now);
+  auto st = grant_role(c, user_id, model::Role::org_admin, std::nullopt, id);
+  if (!st) throw db::DbError(db::DbError::Kind::constraint, st.error().message);
+  return id;
+}
+
+std::optional<std::pair<model::OrgBasics, ManagedOrg>> load_for_edit(db::Connection& c,
+                                                                     const Actor& a,
+                                                                     int64_t org_id) {
+  auto m = c.query_one(kManaged, {a.user_id, org_id, a.platform_admin ? 1 : 0});
+  if (!m) return std::nullopt;
+  auto r = c.query_one(R"sql(
+    SELECT o.name, o.short_name, o.legal_form, rg.code, o.street, o.postcode, o.city,
+           o.short_description, o.about, o.email, o.phone, o.website, o.applicant_reply
+      FROM organisations o JOIN regions rg ON rg.id = o.region_id WHERE o.id = $1)sql",
+                       {org_id});
+  model::OrgBasics b{r->text(0),  r->text(1),  r->text(2), r->text(3), r->text(4),
+                     r->text(5),  r->text(6),  r->text(7), r->text(8), r->text(9),
+                     r->text(10), r->text(11), {},         {},         r->text(12)};
+  for (const auto& f :
+       c.query("SELECT field_key FROM organisation_fields WHERE organisation_id = $1", {org_id}))
+    b.fields.push_back(f.text(0));
+  for (const auto& g : c.query(
+           "SELECT group_key FROM organisation_target_groups WHERE organisation_id = $1", {org_id}))
+    b.target_groups.push_back(g.text(0));
+  return std::make_pair(std::move(b), managed_from(*m));
+}
+
+Status update_basics(db::Connection& c, const Actor& a, int64_t org_id, int64_t expected_version,
+                     const model::OrgBasics& b, int64_t region_id, int64_t now) {
+  auto m = c.query_one(kManaged, {a.user_id, org_id, a.platform_admin ? 1 : 0});
+  if (!m) return make_error("not_found", "store: organisation not managed by user");
+  // The version check and the write are one statement: two editors cannot both win.
+  auto changed = c.execute(R"sql(
+    UPDATE organisations
+       SET name = $3, short_name = $4, legal_form = $5, region_id = $6, street = $7,
+           postcode = $8, city = $9, short_description = $10, about = $11, email = $12,
+           phone = $13, website = $14, updated_at = $15, version = version + 1,
+           applicant_reply = CASE WHEN status = 'rejected' THEN $16 ELSE applicant_reply END,
+           status = CASE WHEN status = 'rejected' THEN 'pending' ELSE status END
+     WHERE id = $1 AND version = $2)sql",
+                           {org_id, expected_version, b.name, b.short_name, b.legal_form, region_id,
+                            b.street, b.postcode, b.city, b.short_description, b.about, b.email,
+                            b.phone, b.website, now, b.reply});
+  if (changed == 0) return make_error("conflict", "store: organisation changed meanwhile");
+  replace_taxonomies(c, org_id, b);
+  index_organisation(c, org_id);
+  return Ok{};
+}
+
+std::vector<ReviewItem> review_queue(db::Connection& c, const Actor& a) {
+  std::vector<ReviewItem> out;
+  for (const auto& r : c.query(R"sql(
+      SELECT o.id, o.name, o.city, rg.name, o.short_description, o.applicant_reply,
+             COALESCE((SELECT u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id
+                        WHERE ur.organisation_id = o.id AND ur.role = 'org_admin'
+                        ORDER BY ur.id LIMIT 1), ''),
+             o.created_at
+        FROM organisations o JOIN regions rg ON rg.id = o.region_id
+       WHERE o.status = 'pending'
+         AND ($2 = 1 OR o.region_id IN (SELECT region_id FROM user_roles
+                                         WHERE user_id = $1 AND role = 'regional_editor'))
+       ORDER BY o.created_at, o.id)sql",
+                               {a.user_id, a.platform_admin ? 1 : 0}))
+    out.push_back(ReviewItem{r.int64(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5),
+                             r.text(6), r.int64(7)});
+  return out;
+}
+
+Status decide(db::Connection& c, const Actor& a, int64_t org_id, bool approve,
+              const std::string& note, int64_t now) {
+  auto changed = c.execute(R"sql(
+    UPDATE organisations
+       SET status = $3, review_note = $4, reviewed_at = $5, reviewed_by = $1,
+           version = version + 1, updated_at = $5
+     WHERE id = $2 AND status = 'pending'
+       AND ($6 = 1 OR region_id IN (SELECT region_id FROM user_roles
+                                     WHERE user_id = $1 AND role = 'regional_editor')))sql",
+                           {a.user_id, org_id, approve ? "published" : "rejected",
+                            approve ? "" : note, now, a.platform_admin ? 1 : 0});
+  if (changed == 0) return make_error("not_found", "store: no pending organisation in reach");
+  return Ok{};
+}
+
+std::vector<std::string> reviewer_emails(db::Connection& c, int64_t region_id) {
+  std::vector<std::string> out;
+  for (const auto& r : c.query(R"sql(
+      SELECT DISTINCT u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id
+       WHERE ur.role = 'regional_editor' AND ur.region_id = $1 AND u.disabled_at IS NULL)sql",
+                               {region_id}))
+    out.push_back(r.text(0));
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> admin_contacts(db::Connection& c, int64_t org_id) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : c.query(R"sql(
+      SELECT u.email, u.locale FROM user_roles ur JOIN users u ON u.id = ur.user_id
+       WHERE ur.role = 'org_admin' AND ur.organisation_id = $1 AND u.disabled_at IS NULL)sql",
+                               {org_id}))
+    out.emplace_back(r.text(0), r.text(1));
+  return out;
+}
+
+std::optional<std::string> current_slug(db::Connection& c, const std::string& old_slug) {
+  auto r = c.query_one(R"sql(
+    SELECT o.slug FROM organisation_slugs s JOIN organisations o ON o.id = s.organisation_id
+     WHERE s.slug = $1 AND o.status = 'published')sql",
+                       {old_slug});
+  if (!r) return std::nullopt;
+  return r->text(0);
+}
+
+}  // namespace verbund::store

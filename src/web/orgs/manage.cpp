@@ -1,0 +1,134 @@
+// A member's organisations: registering a new one (pending until verified), editing
+// the basic profile with a version check, and answering a rejection.
+#include "core/i18n.hpp"
+#include "core/log.hpp"
+#include "store/org_manage_store.hpp"
+#include "web/orgs/forms.hpp"
+#include "web/orgs/handlers.hpp"
+#include "web/view.hpp"
+
+namespace verbund::web::orgs {
+
+namespace {
+
+store::Actor actor(const Context& ctx) {
+  return store::Actor{ctx.user->id, ctx.user->is_platform_admin()};
+}
+
+http::Response form_page(Context& ctx, const model::OrgBasics& b,
+                         const std::vector<model::FieldError>& errors, int status,
+                         const store::ManagedOrg* org) {
+  std::string title =
+      org ? i18n::t(ctx.locale, "org.edit_title") : i18n::t(ctx.locale, "org.new_title");
+  Page page(ctx, "orgs/form.html", title);
+  auto& d = page.dict();
+  d.SetValue("HEADING", org ? org->name : title);
+  d.SetValue("ACTION", org ? "/meine-organisationen/" + std::to_string(org->id)
+                           : "/meine-organisationen/neu");
+  d.SetValue("SUBMIT", i18n::t(ctx.locale, org ? "org.save" : "org.apply"));
+  if (!org) d.ShowSection("IS_NEW");
+  if (org) {
+    d.SetIntValue("VERSION", static_cast<long>(org->version));
+    d.SetValue("STATUS", i18n::t(ctx.locale, "org.status." + org->status));
+    d.ShowSection("STATUS_" + org->status);
+    if (org->status == "published")
+      d.SetValueAndShowSection("PUBLIC_URL", "/organisationen/" + org->slug, "HAS_PUBLIC");
+    if (org->status == "rejected" || org->status == "pending")
+      if (!org->review_note.empty())
+        d.SetValueAndShowSection("REVIEW_NOTE", org->review_note, "HAS_REVIEW_NOTE");
+    if (org->status == "rejected") d.ShowSection("CAN_REPLY");
+  }
+  fill_form(ctx, d, b);
+  add_field_errors(d, ctx.locale, errors);
+  return page.render(status);
+}
+
+void notify_reviewers(Context& ctx, db::Connection& c, int64_t region_id, const std::string& name) {
+  for (const auto& email : store::reviewer_emails(c, region_id))
+    ctx.app.queue_mail(c, email, "de", "org_review_needed",
+                       {{"ORG", name}, {"LINK", ctx.app.absolute_url("/redaktion")}});
+}
+
+}  // namespace
+
+http::Response my_organisations(Context& ctx) {
+  auto orgs = ctx.app.db().read(
+      [&](db::Connection& c) { return store::organisations_of(c, ctx.user->id); });
+  Page page(ctx, "orgs/mine.html", i18n::t(ctx.locale, "org.mine_title"));
+  auto& d = page.dict();
+  if (orgs.empty()) d.ShowSection("EMPTY");
+  for (const auto& o : orgs) {
+    auto* row = d.AddSectionDictionary("ORG");
+    row->SetValue("NAME", o.name);
+    row->SetValue("URL", "/meine-organisationen/" + std::to_string(o.id));
+    row->SetValue("STATUS", i18n::t(ctx.locale, "org.status." + o.status));
+    row->SetValue("STATUS_KEY", o.status);
+  }
+  return page.render();
+}
+
+http::Response new_show(Context& ctx) {
+  model::OrgBasics b;
+  b.legal_form = "e.V.";
+  return form_page(ctx, b, {}, 200, nullptr);
+}
+
+http::Response new_submit(Context& ctx) {
+  auto b = parse_basics(ctx);
+  std::vector<model::FieldError> errors;
+  int64_t region_id = check_basics(ctx, b, errors);
+  if (!errors.empty()) return form_page(ctx, b, errors, 422, nullptr);
+  int64_t id = ctx.app.db().write([&](db::Connection& c) {
+    int64_t id = store::create_application(c, ctx.user->id, b, region_id, ctx.now);
+    notify_reviewers(ctx, c, region_id, b.name);
+    return id;
+  });
+  log::info("organisation_applied",
+            {{"id", std::to_string(id)}, {"user", std::to_string(ctx.user->id)}});
+  return http::Response::redirect("/meine-organisationen/" + std::to_string(id) +
+                                  "?hinweis=organisation_beantragt");
+}
+
+http::Response edit_show(Context& ctx) {
+  int64_t id = std::stoll(ctx.param(0));
+  auto found =
+      ctx.app.db().read([&](db::Connection& c) { return store::load_for_edit(c, actor(ctx), id); });
+  if (!found) return ctx.app.error_page(ctx, 404);
+  return form_page(ctx, found->first, {}, 200, &found->second);
+}
+
+http::Response edit_submit(Context& ctx) {
+  int64_t id = std::stoll(ctx.param(0));
+  auto found =
+      ctx.app.db().read([&](db::Connection& c) { return store::load_for_edit(c, actor(ctx), id); });
+  if (!found) return ctx.app.error_page(ctx, 404);
+  auto b = parse_basics(ctx);
+  std::vector<model::FieldError> errors;
+  int64_t region_id = check_basics(ctx, b, errors);
+  int64_t version = 0;
+  try {
+    version = std::stoll(ctx.field("version"));
+  } catch (...) {
+    return ctx.app.error_page(ctx, 400);
+  }
+  // The version the form was loaded with travels back, so a re-rendered form still
+  // detects a save by someone else in between.
+  store::ManagedOrg shown = found->second;
+  shown.version = version;
+  if (!errors.empty()) return form_page(ctx, b, errors, 422, &shown);
+  bool was_rejected = found->second.status == "rejected";
+  auto st = ctx.app.db().write([&](db::Connection& c) {
+    auto s = store::update_basics(c, actor(ctx), id, version, b, region_id, ctx.now);
+    if (s && was_rejected) notify_reviewers(ctx, c, region_id, b.name);
+    return s;
+  });
+  if (!st) {
+    if (st.error().code == "not_found") return ctx.app.error_page(ctx, 404);
+    // Someone saved first: show their version? Keep this visitor's input and say so.
+    return form_page(ctx, b, {{"name", "org.conflict"}}, 409, &shown);
+  }
+  return http::Response::redirect("/meine-organisationen/" + std::to_string(id) +
+                                  "?hinweis=gespeichert");
+}
+
+}  // namespace verbund::web::orgs

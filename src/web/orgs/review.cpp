@@ -1,0 +1,93 @@
+// The review queue of regional editors: pending organisations of their association,
+// verified (published) or rejected with a reason the applicant sees.
+#include <ctime>
+
+#include "core/i18n.hpp"
+#include "core/log.hpp"
+#include "store/org_manage_store.hpp"
+#include "web/orgs/handlers.hpp"
+#include "web/view.hpp"
+
+namespace verbund::web::orgs {
+
+namespace {
+
+bool is_reviewer(const Context& ctx) {
+  return ctx.user->is_platform_admin() || ctx.user->has_role(model::Role::regional_editor);
+}
+
+std::string format_date(int64_t t) {
+  std::time_t tt = t;
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%d.%m.%Y", &tm);
+  return buf;
+}
+
+http::Response queue_page(Context& ctx, int64_t error_for, const std::string& note, int status) {
+  store::Actor a{ctx.user->id, ctx.user->is_platform_admin()};
+  auto items = ctx.app.db().read([&](db::Connection& c) { return store::review_queue(c, a); });
+  Page page(ctx, "orgs/review.html", i18n::t(ctx.locale, "review.title"));
+  auto& d = page.dict();
+  if (items.empty()) d.ShowSection("EMPTY");
+  for (const auto& i : items) {
+    auto* row = d.AddSectionDictionary("ITEM");
+    row->SetIntValue("ID", static_cast<long>(i.id));
+    row->SetValue("NAME", i.name);
+    row->SetValue("CITY", i.city);
+    row->SetValue("REGION", i.region_name);
+    row->SetValue("SUMMARY", i.short_description);
+    row->SetValue("APPLICANT", i.applicant_email);
+    row->SetValue("DATE", format_date(i.created_at));
+    if (!i.applicant_reply.empty())
+      row->SetValueAndShowSection("REPLY", i.applicant_reply, "HAS_REPLY");
+    if (i.id == error_for) {
+      row->SetValue("V_note", note);
+      auto* err = row->AddSectionDictionary("NOTE_ERROR");
+      err->SetValue("MSG", i18n::t(ctx.locale, "review.note_missing"));
+      row->SetValue("INVALID", "true");
+    }
+  }
+  return page.render(status);
+}
+
+}  // namespace
+
+http::Response review_queue(Context& ctx) {
+  if (!is_reviewer(ctx)) return ctx.app.error_page(ctx, 403);
+  return queue_page(ctx, 0, "", 200);
+}
+
+http::Response review_decide(Context& ctx) {
+  if (!is_reviewer(ctx)) return ctx.app.error_page(ctx, 403);
+  int64_t id = std::stoll(ctx.param(0));
+  std::string action = ctx.field("action");
+  std::string note = ctx.field("note");
+  if (action != "freigeben" && action != "ablehnen") return ctx.app.error_page(ctx, 400);
+  bool approve = action == "freigeben";
+  while (!note.empty() && (note.back() == ' ' || note.back() == '\n' || note.back() == '\r'))
+    note.pop_back();
+  if (!approve && (note.empty() || note.size() > 2000 || !model::valid_utf8(note)))
+    return queue_page(ctx, id, note, 422);
+  store::Actor a{ctx.user->id, ctx.user->is_platform_admin()};
+  auto st = ctx.app.db().write([&](db::Connection& c) {
+    auto s = store::decide(c, a, id, approve, note, ctx.now);
+    if (!s) return s;
+    auto found = store::load_for_edit(c, store::Actor{0, true}, id);
+    for (const auto& [email, locale] : store::admin_contacts(c, id))
+      ctx.app.queue_mail(c, email, locale, approve ? "org_published" : "org_rejected",
+                         {{"ORG", found ? found->second.name : ""},
+                          {"NOTE", note},
+                          {"LINK", ctx.app.absolute_url(
+                                       approve ? "/organisationen/" + found->second.slug
+                                               : "/meine-organisationen/" + std::to_string(id))}});
+    return s;
+  });
+  if (!st) return ctx.app.error_page(ctx, 404);
+  log::info("organisation_reviewed", {{"id", std::to_string(id)}, {"decision", action}});
+  return http::Response::redirect(std::string("/redaktion?hinweis=") +
+                                  (approve ? "freigegeben" : "abgelehnt"));
+}
+
+}  // namespace verbund::web::orgs
