@@ -1,5 +1,6 @@
 // The public page of an organisation: what it does, for whom, where and how to reach it.
 #include "core/i18n.hpp"
+#include "core/markdown.hpp"
 #include "search/analyzer.hpp"
 #include "store/org_manage_store.hpp"
 #include "store/org_store.hpp"
@@ -7,23 +8,6 @@
 #include "web/view.hpp"
 
 namespace verbund::web::orgs {
-
-namespace {
-
-// Paragraphs separated by blank lines (Markdown rendering comes with profile editing).
-void add_paragraphs(ctemplate::TemplateDictionary& d, const std::string& section,
-                    const std::string& text) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto end = text.find('\n', pos);
-    std::string para = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (!para.empty()) d.AddSectionDictionary(section)->SetValue("TEXT", para);
-    if (end == std::string::npos) break;
-    pos = end + 1;
-  }
-}
-
-}  // namespace
 
 http::Response profile(Context& ctx) {
   auto org =
@@ -40,7 +24,7 @@ http::Response profile(Context& ctx) {
   d.SetValue("LEGAL_FORM", org->legal_form);
   d.SetValue("REGION", org->region_name);
   d.SetValue("SUMMARY", org->short_description);
-  add_paragraphs(d, "ABOUT", org->about);
+  d.SetValue("ABOUT_HTML", markdown::to_safe_html(org->about));
   if (!org->why.empty()) d.SetValueAndShowSection("WHY", org->why, "HAS_WHY");
   for (const auto& f : org->fields) {
     auto* item = d.AddSectionDictionary("FIELD");
