@@ -73,11 +73,12 @@ SIGINT: no new connections, in-flight requests finish (limits.shutdown_grace, 10
 
 Applies every pending migration, each in its own transaction, and lists them.
 )"},
-    {"demo", R"(verbund demo [--data DIR] [--if-empty]
+    {"demo", R"(verbund demo [--data DIR] [--if-empty] [--orgs N]
 
 Loads the demo content: 60 member organisations in the 15 regional associations and a
 few accounts per role. Prints the accounts and their password once.
   --if-empty   do nothing (and succeed) when organisations exist already
+  --orgs N     load N organisations (more than the 60 demo ones are derived from them)
 )"},
     {"user",
      R"(verbund user add EMAIL [--name NAME] [--role ROLE [--region CODE] [--org SLUG]] --password-stdin
@@ -189,9 +190,11 @@ void print_demo_report(const store::DemoReport& r, const std::string& pass) {
               << "\n";
 }
 
-Result<bool> load_demo(db::Database& database, const core::Config& cfg, bool if_empty) {
+Result<bool> load_demo(db::Database& database, const core::Config& cfg, bool if_empty,
+                       int organisations = 0) {
   std::string pass = random::token(12);
-  auto report = store::load_demo(database, password::hash(pass, cfg.password_hash_strength));
+  auto report = store::load_demo(database, password::hash(pass, cfg.password_hash_strength),
+                                 organisations);
   if (!report) {
     if (report.error().code == "not_empty" && if_empty) return false;
     return report.error();
@@ -379,7 +382,16 @@ int main(int argc, char** argv) {
     if (a.command == "demo") {
       auto database = open_database(*cfg);
       if (!database) return fail(database.error().message);
-      auto loaded = load_demo(**database, *cfg, a.options.count("if-empty") > 0);
+      int count = 0;
+      if (a.options.count("orgs")) {
+        try {
+          count = std::stoi(a.options.at("orgs"));
+        } catch (...) {
+          count = -1;
+        }
+        if (count < 1 || count > 1000000) return fail("--orgs needs a number from 1 to 1000000");
+      }
+      auto loaded = load_demo(**database, *cfg, a.options.count("if-empty") > 0, count);
       if (!loaded) return fail(loaded.error().message);
       if (!*loaded) std::cout << "demo content present already; nothing to do\n";
       return 0;

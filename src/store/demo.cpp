@@ -35,7 +35,8 @@ std::string unescape_newlines(const std::string& s) {
 
 }  // namespace
 
-Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash) {
+Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash,
+                             int organisations) {
   auto tsv = resources::find("demo/organisations.tsv");
   if (!tsv) return make_error("demo", "demo/organisations.tsv is not embedded");
   DemoReport report;
@@ -50,6 +51,7 @@ Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash)
       std::string line;
       std::getline(lines, line);  // header
       std::vector<std::pair<int64_t, std::string>> orgs;
+      std::vector<model::Organisation> templates;
       int line_no = 1;
       while (std::getline(lines, line)) {
         ++line_no;
@@ -85,6 +87,18 @@ Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash)
         o.opening_hours = f[19];
         o.status = "published";
         orgs.emplace_back(insert_organisation(c, o, now), o.name);
+        templates.push_back(o);
+        ++report.organisations;
+      }
+      // Derived organisations: the demo rows again in other places of the same region.
+      static const char* kPlaces[] = {"Nord", "Süd", "Ost", "West", "Mitte", "Altstadt",
+                                      "Neustadt", "am See", "im Tal", "Land"};
+      for (int i = report.organisations; i < organisations && !templates.empty(); ++i) {
+        model::Organisation o = templates[i % templates.size()];
+        int round = i / static_cast<int>(templates.size());
+        o.name += " – " + std::string(kPlaces[round % 10]) + " " + std::to_string(round);
+        o.short_name.clear();
+        insert_organisation(c, o, now + i);
         ++report.organisations;
       }
       auto add = [&](const std::string& email, const std::string& name, model::Role role,

@@ -22,7 +22,10 @@ struct DemoReport {
 };
 
 // Loads the demo organisations and users (all with `password_hash`). Refuses with code
-// "not_empty" when organisations exist already.
-Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash);
+// "not_empty" when organisations exist already. With `organisations` above the 60 demo
+// rows, further ones are derived from them (other places, numbered names) for
+// benchmarks such as `verbund demo --orgs 20000`.
+Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash,
+                             int organisations = 0);
 
 }  // namespace verbund::store
