@@ -188,7 +188,7 @@ http::Response App::handle(http::Request& req) {
   if (outcome == http::Router<RouteSpec>::Outcome::found) {
     return handle_route(req, *spec);
   }
-  Context ctx{*this, req};
+  Context ctx(*this, req);
   ctx.now = std::time(nullptr);
   try {
     load_visitor(ctx);
@@ -206,10 +206,10 @@ http::Response App::handle(http::Request& req) {
 
 http::Response App::handle_route(http::Request& req, const RouteSpec& spec) {
   if (spec.run_inline) {
-    Context ctx{*this, req};
+    Context ctx(*this, req);
     return spec.handler(ctx);
   }
-  Context ctx{*this, req};
+  Context ctx(*this, req);
   ctx.now = std::time(nullptr);
   ctx.query = http::parse_form(req.query);
   try {

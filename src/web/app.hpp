@@ -29,6 +29,7 @@ class App;
 enum class Access { anyone, signed_in, platform_admin, dev_mode, loopback_or_admin };
 
 struct Context {
+  Context(App& a, http::Request& r) : app(a), req(r) {}
   App& app;
   http::Request& req;
   std::string locale = "de";
