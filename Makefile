@@ -12,8 +12,14 @@ endif
 
 all: build
 
-deps:
+deps: node_modules/.installed
 	@scripts/install-deps
+
+# npm packages for the browser tests (versions pinned in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	@scripts/install-deps
+	npm ci --no-audit --no-fund
+	@touch $@
 
 $(BUILD)/build.ninja: CMakeLists.txt
 	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)

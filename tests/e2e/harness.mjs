@@ -1,0 +1,135 @@
+// Browser test harness: a real `verbund serve` with demo content on a free port, and
+// Debian's Chromium driven by playwright-core (never a downloaded browser).
+import { spawn, spawnSync, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, "..", "..");
+export const bin = process.env.VERBUND_BIN || join(root, "build", "verbund");
+export const shotDir = join(root, "tests", "e2e", "screenshots");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+// Accounts the tests create through the command line, with known passwords.
+export const accounts = {
+  editor: { email: "redaktion.hessen@e2e.example", password: "Redaktion Hessen prüft gern", region: "he" },
+  admin: { email: "plattform@e2e.example", password: "Wir verwalten alles gern" },
+};
+
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), "verbund-e2e-"));
+  const run = (args, input) => {
+    const r = spawnSync(bin, [...args, "--data", dir], { input, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`verbund ${args.join(" ")} failed: ${r.stderr}`);
+  };
+  run(["demo"]);
+  run(["user", "add", accounts.editor.email, "--name", "Redaktion Hessen", "--role",
+       "regional_editor", "--region", accounts.editor.region, "--password-stdin"],
+      accounts.editor.password + "\n");
+  run(["user", "add", accounts.admin.email, "--name", "Plattform-Team", "--role",
+       "platform_admin", "--password-stdin"], accounts.admin.password + "\n");
+  const port = await freePort();
+  const proc = spawn(bin, ["serve", "--dev", "--data", dir, "--listen", `127.0.0.1:${port}`,
+                           "--set", "auth.password_hash_strength=min",
+                           "--set", "jobs.poll_milliseconds=50"],
+                     { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  proc.stderr.on("data", (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base, dir,
+    log: () => log,
+    async stop() {
+      proc.kill("SIGTERM");
+      await new Promise((r) => proc.on("exit", r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+    // The newest mail to `to` (dev mode writes DATA/mail/<id>.eml), waiting for it.
+    async mailTo(to, { after = 0, timeout = 10000 } = {}) {
+      const until = Date.now() + timeout;
+      while (Date.now() < until) {
+        let files = [];
+        try { files = readdirSync(join(dir, "mail")).filter((f) => f.endsWith(".eml")); } catch {}
+        const found = files.map((f) => [parseInt(f), f]).filter(([id]) => id > after)
+          .sort((a, b) => b[0] - a[0])
+          .map(([id, f]) => ({ id, text: readFileSync(join(dir, "mail", f), "utf8") }))
+          .find((m) => m.text.includes(`To: ${to}`));
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no mail to ${to}`);
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+// A page that records every request and fails the test on any leaving the origin.
+export async function openPage(browser, server, { width = 1280, locale = "de-DE" } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale });
+  const page = await context.newPage();
+  const foreign = [];
+  page.on("request", (req) => {
+    const url = req.url();
+    if (!url.startsWith(server.base + "/") && !url.startsWith("data:") && url !== "about:blank")
+      foreign.push(url);
+  });
+  return { context, page, foreign };
+}
+
+export async function screenshotOnFailure(t, page, name) {
+  mkdirSync(shotDir, { recursive: true });
+  await page.screenshot({ path: join(shotDir, `${name}.png`), fullPage: true }).catch(() => {});
+}
+
+export async function axe(page) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")})`);
+}
+
+// Validates HTML documents with the Nu Html Checker (vnu.jar, Java): returns messages.
+export function validateHtml(documents) {
+  const dir = mkdtempSync(join(tmpdir(), "verbund-vnu-"));
+  const files = documents.map(([name, html], i) => {
+    const f = join(dir, `${String(i).padStart(3, "0")}-${name.replace(/[^a-z0-9]+/gi, "_")}.html`);
+    writeFileSync(f, html);
+    return f;
+  });
+  const jar = join(root, "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
+  const r = spawnSync("java", ["-jar", jar, "--format", "json", "--stdout", ...files], { encoding: "utf8", maxBuffer: 64 << 20 });
+  rmSync(dir, { recursive: true, force: true });
+  const out = JSON.parse(r.stdout || "{\"messages\":[]}");
+  return out.messages.filter((m) => m.type === "error")
+    .map((m) => `${m.url.split("/").pop()}:${m.lastLine}: ${m.message}`);
+}

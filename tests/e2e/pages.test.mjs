@@ -1,0 +1,101 @@
+// Every page type, signed out and signed in, at 320 px and 1280 px: zero axe violations
+// (WCAG 2.1 A/AA), no request leaving the origin, no cookie before sign-in, valid HTML.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, openPage, axe, validateHtml, screenshotOnFailure, accounts } from "./harness.mjs";
+
+let server, browser;
+const documents = [];
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn(page, who) {
+  await page.goto(server.base + "/anmelden");
+  await page.fill("#email", who.email);
+  await page.fill("#password", who.password);
+  await Promise.all([page.waitForNavigation(), page.click("form[action='/anmelden'] button[type=submit]")]);
+}
+
+// Visits `path` (or runs `act`), then checks the page as it stands.
+async function checkPage(t, { name, path, who, act, width }) {
+  const { context, page, foreign } = await openPage(browser, server, { width });
+  try {
+    if (who) await signIn(page, who);
+    const response = await page.goto(server.base + path);
+    if (act) await act(page);
+    const violations = await axe(page);
+    assert.deepEqual(violations, [], `axe on ${name} at ${width}px`);
+    assert.deepEqual(foreign, [], `requests leaving the origin on ${name}`);
+    const cookies = await context.cookies();
+    if (!who) assert.deepEqual(cookies.map((c) => c.name), [], `cookies set without sign-in on ${name}`);
+    else for (const c of cookies) assert.ok(["verbund", "__Host-verbund", "sprache"].includes(c.name), `unexpected cookie ${c.name}`);
+    assert.equal(await page.getAttribute("html", "lang"), "de");
+    if (width === 1280) documents.push([name, await page.content()]);
+    return response;
+  } catch (e) {
+    await screenshotOnFailure(t, page, `${name}-${width}`);
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+const submitEmpty = async (page) => {
+  await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+};
+
+const publicPages = [
+  { name: "home", path: "/" },
+  { name: "directory", path: "/organisationen" },
+  { name: "directory-search", path: "/organisationen?q=Familie" },
+  { name: "directory-empty", path: "/organisationen?q=xyzzyqq" },
+  { name: "placeholder", path: "/social-wall" },
+  { name: "impressum", path: "/impressum" },
+  { name: "login", path: "/anmelden" },
+  { name: "login-errors", path: "/anmelden", act: submitEmpty },
+  { name: "signup", path: "/registrieren" },
+  { name: "signup-errors", path: "/registrieren", act: submitEmpty },
+  { name: "reset-request", path: "/passwort-vergessen" },
+  { name: "not-found", path: "/gibt-es-nicht" },
+];
+
+const signedInPages = [
+  { name: "account", path: "/konto", who: accounts.admin },
+  { name: "my-orgs", path: "/meine-organisationen", who: accounts.admin },
+  { name: "org-new", path: "/meine-organisationen/neu", who: accounts.admin },
+  { name: "org-new-errors", path: "/meine-organisationen/neu", who: accounts.admin, act: submitEmpty },
+  { name: "review", path: "/redaktion", who: accounts.editor },
+  { name: "admin-users", path: "/admin/benutzer", who: accounts.admin },
+  { name: "admin-jobs", path: "/admin/jobs", who: accounts.admin },
+  { name: "admin-settings", path: "/admin/einstellungen", who: accounts.admin },
+  { name: "dev-mail", path: "/dev/mail", who: accounts.admin },
+];
+
+for (const width of [320, 1280]) {
+  for (const p of [...publicPages, ...signedInPages]) {
+    test(`${p.name} at ${width}px is accessible and private`, async (t) => {
+      await checkPage(t, { ...p, width });
+    });
+  }
+}
+
+test("a profile page is accessible and private", async (t) => {
+  const { context, page } = await openPage(browser, server);
+  await page.goto(server.base + "/organisationen");
+  const href = await page.getAttribute(".cards .card h3 a", "href");
+  await context.close();
+  assert.ok(href, "the directory lists at least one organisation (demo content)");
+  for (const width of [320, 1280]) await checkPage(t, { name: "profile", path: href, width });
+});
+
+test("every page type is valid HTML (Nu Html Checker)", () => {
+  assert.ok(documents.length >= 15);
+  assert.deepEqual(validateHtml(documents), []);
+});
