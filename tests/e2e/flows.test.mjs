@@ -1,0 +1,173 @@
+// What people do, with keyboard and mouse: find an organisation; sign up, confirm by
+// the mail link, log in, register an organisation (with a validation error on the
+// way), get verified by the regional editor, see the public page, log out.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, openPage, axe, screenshotOnFailure, accounts } from "./harness.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function withPage(t, name, fn, opts) {
+  const { context, page, foreign } = await openPage(browser, server, opts);
+  try {
+    await fn(page);
+    assert.deepEqual(foreign, [], "requests leaving the origin");
+  } catch (e) {
+    await screenshotOnFailure(t, page, name);
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+// The element that has focus, described for assertions.
+const focused = (page) => page.evaluate(() => {
+  const el = document.activeElement;
+  return { tag: el.tagName.toLowerCase(), id: el.id, cls: el.className, text: (el.textContent || "").trim().slice(0, 60), href: el.getAttribute("href") };
+});
+
+test("the skip link is the first stop and moves focus to the main content", async (t) => {
+  await withPage(t, "skip-link", async (page) => {
+    await page.goto(server.base + "/organisationen");
+    await page.keyboard.press("Tab");
+    let f = await focused(page);
+    assert.equal(f.href, "#inhalt");
+    // The focused skip link is visible (it slides into view on focus).
+    const box = await page.locator(".skip-link").boundingBox();
+    assert.ok(box && box.y >= 0, "skip link visible when focused");
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, "none", "focus is visible");
+    await page.keyboard.press("Enter");
+    f = await focused(page);
+    assert.equal(f.id, "inhalt");
+  });
+});
+
+test("a visitor finds an organisation by words and a facet, by keyboard", async (t) => {
+  await withPage(t, "find-org", async (page) => {
+    await page.goto(server.base + "/organisationen");
+    await page.focus("#q");
+    await page.keyboard.type("Kindern");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.match(page.url(), /q=Kindern/);
+    const names = await page.locator(".cards .card h3").allTextContents();
+    assert.ok(names.some((n) => n.includes("Familienzentrum Regenbogen")), names.join(", "));
+    // Narrow down by field of work via its facet link, reached with Tab and Enter.
+    const facet = page.locator(".facets a", { hasText: "Familie" }).first();
+    await facet.focus();
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.match(page.url(), /feld=familie/);
+    assert.match(page.url(), /q=Kindern/, "the search words stay when narrowing down");
+    const card = page.locator(".cards .card h3 a").first();
+    await card.focus();
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.match(await page.textContent("h1"), /Familienzentrum Regenbogen/);
+    assert.deepEqual(await axe(page), []);
+  });
+});
+
+test("sign up, confirm, log in, register an organisation, get verified, see it, log out", async (t) => {
+  const email = `leitung-${Date.now()}@kita-sonnenschein.example`;
+  const password = "Sonnenschein scheint immer";
+  const orgName = "Kita Sonnenschein Marburg e.V.";
+
+  await withPage(t, "signup-flow", async (page) => {
+    await page.goto(server.base + "/");
+    await Promise.all([page.waitForNavigation(), page.click("text=Registrieren")]);
+    await page.fill("#display_name", "Birgit Sommer");
+    await page.fill("#email", email);
+    await page.fill("#password", "kurz");
+    await page.fill("#password_repeat", "kurz");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    // The error summary takes focus; the name and address are still there.
+    let f = await focused(page);
+    assert.match(f.cls, /error-summary/);
+    assert.equal(await page.inputValue("#email"), email);
+    assert.match(await page.textContent("#password-error"), /zu kurz/);
+    await page.fill("#password", password);
+    await page.fill("#password_repeat", password);
+    await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+    assert.match(await page.textContent("h1"), /Postfach/);
+
+    const mail = await server.mailTo(email);
+    const link = mail.text.match(/http:\/\/127\.0\.0\.1:\d+\/registrieren\/bestaetigen\?token=\S+/)[0];
+    await page.goto(link);
+    assert.match(await page.textContent(".notice"), /bestätigt/);
+    await page.fill("#email", email);
+    await page.fill("#password", password);
+    await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+    assert.match(page.url(), /\/konto$/);
+
+    await page.goto(server.base + "/meine-organisationen/neu");
+    await page.fill("#name", orgName);
+    await page.selectOption("#region", "he");
+    await page.fill("#city", "Marburg");
+    await page.fill("#postcode", "350");  // wrong on purpose
+    await page.fill("#short_description", "Kindertagesstätte mit 40 Plätzen und Familiencafé in der Marburger Südstadt.");
+    await page.check("input[name=fields][value=kinder_jugend]");
+    await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+    f = await focused(page);
+    assert.match(f.cls, /error-summary/);
+    assert.match(await page.textContent("#postcode-error"), /fünf Ziffern/);
+    assert.equal(await page.inputValue("#name"), orgName, "input kept after an error");
+    assert.ok(await page.isChecked("input[name=fields][value=kinder_jugend]"));
+    assert.deepEqual(await axe(page), [], "form with errors is accessible");
+    await page.fill("#postcode", "35037");
+    await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+    assert.match(await page.textContent(".notice"), /prüft/);
+    assert.match(await page.textContent(".notice-info"), /prüft/);
+
+    // Not public yet.
+    const slug = "kita-sonnenschein-marburg-e-v";
+    const before = await page.goto(`${server.base}/organisationen/${slug}`);
+    assert.equal(before.status(), 404);
+
+    // Log out with the button in the header.
+    await page.goto(server.base + "/konto");
+    await Promise.all([page.waitForNavigation(), page.click("header button:has-text('Abmelden')")]);
+    assert.match(await page.textContent(".notice"), /abgemeldet/);
+    assert.deepEqual((await page.context().cookies()).filter((c) => c.name.includes("verbund")), []);
+  });
+
+  await withPage(t, "review-flow", async (page) => {
+    await page.goto(server.base + "/anmelden");
+    await page.fill("#email", accounts.editor.email);
+    await page.fill("#password", accounts.editor.password);
+    await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+    await page.goto(server.base + "/redaktion");
+    const item = page.locator(".review-list li", { hasText: orgName });
+    assert.equal(await item.count(), 1);
+    assert.deepEqual(await axe(page), []);
+    await Promise.all([page.waitForNavigation(), item.locator("button[value=freigeben]").click()]);
+    assert.match(await page.textContent(".notice"), /freigegeben/);
+  });
+
+  await withPage(t, "public-page", async (page) => {
+    const r = await page.goto(`${server.base}/organisationen/kita-sonnenschein-marburg-e-v`);
+    assert.equal(r.status(), 200);
+    assert.match(await page.textContent("h1"), /Kita Sonnenschein/);
+    assert.deepEqual(await axe(page), []);
+    const mail = await server.mailTo(email);
+    assert.match(mail.text, /freigeschaltet|Profil ist jetzt/);
+  });
+});
+
+test("pages stay usable with text at 200 %", async (t) => {
+  await withPage(t, "zoom-200", async (page) => {
+    await page.goto(server.base + "/registrieren");
+    // Through the CSSOM: the CSP rightly refuses injected style elements.
+    await page.evaluate(() => { document.documentElement.style.fontSize = "200%"; });
+    // Nothing is cut off sideways: the page does not scroll horizontally at 1280 px.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
+    assert.ok(await page.isVisible("#password"));
+  });
+});
