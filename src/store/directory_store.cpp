@@ -95,9 +95,20 @@ search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q)
   bool has_text = !search::words(q.text).empty();
   std::string letter = search::fold(q.letter);
   db_.read([&](db::Connection& c) {
+    // One transaction: a consistent snapshot for rows and counts, and one lock instead
+    // of one per statement. Only the connection's own temporary table is written.
     c.exec_script(
         "CREATE TEMP TABLE IF NOT EXISTS hits (id INTEGER PRIMARY KEY, tier INTEGER, score REAL);"
-        "DELETE FROM temp.hits;");
+        "BEGIN; DELETE FROM temp.hits;");
+    struct Commit {
+      db::Connection& c;
+      ~Commit() {
+        try {
+          c.exec_script("COMMIT");
+        } catch (...) {
+        }
+      }
+    } commit{c};
     db::Params params = {stem_q, tri_q, q.field, q.target_group, q.region, q.state, q.city, letter};
     if (has_text) {
       // Words that give neither stems nor trigrams (e.g. "e") match nothing.
