@@ -128,12 +128,18 @@ void write(Level level, std::string_view event, std::initializer_list<Field> fie
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
+  // The date and time up to the second change once a second: format them only then.
+  thread_local std::time_t last = -1;
+  thread_local char prefix[40];
+  if (secs != last) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    std::snprintf(prefix, sizeof prefix, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    last = secs;
+  }
   char ts[64];
-  std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms.count()));
+  std::snprintf(ts, sizeof ts, "%s.%03dZ", prefix, static_cast<int>(ms.count()));
   std::string line;
   line.reserve(160);
   line += ts;

@@ -6,8 +6,10 @@ namespace verbund::http {
 
 void Metrics::observe(const std::string& route, int status, double seconds) {
   std::lock_guard lock(mu_);
-  ++requests_[{route, status}];
-  auto& h = latency_[route];
+  auto it = routes_.find(std::string_view(route));
+  if (it == routes_.end()) it = routes_.emplace(route, RouteStats{}).first;
+  auto& h = it->second;
+  ++h.by_status[status];
   for (std::size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) ++h.counts[i];
   ++h.count;
@@ -25,12 +27,13 @@ std::string Metrics::render(const std::vector<std::pair<std::string, double>>& g
   std::lock_guard lock(mu_);
   out += "# HELP verbund_http_requests_total HTTP requests by route and status.\n";
   out += "# TYPE verbund_http_requests_total counter\n";
-  for (const auto& [key, n] : requests_)
-    out += "verbund_http_requests_total{route=\"" + key.first + "\",status=\"" +
-           std::to_string(key.second) + "\"} " + std::to_string(n) + "\n";
+  for (const auto& [route, stats] : routes_)
+    for (const auto& [status, n] : stats.by_status)
+      out += "verbund_http_requests_total{route=\"" + route + "\",status=\"" +
+             std::to_string(status) + "\"} " + std::to_string(n) + "\n";
   out += "# HELP verbund_http_request_duration_seconds Time from request header to response.\n";
   out += "# TYPE verbund_http_request_duration_seconds histogram\n";
-  for (const auto& [route, h] : latency_) {
+  for (const auto& [route, h] : routes_) {
     std::string label = "route=\"" + route + "\"";
     for (std::size_t i = 0; i < kBuckets.size(); ++i)
       out += "verbund_http_request_duration_seconds_bucket{" + label + ",le=\"" + num(kBuckets[i]) +

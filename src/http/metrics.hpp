@@ -20,14 +20,16 @@ class Metrics {
   std::string render(const std::vector<std::pair<std::string, double>>& gauges) const;
 
  private:
-  struct Histogram {
+  // Per route: requests by status and the latency histogram. Looked up by string_view,
+  // so recording a request allocates nothing after a route's first request.
+  struct RouteStats {
+    std::map<int, uint64_t> by_status;
     std::array<uint64_t, kBuckets.size()> counts{};
     uint64_t count = 0;
     double sum = 0;
   };
   mutable std::mutex mu_;
-  std::map<std::pair<std::string, int>, uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  std::map<std::string, RouteStats, std::less<>> routes_;
 };
 
 }  // namespace verbund::http
