@@ -193,8 +193,8 @@ void print_demo_report(const store::DemoReport& r, const std::string& pass) {
 Result<bool> load_demo(db::Database& database, const core::Config& cfg, bool if_empty,
                        int organisations = 0) {
   std::string pass = random::token(12);
-  auto report = store::load_demo(database, password::hash(pass, cfg.password_hash_strength),
-                                 organisations);
+  auto report =
+      store::load_demo(database, password::hash(pass, cfg.password_hash_strength), organisations);
   if (!report) {
     if (report.error().code == "not_empty" && if_empty) return false;
     return report.error();

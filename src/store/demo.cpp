@@ -91,8 +91,8 @@ Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash,
         ++report.organisations;
       }
       // Derived organisations: the demo rows again in other places of the same region.
-      static const char* kPlaces[] = {"Nord", "Süd", "Ost", "West", "Mitte", "Altstadt",
-                                      "Neustadt", "am See", "im Tal", "Land"};
+      static const char* kPlaces[] = {"Nord",     "Süd",      "Ost",    "West",   "Mitte",
+                                      "Altstadt", "Neustadt", "am See", "im Tal", "Land"};
       for (int i = report.organisations; i < organisations && !templates.empty(); ++i) {
         model::Organisation o = templates[i % templates.size()];
         int round = i / static_cast<int>(templates.size());

@@ -149,6 +149,7 @@ Status decide(db::Connection& c, const Actor& a, int64_t org_id, bool approve,
                            {a.user_id, org_id, approve ? "published" : "rejected",
                             approve ? "" : note, now, a.platform_admin ? 1 : 0});
   if (changed == 0) return make_error("not_found", "store: no pending organisation in reach");
+  bump_directory_generation(c);
   return Ok{};
 }
 

@@ -6,6 +6,7 @@
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "mail/mail.hpp"
+#include "store/directory_store.hpp"
 #include "store/outbox_store.hpp"
 #include "store/settings_store.hpp"
 #include "store/user_store.hpp"
@@ -79,7 +80,10 @@ http::Response Page::render(int status) {
 
 // ---- App -------------------------------------------------------------------------
 
-App::App(core::Config config, db::Database& db) : config_(std::move(config)), db_(db) {
+App::App(core::Config config, db::Database& db)
+    : config_(std::move(config)),
+      db_(db),
+      directory_(std::make_unique<store::SqliteDirectory>(db)) {
   // One signing secret per installation, shared by every node through the database.
   secret_ = db_.write([](db::Connection& c) {
     return store::get_or_create_setting(c, "signing_secret", random::token(32));

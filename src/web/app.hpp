@@ -17,6 +17,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "model/user.hpp"
+#include "search/directory.hpp"
 #include "store/session_store.hpp"
 #include "web/page_cache.hpp"
 
@@ -79,6 +80,7 @@ class App {
   db::Database& db() { return db_; }
   const std::string& secret() const { return secret_; }
   http::Metrics& metrics() { return metrics_; }
+  search::Directory& directory() { return *directory_; }
 
   void add(http::Method method, std::string_view pattern, RouteSpec spec);
 
@@ -115,6 +117,7 @@ class App {
   http::Metrics metrics_;
   http::Router<RouteSpec> router_;
   PageCache cache_;
+  std::unique_ptr<search::Directory> directory_;
 };
 
 // Registers every feature's routes (src/web/routes.cpp).

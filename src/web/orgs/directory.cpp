@@ -4,7 +4,6 @@
 
 #include "core/i18n.hpp"
 #include "search/analyzer.hpp"
-#include "store/directory_store.hpp"
 #include "web/app.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
@@ -75,8 +74,7 @@ http::Response directory(Context& ctx) {
   }
   q.page_size = kPageSize;
 
-  store::SqliteDirectory dir(ctx.app.db());
-  auto result = dir.search(q);
+  auto result = ctx.app.directory().search(q);
 
   Page page_view(ctx, "orgs/directory.html", i18n::t(ctx.locale, "orgs.title"));
   auto& d = page_view.dict();

@@ -132,6 +132,18 @@ TEST_F(DirectoryTest, LetterSortAndPagesAreStable) {
   }));
 }
 
+TEST_F(DirectoryTest, HitsCarryTheirFieldKeysWhole) {
+  search::DirectoryQuery q;
+  q.text = "Jugendhilfe";
+  auto r = store::SqliteDirectory(t.db()).search(q);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].fields, std::vector<std::string>{"kinder_jugend"});
+  // The field's German label is searchable: "Kinder- und Jugendhilfe".
+  q.text = "Jugendhilfe";
+  q.field = "kinder_jugend";
+  EXPECT_EQ(store::SqliteDirectory(t.db()).search(q).total, 1);
+}
+
 TEST_F(DirectoryTest, NewestFirstSortsByCreation) {
   search::DirectoryQuery q;
   q.sort = "neu";
@@ -144,4 +156,25 @@ TEST_F(DirectoryTest, NoiseQueriesFindNothingAndDoNotFail) {
   EXPECT_TRUE(names("xyzzyqq").empty());
   // A one-letter word matches whole words only ("e" of "e.V."), not every word with e.
   for (const auto& n : names("e")) EXPECT_NE(n.find("e.V."), std::string::npos) << n;
+}
+
+TEST_F(DirectoryTest, UnfilteredFacetsAreCachedUntilTheDirectoryChanges) {
+  store::SqliteDirectory dir(t.db());
+  search::DirectoryQuery q;
+  EXPECT_EQ(dir.search(q).total, 5);
+  EXPECT_EQ(dir.search(q).total, 5);  // from the cache
+  t.db().write([&](db::Connection& c) {
+    model::Organisation o;
+    o.name = "Neu im Verband";
+    o.region_id = store::find_region(c, "sn")->id;
+    o.status = "published";
+    o.fields = {"bildung"};
+    store::insert_organisation(c, o, 5000);
+  });
+  auto r = dir.search(q);
+  EXPECT_EQ(r.total, 6);
+  auto sn = std::find_if(r.facets["region"].begin(), r.facets["region"].end(),
+                         [](const auto& v) { return v.key == "sn"; });
+  ASSERT_NE(sn, r.facets["region"].end());
+  EXPECT_EQ(sn->count, 1);
 }
