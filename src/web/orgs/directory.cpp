@@ -94,7 +94,7 @@ http::Response directory(Context& ctx) {
     auto* h = d.AddSectionDictionary("KEEP");
     h->SetValue("NAME", p.name);
     h->SetValue("VALUE", v);
-    auto* active = d.AddSectionDictionary("ACTIVE");
+    auto* active = d.AddSectionDictionary("ACTIVE_FILTER");
     std::string label = v;
     if (std::string(p.facet) == "field") label = i18n::t(ctx.locale, "field." + v);
     if (std::string(p.facet) == "target_group") label = i18n::t(ctx.locale, "target." + v);
@@ -115,7 +115,7 @@ http::Response directory(Context& ctx) {
       item->SetValue("COUNT", std::to_string(v.count));
       bool active = q.*(p.member) == v.key;
       item->SetValue("URL", link_with(ctx, p.name, active ? "" : v.key));
-      if (active) item->ShowSection("ACTIVE");
+      if (active) item->ShowSection("VALUE_ACTIVE");
     }
     if (result.facets[p.facet].empty()) group->ShowSection("NONE");
   }
@@ -123,7 +123,7 @@ http::Response directory(Context& ctx) {
     auto* item = d.AddSectionDictionary("LETTER");
     item->SetValue("LETTER", v.label);
     item->SetValue("URL", link_with(ctx, "buchstabe", q.letter == v.label ? "" : v.label));
-    if (search::fold(q.letter) == search::fold(v.label)) item->ShowSection("ACTIVE");
+    if (search::fold(q.letter) == search::fold(v.label)) item->ShowSection("LETTER_ACTIVE");
   }
   if (result.hits.empty()) {
     auto* empty = d.AddSectionDictionary("EMPTY");
