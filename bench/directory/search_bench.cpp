@@ -1,0 +1,63 @@
+// Directory search latency: runs every query of a file (one per line, "words" or
+// "words|field=KEY" etc.) through the SQLite directory of a data folder, several
+// rounds, and prints p50/p95/p99. Used by bench/directory/run.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/i18n.hpp"
+#include "db/database.hpp"
+#include "store/directory_store.hpp"
+
+using namespace verbund;
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: verbund_search_bench DB_PATH QUERIES_FILE [ROUNDS]\n";
+    return 2;
+  }
+  if (!i18n::load()) return 1;
+  auto database = db::open_sqlite(argv[1]);
+  int rounds = argc > 3 ? std::atoi(argv[3]) : 3;
+  std::vector<search::DirectoryQuery> queries;
+  std::ifstream in(argv[2]);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    search::DirectoryQuery q;
+    auto bar = line.find('|');
+    q.text = line.substr(0, bar);
+    if (bar != std::string::npos) {
+      auto filter = line.substr(bar + 1);
+      auto eq = filter.find('=');
+      auto key = filter.substr(0, eq), value = filter.substr(eq + 1);
+      if (key == "field") q.field = value;
+      if (key == "region") q.region = value;
+      if (key == "target") q.target_group = value;
+    }
+    q.sort = q.text.empty() ? "name" : "relevanz";
+    queries.push_back(q);
+  }
+  store::SqliteDirectory dir(*database);
+  std::vector<double> ms;
+  int64_t hits = 0;
+  for (int r = 0; r < rounds; ++r) {
+    for (const auto& q : queries) {
+      auto t0 = std::chrono::steady_clock::now();
+      auto result = dir.search(q);
+      auto t1 = std::chrono::steady_clock::now();
+      hits += result.total;
+      if (r > 0) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    }
+  }
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))]; };
+  std::printf("queries %zu x %d rounds (first round warms up), mean hits %.0f\n", queries.size(),
+              rounds - 1, static_cast<double>(hits) / (rounds * queries.size()));
+  std::printf("search latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n", pct(0.50), pct(0.95),
+              pct(0.99), ms.back());
+  return 0;
+}
