@@ -1,5 +1,10 @@
 #include "store/directory_store.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <unordered_map>
+
 #include "core/i18n.hpp"
 #include "search/analyzer.hpp"
 
@@ -47,57 +52,6 @@ void reindex_all_organisations(db::Connection& c) {
 
 namespace {
 
-// The matching, filtered set goes into a per-connection temporary table; the page and
-// every facet are then cheap GROUP BYs over it.
-// The full-text matches are materialized first: left to itself the planner loops over
-// organisations and runs the FTS query once per row (measured: 10 ms instead of 0.5 ms
-// for 60 organisations).
-constexpr const char* kFillWithText = R"sql(
-  WITH m(id, tier, score) AS MATERIALIZED (
-    SELECT rowid, 0, bm25(org_stems, 10.0, 1.0)
-      FROM org_stems WHERE org_stems MATCH $1
-    UNION ALL
-    SELECT rowid, 1, 0 FROM org_trigram
-     WHERE org_trigram MATCH $2
-       AND rowid NOT IN (SELECT rowid FROM org_stems WHERE org_stems MATCH $1))
-  INSERT INTO temp.hits (id, tier, score)
-  SELECT o.id, m.tier, m.score
-    FROM m CROSS JOIN organisations o ON o.id = m.id
-    JOIN regions r ON r.id = o.region_id
-   WHERE o.status = 'published'
-     AND ($3 = '' OR EXISTS (SELECT 1 FROM organisation_fields f
-                              WHERE f.organisation_id = o.id AND f.field_key = $3))
-     AND ($4 = '' OR EXISTS (SELECT 1 FROM organisation_target_groups g
-                              WHERE g.organisation_id = o.id AND g.group_key = $4))
-     AND ($5 = '' OR r.code = $5)
-     AND ($6 = '' OR o.state = $6)
-     AND ($7 = '' OR o.city = $7)
-     AND ($8 = '' OR substr(o.sort_key, 1, 1) = $8))sql";
-
-constexpr const char* kFillAll = R"sql(
-  INSERT INTO temp.hits (id, tier, score)
-  SELECT o.id, 0, 0
-    FROM organisations o JOIN regions r ON r.id = o.region_id
-   WHERE o.status = 'published'
-     AND ($3 = '' OR EXISTS (SELECT 1 FROM organisation_fields f
-                              WHERE f.organisation_id = o.id AND f.field_key = $3))
-     AND ($4 = '' OR EXISTS (SELECT 1 FROM organisation_target_groups g
-                              WHERE g.organisation_id = o.id AND g.group_key = $4))
-     AND ($5 = '' OR r.code = $5)
-     AND ($6 = '' OR o.state = $6)
-     AND ($7 = '' OR o.city = $7)
-     AND ($8 = '' OR substr(o.sort_key, 1, 1) = $8))sql";
-
-std::vector<search::FacetValue> facet(db::Connection& c, const char* sql) {
-  std::vector<search::FacetValue> out;
-  for (const auto& r : c.query(sql)) out.push_back({r.text(0), r.text(1), r.int64(2)});
-  return out;
-}
-
-}  // namespace
-
-namespace {
-
 std::vector<std::string> split_keys(const std::string& s) {
   std::vector<std::string> out;
   for (std::size_t p = 0; p < s.size();) {
@@ -109,62 +63,17 @@ std::vector<std::string> split_keys(const std::string& s) {
   return out;
 }
 
-// Hits from rows of: id, slug, name, city, region name, short description, tier, fields.
-void add_hits(search::DirectoryResult& result, const std::vector<db::Row>& rows, bool has_text) {
-  for (const auto& r : rows) {
-    search::DirectoryHit h;
-    h.id = r.int64(0);
-    h.slug = r.text(1);
-    h.name = r.text(2);
-    h.city = r.text(3);
-    h.region_name = r.text(4);
-    h.short_description = r.text(5);
-    h.exact = r.int64(6) == 0 && has_text;
-    h.fields = split_keys(r.text(7));
-    result.hits.push_back(std::move(h));
-  }
+uint16_t intern(std::vector<std::string>& table, std::map<std::string, uint16_t>& seen,
+                const std::string& value) {
+  auto [it, fresh] = seen.emplace(value, static_cast<uint16_t>(table.size()));
+  if (fresh) table.push_back(value);
+  return it->second;
 }
 
-// Facets of the rows in temp.hits.
-void add_facets(search::DirectoryResult& result, db::Connection& c) {
-  result.facets["field"] = facet(c, R"sql(
-    SELECT f.field_key, f.field_key, count(*) FROM temp.hits h
-      JOIN organisation_fields f ON f.organisation_id = h.id
-      JOIN fields_of_work w ON w.key = f.field_key
-     GROUP BY f.field_key ORDER BY w.position)sql");
-  result.facets["target_group"] = facet(c, R"sql(
-    SELECT g.group_key, g.group_key, count(*) FROM temp.hits h
-      JOIN organisation_target_groups g ON g.organisation_id = h.id
-      JOIN target_groups t ON t.key = g.group_key
-     GROUP BY g.group_key ORDER BY t.position)sql");
-  result.facets["region"] = facet(c, R"sql(
-    SELECT r.code, r.name, count(*) FROM temp.hits h
-      JOIN organisations o ON o.id = h.id JOIN regions r ON r.id = o.region_id
-     GROUP BY r.code ORDER BY r.name)sql");
-  result.facets["state"] = facet(c, R"sql(
-    SELECT o.state, o.state, count(*) FROM temp.hits h JOIN organisations o ON o.id = h.id
-     WHERE o.state <> '' GROUP BY o.state ORDER BY o.state)sql");
-  result.facets["city"] = facet(c, R"sql(
-    SELECT o.city, o.city, count(*) FROM temp.hits h JOIN organisations o ON o.id = h.id
-     WHERE o.city <> '' GROUP BY o.city ORDER BY count(*) DESC, o.city LIMIT 30)sql");
-  result.facets["letter"] = facet(c, R"sql(
-    SELECT upper(substr(o.sort_key, 1, 1)), upper(substr(o.sort_key, 1, 1)), count(*)
-      FROM temp.hits h JOIN organisations o ON o.id = h.id
-     GROUP BY 1 ORDER BY 1)sql");
-}
-
-// Runs `fn` in one read transaction: a consistent snapshot for rows and counts, and one
-// lock instead of one per statement. Only the connection's own temporary table is written.
-template <typename F>
-void in_snapshot(db::Connection& c, F&& fn) {
-  c.exec_script("BEGIN");
-  try {
-    fn();
-  } catch (...) {
-    c.exec_script("ROLLBACK");
-    throw;
-  }
-  c.exec_script("COMMIT");
+std::vector<int64_t> ids_of(db::Connection& c, const char* sql, const std::string& match) {
+  std::vector<int64_t> out;
+  for (const auto& r : c.query(sql, {match})) out.push_back(r.int64(0));
+  return out;
 }
 
 }  // namespace
@@ -173,95 +82,215 @@ void bump_directory_generation(db::Connection& c) {
   c.execute("UPDATE directory_state SET generation = generation + 1 WHERE id = 1");
 }
 
-search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q) {
-  bool unfiltered = search::words(q.text).empty() && q.field.empty() && q.target_group.empty() &&
-                    q.region.empty() && q.state.empty() && q.city.empty() && q.letter.empty();
-  search::DirectoryResult result;
-  db_.read([&](db::Connection& c) {
-    in_snapshot(c, [&] {
-      if (!unfiltered) {
-        result = search_filtered(c, q);
-        return;
-      }
-      int64_t generation = c.query_int("SELECT generation FROM directory_state WHERE id = 1");
-      {
-        std::lock_guard lock(mu_);
-        if (generation == cached_generation_) {
-          result.total = cached_all_.total;
-          result.facets = cached_all_.facets;
-        }
-      }
-      if (result.facets.empty()) {
-        search::DirectoryQuery none = q;
-        none.page_size = 0;
-        auto fresh = search_filtered(c, none);
-        std::lock_guard lock(mu_);
-        cached_generation_ = generation;
-        cached_all_.total = fresh.total;
-        cached_all_.facets = fresh.facets;
-        result.total = fresh.total;
-        result.facets = std::move(fresh.facets);
-      }
-      const char* order = q.sort == "neu" ? "o.created_at DESC, o.id DESC" : "o.sort_key, o.id";
-      add_hits(result,
-               c.query(std::string(R"sql(
-        SELECT o.id, o.slug, o.name, o.city, r.name, o.short_description, 0,
-               (SELECT group_concat(field_key, ',') FROM organisation_fields
-                 WHERE organisation_id = o.id)
-          FROM organisations o JOIN regions r ON r.id = o.region_id
-         WHERE o.status = 'published'
-         ORDER BY )sql") + order +
-                           " LIMIT $1 OFFSET $2",
-                       {q.page_size, (q.page - 1) * q.page_size}),
-               false);
-    });
-  });
-  return result;
+// What filters, facets and sorting need of every published organisation, in name
+// order, held in memory: filtering and counting thousands of hits then takes
+// microseconds instead of a GROUP BY per facet.
+struct SqliteDirectory::Facts {
+  int64_t generation = -1;
+  std::vector<int64_t> ids;  // in name order (position = name rank)
+  std::unordered_map<int64_t, uint32_t> position;
+  std::vector<uint16_t> region, state, city;
+  std::vector<char> letter;
+  std::vector<uint32_t> fields, groups;  // bit i: taxonomy key i
+  std::vector<int64_t> created;
+  std::vector<std::string> region_codes, region_names, states, cities, field_keys, group_keys;
+};
+
+std::shared_ptr<const SqliteDirectory::Facts> SqliteDirectory::facts(db::Connection& c) {
+  int64_t generation = c.query_int("SELECT generation FROM directory_state WHERE id = 1");
+  {
+    std::lock_guard lock(mu_);
+    if (facts_ && facts_->generation == generation) return facts_;
+  }
+  auto f = std::make_shared<Facts>();
+  f->generation = generation;
+  for (const auto& r : c.query("SELECT key FROM fields_of_work ORDER BY position"))
+    f->field_keys.push_back(r.text(0));
+  for (const auto& r : c.query("SELECT key FROM target_groups ORDER BY position"))
+    f->group_keys.push_back(r.text(0));
+  std::map<std::string, uint16_t> region_seen, state_seen, city_seen;
+  std::map<std::string, std::string> region_name;
+  auto bits = [](const std::string& keys, const std::vector<std::string>& table) {
+    uint32_t out = 0;
+    for (const auto& k : split_keys(keys))
+      for (std::size_t i = 0; i < table.size() && i < 32; ++i)
+        if (table[i] == k) out |= 1u << i;
+    return out;
+  };
+  for (const auto& r : c.query(R"sql(
+      SELECT o.id, rg.code, rg.name, o.state, o.city, o.sort_key, o.created_at,
+             (SELECT group_concat(field_key, ',') FROM organisation_fields
+               WHERE organisation_id = o.id),
+             (SELECT group_concat(group_key, ',') FROM organisation_target_groups
+               WHERE organisation_id = o.id)
+        FROM organisations o JOIN regions rg ON rg.id = o.region_id
+       WHERE o.status = 'published'
+       ORDER BY o.sort_key, o.id)sql")) {
+    f->position.emplace(r.int64(0), static_cast<uint32_t>(f->ids.size()));
+    f->ids.push_back(r.int64(0));
+    f->region.push_back(intern(f->region_codes, region_seen, r.text(1)));
+    region_name[r.text(1)] = r.text(2);
+    f->state.push_back(intern(f->states, state_seen, r.text(3)));
+    f->city.push_back(intern(f->cities, city_seen, r.text(4)));
+    std::string key = r.text(5);
+    char first =
+        key.empty() ? '#' : static_cast<char>(std::toupper(static_cast<unsigned char>(key[0])));
+    f->letter.push_back(std::isalpha(static_cast<unsigned char>(first)) ? first : '#');
+    f->created.push_back(r.int64(6));
+    f->fields.push_back(bits(r.text(7), f->field_keys));
+    f->groups.push_back(bits(r.text(8), f->group_keys));
+  }
+  for (const auto& code : f->region_codes) f->region_names.push_back(region_name[code]);
+  std::lock_guard lock(mu_);
+  facts_ = f;
+  return f;
 }
 
-search::DirectoryResult SqliteDirectory::search_filtered(db::Connection& c,
-                                                         const search::DirectoryQuery& q) {
+search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q) {
   search::DirectoryResult result;
+  bool has_text = !search::words(q.text).empty();
   std::string stem_q = search::stem_match(q.text);
   std::string tri_q = search::trigram_match(q.text);
-  bool has_text = !search::words(q.text).empty();
-  std::string letter = search::fold(q.letter);
-  // An empty side matches nothing (MATCH '' would be a syntax error).
-  const std::string kNothing = "\"\x01\"";
-  c.exec_script(
-      "CREATE TEMP TABLE IF NOT EXISTS hits (id INTEGER PRIMARY KEY, tier INTEGER, score REAL);"
-      "DELETE FROM temp.hits;");
-  db::Params params = {stem_q.empty() ? kNothing : stem_q,
-                       tri_q.empty() ? kNothing : tri_q,
-                       q.field,
-                       q.target_group,
-                       q.region,
-                       q.state,
-                       q.city,
-                       letter};
-  if (has_text) {
-    // Words that give neither stems nor trigrams (e.g. "e") match nothing.
-    if (!stem_q.empty() || !tri_q.empty()) c.execute(kFillWithText, params);
-  } else {
-    c.execute(kFillAll, params);
-  }
-  result.total = c.query_int("SELECT count(*) FROM temp.hits");
-  if (q.page_size > 0) {
-    const char* order = q.sort == "neu"    ? "o.created_at DESC, o.id DESC"
-                        : q.sort == "name" ? "o.sort_key, o.id"
-                                           : "h.tier, h.score, o.sort_key, o.id";
-    add_hits(result,
-             c.query(std::string(R"sql(
-      SELECT o.id, o.slug, o.name, o.city, r.name, o.short_description, h.tier,
-             (SELECT group_concat(field_key, ',') FROM organisation_fields
-               WHERE organisation_id = o.id)
-        FROM temp.hits h JOIN organisations o ON o.id = h.id JOIN regions r ON r.id = o.region_id
-       ORDER BY )sql") + order +
-                         " LIMIT $1 OFFSET $2",
-                     {q.page_size, (q.page - 1) * q.page_size}),
-             has_text);
-  }
-  add_facets(result, c);
+  db_.read([&](db::Connection& c) {
+    c.exec_script("BEGIN");  // one snapshot for facts, matches and rows
+    struct Commit {
+      db::Connection& c;
+      ~Commit() {
+        try {
+          c.exec_script("COMMIT");
+        } catch (...) {
+        }
+      }
+    } commit{c};
+    auto f = facts(c);
+    const std::size_t n = f->ids.size();
+
+    // Tier per organisation (by name rank): 0 all words in the name, 1 stems anywhere,
+    // 2 substring (trigram) only; 255 no match. Without words everything is tier 0.
+    std::vector<uint8_t> tier(n, has_text ? 255 : 0);
+    if (has_text) {
+      auto mark = [&](const std::vector<int64_t>& ids, uint8_t t) {
+        for (auto id : ids) {
+          auto it = f->position.find(id);
+          if (it != f->position.end() && tier[it->second] > t) tier[it->second] = t;
+        }
+      };
+      if (!stem_q.empty()) {
+        mark(ids_of(c, "SELECT rowid FROM org_stems WHERE org_stems MATCH $1",
+                    "name : (" + stem_q + ")"),
+             0);
+        mark(ids_of(c, "SELECT rowid FROM org_stems WHERE org_stems MATCH $1", stem_q), 1);
+      }
+      if (!tri_q.empty())
+        mark(ids_of(c, "SELECT rowid FROM org_trigram WHERE org_trigram MATCH $1", tri_q), 2);
+    }
+
+    // Filters (unknown values match nothing).
+    auto find_index = [](const std::vector<std::string>& table, const std::string& v) -> int {
+      for (std::size_t i = 0; i < table.size(); ++i)
+        if (table[i] == v) return static_cast<int>(i);
+      return -1;
+    };
+    int want_field = q.field.empty() ? -2 : find_index(f->field_keys, q.field);
+    int want_group = q.target_group.empty() ? -2 : find_index(f->group_keys, q.target_group);
+    int want_region = q.region.empty() ? -2 : find_index(f->region_codes, q.region);
+    int want_state = q.state.empty() ? -2 : find_index(f->states, q.state);
+    int want_city = q.city.empty() ? -2 : find_index(f->cities, q.city);
+    std::string letter_folded = search::fold(q.letter);
+    char want_letter =
+        letter_folded.empty()
+            ? 0
+            : static_cast<char>(std::toupper(static_cast<unsigned char>(letter_folded[0])));
+    auto fits = [&](std::size_t i, int w, uint32_t mask) {
+      return w == -2 || (w >= 0 && (mask >> w) & 1u);
+    };
+    std::vector<uint32_t> hits;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (tier[i] == 255) continue;
+      if (!fits(i, want_field, f->fields[i]) || !fits(i, want_group, f->groups[i])) continue;
+      if (want_region != -2 && f->region[i] != want_region) continue;
+      if (want_state != -2 && f->state[i] != want_state) continue;
+      if (want_city != -2 && f->city[i] != want_city) continue;
+      if (want_letter && f->letter[i] != want_letter) continue;
+      hits.push_back(static_cast<uint32_t>(i));
+    }
+    result.total = static_cast<int64_t>(hits.size());
+
+    // Facets with counts over the hits.
+    std::vector<int64_t> field_n(f->field_keys.size()), group_n(f->group_keys.size()),
+        region_n(f->region_codes.size()), state_n(f->states.size()), city_n(f->cities.size());
+    std::map<char, int64_t> letter_n;
+    for (auto i : hits) {
+      for (std::size_t b = 0; b < field_n.size(); ++b)
+        if ((f->fields[i] >> b) & 1u) ++field_n[b];
+      for (std::size_t b = 0; b < group_n.size(); ++b)
+        if ((f->groups[i] >> b) & 1u) ++group_n[b];
+      ++region_n[f->region[i]];
+      ++state_n[f->state[i]];
+      ++city_n[f->city[i]];
+      ++letter_n[f->letter[i]];
+    }
+    auto facet = [](const std::vector<std::string>& keys, const std::vector<std::string>& labels,
+                    const std::vector<int64_t>& counts) {
+      std::vector<search::FacetValue> out;
+      for (std::size_t i = 0; i < keys.size(); ++i)
+        if (counts[i] > 0 && !keys[i].empty()) out.push_back({keys[i], labels[i], counts[i]});
+      return out;
+    };
+    result.facets["field"] = facet(f->field_keys, f->field_keys, field_n);
+    result.facets["target_group"] = facet(f->group_keys, f->group_keys, group_n);
+    auto by_label = [](std::vector<search::FacetValue> v) {
+      std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.label < b.label; });
+      return v;
+    };
+    result.facets["region"] = by_label(facet(f->region_codes, f->region_names, region_n));
+    result.facets["state"] = by_label(facet(f->states, f->states, state_n));
+    auto cities = facet(f->cities, f->cities, city_n);
+    std::sort(cities.begin(), cities.end(), [](const auto& a, const auto& b) {
+      return a.count != b.count ? a.count > b.count : a.label < b.label;
+    });
+    if (cities.size() > 30) cities.resize(30);
+    result.facets["city"] = cities;
+    for (const auto& [l, count] : letter_n) {
+      std::string s(1, l);
+      result.facets["letter"].push_back({s, s, count});
+    }
+
+    // Order: name rank is the position already; relevance puts better tiers first;
+    // newest sorts by creation.
+    if (q.sort == "neu") {
+      std::stable_sort(hits.begin(), hits.end(), [&](uint32_t a, uint32_t b) {
+        return f->created[a] != f->created[b] ? f->created[a] > f->created[b]
+                                              : f->ids[a] > f->ids[b];
+      });
+    } else if (q.sort != "name") {
+      std::stable_sort(hits.begin(), hits.end(),
+                       [&](uint32_t a, uint32_t b) { return tier[a] < tier[b]; });
+    }
+    if (q.page_size <= 0) return;
+    std::size_t from = static_cast<std::size_t>(std::max<int64_t>(0, (q.page - 1) * q.page_size));
+    std::size_t to = std::min(hits.size(), from + static_cast<std::size_t>(q.page_size));
+    for (std::size_t k = from; k < to; ++k) {
+      auto i = hits[k];
+      auto r = c.query_one(R"sql(
+        SELECT o.slug, o.name, o.city, rg.name, o.short_description,
+               (SELECT group_concat(field_key, ',') FROM organisation_fields
+                 WHERE organisation_id = o.id)
+          FROM organisations o JOIN regions rg ON rg.id = o.region_id WHERE o.id = $1)sql",
+                           {f->ids[i]});
+      if (!r) continue;
+      search::DirectoryHit h;
+      h.id = f->ids[i];
+      h.slug = r->text(0);
+      h.name = r->text(1);
+      h.city = r->text(2);
+      h.region_name = r->text(3);
+      h.short_description = r->text(4);
+      h.fields = split_keys(r->text(5));
+      h.exact = has_text && tier[i] <= 1;
+      result.hits.push_back(std::move(h));
+    }
+  });
   return result;
 }
 

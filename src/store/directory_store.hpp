@@ -3,6 +3,7 @@
 // with counts, sorting and pages.
 #pragma once
 
+#include <memory>
 #include <mutex>
 
 #include "db/database.hpp"
@@ -18,20 +19,21 @@ void bump_directory_generation(db::Connection& c);
 // Rebuilds the whole index (after a migration or an import).
 void reindex_all_organisations(db::Connection& c);
 
-// Thread-safe. The unfiltered listing (no words, no filters) is the landing page:
-// its total and facets are kept until the directory generation changes, and its page
-// is read straight from the name index.
+// Thread-safe. FTS5 finds the matching ids (stems in the name, stems anywhere, then
+// trigram substrings: three tiers, stemmed hits first); filters, facet counts and
+// ordering run over facts of every published organisation kept in memory until the
+// directory generation changes; only the shown page's rows are read.
 class SqliteDirectory final : public search::Directory {
  public:
   explicit SqliteDirectory(db::Database& db) : db_(db) {}
   search::DirectoryResult search(const search::DirectoryQuery& q) override;
 
  private:
-  search::DirectoryResult search_filtered(db::Connection& c, const search::DirectoryQuery& q);
+  struct Facts;
+  std::shared_ptr<const Facts> facts(db::Connection& c);
   db::Database& db_;
   std::mutex mu_;
-  int64_t cached_generation_ = -1;
-  search::DirectoryResult cached_all_;  // total and facets of the unfiltered listing
+  std::shared_ptr<const Facts> facts_;
 };
 
 }  // namespace verbund::store
