@@ -49,6 +49,47 @@ struct Connection {
 
 }  // namespace
 
+// Runs `fn` on the worker pool and completes on `home` (the connection's executor).
+// The completion is posted there directly: left to co_spawn, it queued behind the pool's
+// other work, so a quick answer waited until every queued handler had run.
+template <typename Token>
+auto run_on_pool(asio::thread_pool& pool, asio::any_io_executor home,
+                 std::function<Response()> fn, Token&& token) {
+  return asio::async_initiate<Token, void(std::exception_ptr, Response)>(
+      [&pool, home](auto handler, std::function<Response()> fn) {
+        auto work = asio::make_work_guard(home);  // the I/O loop waits for us
+        asio::post(pool, [handler = std::move(handler), fn = std::move(fn), home,
+                          work = std::move(work)]() mutable {
+          std::exception_ptr error;
+          Response res;
+          try {
+            res = fn();
+          } catch (...) {
+            error = std::current_exception();
+          }
+          asio::post(home, [handler = std::move(handler), error, res = std::move(res),
+                            work = std::move(work)]() mutable {
+            std::move(handler)(error, std::move(res));
+          });
+        });
+      },
+      token, std::move(fn));
+}
+
+// RFC 9112 §6.3: a Transfer-Encoding other than a final "chunked" cannot be framed and
+// invites request smuggling; §3.2: HTTP/1.1 requests carry exactly one Host.
+bool well_framed(const bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& h = parser.get();
+  auto te = h.find(bhttp::field::transfer_encoding);
+  if (te != h.end()) {
+    std::string v(te->value());
+    for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (v != "chunked" || h.count(bhttp::field::transfer_encoding) > 1) return false;
+  }
+  if (h.version() >= 11 && h.count(bhttp::field::host) != 1) return false;
+  return true;
+}
+
 struct Server::Impl {
   ServerOptions opt;
   Dispatch dispatch;
@@ -194,6 +235,10 @@ struct Server::Impl {
           break;
         }
 
+        if (!well_framed(parser)) {
+          co_await reject(stream, buffer, 400, "bad_framing_or_host", remote);
+          break;
+        }
         auto& hdr = parser.get();
         Request req;
         req.method = to_method(hdr.method());
@@ -248,8 +293,8 @@ struct Server::Impl {
         } else if (plan.run_inline) {
           res = dispatch.handle(req);
         } else {
-          res = co_await asio::co_spawn(
-              workers, [&]() -> awaitable<Response> { co_return dispatch.handle(req); },
+          res = co_await run_on_pool(
+              workers, stream.get_executor(), [&]() { return dispatch.handle(req); },
               use_awaitable);
         }
         bool keep = req.keep_alive && !stopping;

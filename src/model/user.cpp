@@ -89,6 +89,13 @@ std::optional<std::string> password_problem(std::string_view password, std::stri
   std::string lower(password);
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
   if (common.count(lower)) return "password.common";
+  // A listed word with digits or symbols around it ("password123", "!sommer2024") is
+  // guessed just as fast: strip them and look again.
+  std::size_t b = 0, e = lower.size();
+  while (b < e && !std::isalpha(static_cast<unsigned char>(lower[b]))) ++b;
+  while (e > b && !std::isalpha(static_cast<unsigned char>(lower[e - 1]))) --e;
+  if (e - b >= 4 && (b > 0 || e < lower.size()) && common.count(lower.substr(b, e - b)))
+    return "password.common";
   std::string mail(email);
   std::transform(mail.begin(), mail.end(), mail.begin(), ::tolower);
   auto local = mail.substr(0, mail.find('@'));

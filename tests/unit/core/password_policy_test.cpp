@@ -7,7 +7,8 @@
 using verbund::model::password_problem;
 
 namespace {
-const std::unordered_set<std::string> kCommon = {"password123", "iloveyou12", "qwertzuiop"};
+const std::unordered_set<std::string> kCommon = {"password123", "iloveyou12", "qwertzuiop",
+                                                 "sommer", "password"};
 }
 
 TEST(PasswordPolicy, AcceptsALongPassphrase) {
@@ -24,6 +25,9 @@ TEST(PasswordPolicy, RefusesShortCommonAndEmailLikePasswords) {
   EXPECT_EQ(password_problem("kurz", "a@b.de", kCommon), "password.too_short");
   EXPECT_EQ(password_problem("PASSWORD123", "a@b.de", kCommon), "password.common");
   EXPECT_EQ(password_problem("1234567890", "a@b.de", kCommon), "password.common");
+  EXPECT_EQ(password_problem("Password12345", "a@b.de", kCommon), "password.common");
+  EXPECT_EQ(password_problem("!!Sommer2024!!", "a@b.de", kCommon), "password.common");
+  EXPECT_EQ(password_problem("Sommer im Garten 2024", "a@b.de", kCommon), std::nullopt);
   EXPECT_EQ(password_problem("aaaaaaaaaaaa", "a@b.de", kCommon), "password.common");
   EXPECT_EQ(password_problem("anna.mueller!!", "anna.mueller@example.org", kCommon),
             "password.like_email");

@@ -1,0 +1,237 @@
+"""Organisations over HTTP: registration, review by the regional editor, scoping of
+every route by role and organisation, Markdown made inert, directory search and
+facets, slug redirects."""
+
+import re
+import unittest
+
+from harness import GOOD_PASSWORD, Client, Server, unique_email
+
+
+def login(server, email_addr, password=GOOD_PASSWORD):
+    c = Client(server)
+    token = c.csrf_for("/anmelden")
+    r = c.post("/anmelden", {"csrf": token, "email": email_addr, "password": password})
+    assert r.status == 303, r
+    return c
+
+
+def org_fields(token, **over):
+    chosen = over.pop("_fields", ["familie", "kinder_jugend"])
+    fields = {
+        "csrf": token,
+        "name": "Familienzentrum Löwenzahn Gießen e.V.",
+        "legal_form": "e.V.",
+        "region": "he",
+        "city": "Gießen",
+        "postcode": "35390",
+        "street": "Marburger Straße 12",
+        "short_description": "Offener Treff für Familien mit Kindern, Elternberatung und Krabbelgruppen.",
+        "about": "Wir sind **seit 1998** für Familien da.",
+    }
+    fields.update(over)
+    pairs = list(fields.items())
+    pairs += [("fields", f) for f in chosen]
+    pairs += [("target_groups", "familien")]
+    return [(k, v) for k, v in pairs if not k.startswith("_")]
+
+
+class OrganisationTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        cls.server.cli("demo")
+        cls.owner = unique_email("owner")
+        cls.other = unique_email("other")
+        cls.editor_he = unique_email("red-he")
+        cls.editor_by = unique_email("red-by")
+        cls.server.add_user(cls.owner, name="Olga Owner")
+        cls.server.add_user(cls.other, name="Otto Other")
+        cls.server.add_user(cls.editor_he, role="regional_editor", extra=["--region", "he"])
+        cls.server.add_user(cls.editor_by, role="regional_editor", extra=["--region", "by"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def apply(self, client, **over):
+        token = client.csrf_for("/meine-organisationen/neu")
+        return client.post("/meine-organisationen/neu", org_fields(token, **over))
+
+    def test_application_is_pending_until_the_editor_of_its_association_approves(self):
+        owner = login(self.server, self.owner)
+        r = self.apply(owner, name="Kinderschutz Wetterau e.V.")
+        self.assertEqual(r.status, 303)
+        org_id = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        slug = "kinderschutz-wetterau-e-v"
+        self.assertEqual(Client(self.server).get("/organisationen/" + slug).status, 404)
+
+        # The editor of another association neither sees nor decides it.
+        by = login(self.server, self.editor_by)
+        self.assertNotIn("Kinderschutz Wetterau", by.get("/redaktion").body)
+        token = by.csrf_for("/redaktion")
+        r = by.post("/redaktion/%s/entscheidung" % org_id, {"csrf": token, "action": "freigeben"})
+        self.assertEqual(r.status, 404)
+
+        he = login(self.server, self.editor_he)
+        self.assertIn("Kinderschutz Wetterau", he.get("/redaktion").body)
+        token = he.csrf_for("/redaktion")
+        # A rejection needs a reason; the applicant sees it.
+        r = he.post("/redaktion/%s/entscheidung" % org_id, {"csrf": token, "action": "ablehnen"})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Bitte schreiben Sie eine Begründung", r.body)
+        r = he.post("/redaktion/%s/entscheidung" % org_id,
+                    {"csrf": token, "action": "ablehnen", "note": "Bitte nennen Sie die Mitgliedsnummer."})
+        self.assertEqual(r.status, 303)
+        page = owner.get("/meine-organisationen/%s" % org_id)
+        self.assertIn("Bitte nennen Sie die Mitgliedsnummer.", page.body)
+        deadline = __import__("time").time() + 10
+        while not any("Mitgliedsnummer." in m.body for m in self.server.mails(to=self.owner)):
+            self.assertLess(__import__("time").time(), deadline, "rejection mail")
+            __import__("time").sleep(0.1)
+
+        # The applicant answers; it is pending again and the answer reaches the editor.
+        version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+        token = owner.csrf_for("/meine-organisationen/%s" % org_id)
+        r = owner.post("/meine-organisationen/%s" % org_id,
+                       org_fields(token, name="Kinderschutz Wetterau e.V.", version=version,
+                                  reply="Mitgliedsnummer 4711"))
+        self.assertEqual(r.status, 303)
+        self.assertIn("Mitgliedsnummer 4711", he.get("/redaktion").body)
+        r = he.post("/redaktion/%s/entscheidung" % org_id, {"csrf": token_of(he), "action": "freigeben"})
+        self.assertEqual(r.status, 303)
+        public = Client(self.server).get("/organisationen/" + slug)
+        self.assertEqual(public.status, 200)
+        self.assertIn("Kinderschutz Wetterau e.V.", public.body)
+
+    def test_another_member_cannot_see_or_edit_the_organisation(self):
+        owner = login(self.server, self.owner)
+        r = self.apply(owner, name="Tafel Vogelsberg e.V.")
+        org_id = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        other = login(self.server, self.other)
+        self.assertEqual(other.get("/meine-organisationen/%s" % org_id).status, 404)
+        token = other.csrf_for("/meine-organisationen/neu")
+        r = other.post("/meine-organisationen/%s" % org_id,
+                       org_fields(token, name="Übernommen", version="1"))
+        self.assertEqual(r.status, 404)
+        self.assertEqual(self.server.sql("SELECT name FROM organisations WHERE id = %s" % org_id),
+                         "Tafel Vogelsberg e.V.")
+        # Visitors are sent to log in.
+        r = Client(self.server).get("/meine-organisationen/%s" % org_id)
+        self.assertEqual(r.status, 303)
+        self.assertIn("/anmelden", r.location)
+
+    def test_bad_input_is_refused_at_the_field_and_kept(self):
+        owner = login(self.server, self.owner)
+        before = self.server.sql("SELECT count(*) FROM organisations")
+        r = self.apply(owner, name="Al", region="xx", postcode="123",
+                       short_description="x" * 301, website="javascript:alert(1)", _fields=[])
+        self.assertEqual(r.status, 422)
+        for msg in ("3 bis 150 Zeichen", "Landesverband", "fünf Ziffern", "höchstens 300 Zeichen",
+                    "https://", "mindestens ein Arbeitsfeld"):
+            self.assertIn(msg, r.body)
+        self.assertIn('value="Al"', r.body)
+        self.assertIn("x" * 301, r.body)
+        self.assertEqual(self.server.sql("SELECT count(*) FROM organisations"), before)
+
+    def test_concurrent_edits_are_detected(self):
+        owner = login(self.server, self.owner)
+        r = self.apply(owner, name="Frauenhaus Mittelhessen e.V.")
+        org_id = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        page = owner.get("/meine-organisationen/%s" % org_id)
+        version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+        token = owner.csrf_for("/meine-organisationen/%s" % org_id)
+        first = owner.post("/meine-organisationen/%s" % org_id,
+                           org_fields(token, name="Frauenhaus Mittelhessen e.V.", version=version,
+                                      city="Wetzlar"))
+        self.assertEqual(first.status, 303)
+        second = owner.post("/meine-organisationen/%s" % org_id,
+                            org_fields(token, name="Frauenhaus Mittelhessen e.V.", version=version,
+                                       city="Limburg"))
+        self.assertEqual(second.status, 409)
+        self.assertIn("inzwischen gespeichert", second.body)
+        self.assertIn('value="Limburg"', second.body)  # the second writer's input is kept
+        self.assertEqual(self.server.sql("SELECT city FROM organisations WHERE id = %s" % org_id),
+                         "Wetzlar")
+
+    def test_markdown_with_scripts_and_bad_links_comes_out_inert(self):
+        org_id = self.published_org(
+            "Beratungsstelle Inert e.V.",
+            about="Hallo <script>alert(1)</script>\n\n[klick](javascript:alert(1)) "
+                  "[web](https://beratung.example) <img src=x onerror=alert(1)>")
+        body = Client(self.server).get("/organisationen/beratungsstelle-inert-e-v").body
+        self.assertNotIn("<script>alert", body)
+        self.assertNotIn("javascript:", body)
+        self.assertNotIn("onerror", body)
+        self.assertIn('<a rel="nofollow ugc" href="https://beratung.example">', body)
+
+    def published_org(self, name, **over):
+        owner = login(self.server, self.owner)
+        r = self.apply(owner, name=name, **over)
+        org_id = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        he = login(self.server, self.editor_he)
+        r = he.post("/redaktion/%s/entscheidung" % org_id, {"csrf": token_of(he), "action": "freigeben"})
+        self.assertEqual(r.status, 303)
+        return org_id
+
+    def test_old_slugs_redirect_permanently(self):
+        org_id = self.published_org("Suchthilfe Umzug e.V.")
+        self.server.sql("INSERT INTO organisation_slugs (slug, organisation_id) VALUES ('alter-name', %s)" % org_id)
+        r = Client(self.server).get("/organisationen/alter-name")
+        self.assertEqual(r.status, 301)
+        self.assertEqual(r.location, "/organisationen/suchthilfe-umzug-e-v")
+
+
+def token_of(client):
+    return client.csrf_for("/redaktion")
+
+
+class DirectoryTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        cls.server.cli("demo")
+        cls.client = Client(cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def names(self, query):
+        body = self.client.get("/organisationen?" + query).body
+        return re.findall(r'<h3><a href="/organisationen/[^"]+">([^<]+)</a></h3>', body)
+
+    def test_stemmed_umlaut_and_prefix_forms_find_organisations(self):
+        self.assertTrue(any("Familienzentrum" in n for n in self.names("q=Familienzentren")))
+        self.assertTrue(any("Familienzentrum Regenbogen" in n for n in self.names("q=Kindern")))
+        self.assertTrue(any("Fürth" in n for n in self.names("q=Fuerth")))
+        self.assertTrue(any("Seniorenhilfe" in n for n in self.names("q=Hilfe")))
+        self.assertTrue(any("Familienzentrum" in n for n in self.names("q=Familienz")))
+
+    def test_facet_counts_agree_with_the_rows(self):
+        body = self.client.get("/organisationen").body
+        facets = re.findall(r'<a href="(/organisationen\?feld=[^"]+)"[^>]*>[^<]+</a> <span class="count">\((\d+)\)</span>', body)
+        self.assertTrue(facets)
+        for url, count in facets:
+            page = self.client.get(url.replace("&amp;", "&")).body
+            total = re.search(r'<h2 id="results-heading">(\d+) Organisation', page).group(1)
+            self.assertEqual(total, count, url)
+
+    def test_only_the_chosen_facet_is_marked_active(self):
+        body = self.client.get("/organisationen?q=Kindern&feld=familie").body
+        self.assertEqual(body.count('aria-current="true"'), 1)
+        self.assertIn("Eingegrenzt auf <strong>Familie</strong>", body)
+
+    def test_every_search_is_a_plain_url_and_bad_parameters_are_refused(self):
+        self.assertEqual(self.client.get("/organisationen?q=Familie&sortierung=name&seite=1").status, 200)
+        self.assertEqual(self.client.get("/organisationen?sortierung=beliebig").status, 400)
+        self.assertEqual(self.client.get("/organisationen?seite=0").status, 400)
+        self.assertEqual(self.client.get("/organisationen?seite=abc").status, 400)
+        self.assertEqual(self.client.get("/organisationen?q=" + "x" * 300).status, 400)
+        empty = self.client.get("/organisationen?q=xyzzyqq").body
+        self.assertIn("Keine Organisation passt zu", empty)
+        self.assertIn("Alle Filter zurücksetzen", empty)
+
+
+if __name__ == "__main__":
+    unittest.main()
