@@ -66,7 +66,7 @@ test("a visitor finds an organisation by words and a facet, by keyboard", async 
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     assert.match(page.url(), /feld=familie/);
     assert.match(page.url(), /q=Kindern/, "the search words stay when narrowing down");
-    const card = page.locator(".cards .card h3 a").first();
+    const card = page.locator(".cards .card h3 a", { hasText: "Familienzentrum Regenbogen" }).first();
     await card.focus();
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     assert.match(await page.textContent("h1"), /Familienzentrum Regenbogen/);
