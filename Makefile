@@ -39,7 +39,9 @@ unit: build
 	$(BUILD)/verbund_unit_tests
 
 bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target verbund_search_bench
 	VERBUND_BIN=$(BUILD)/verbund bench/http/run
+	VERBUND_BIN=$(BUILD)/verbund bench/directory/run
 
 fmt:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
