@@ -10,6 +10,7 @@
 
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "core/time.hpp"
 
 namespace verbund::mail {
 namespace {
@@ -44,15 +45,6 @@ std::string address_of(const std::string& from) {
   if (lt != std::string::npos && gt != std::string::npos && gt > lt)
     return from.substr(lt + 1, gt - lt - 1);
   return from;
-}
-
-std::string rfc5322_date(int64_t t) {
-  std::time_t tt = t;
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  return buf;
 }
 
 class FileTransport final : public Transport {
@@ -155,7 +147,7 @@ std::string compose(const store::OutgoingMail& m, const std::string& from, int64
   out += "From: " + one_line(from) + "\r\n";
   out += "To: " + one_line(m.recipient) + "\r\n";
   out += "Subject: " + encode_header(one_line(m.subject)) + "\r\n";
-  out += "Date: " + rfc5322_date(date) + "\r\n";
+  out += "Date: " + timefmt::utc(date, "%a, %d %b %Y %H:%M:%S +0000") + "\r\n";
   out += "Message-ID: " + one_line(m.message_id) + "\r\n";
   out += "MIME-Version: 1.0\r\n";
   out += "Content-Type: text/plain; charset=utf-8\r\n";

@@ -101,7 +101,9 @@ std::string expand(std::string_view locale, std::string_view name,
 void add_field_errors(ctemplate::TemplateDictionary& dict, std::string_view locale,
                       const std::vector<model::FieldError>& errors) {
   if (errors.empty()) return;
-  auto* summary = dict.AddSectionDictionary("ERRORS");
+  // One summary for every form: templates/partials/error_summary.html.
+  auto* summary = dict.AddIncludeDictionary("ERROR_SUMMARY");
+  summary->SetFilename(std::string(locale) + "/partials/error_summary.html");
   for (const auto& e : errors) {
     const auto& msg = i18n::t(locale, e.message_key);
     auto* item = summary->AddSectionDictionary("ERROR");

@@ -1,8 +1,8 @@
 // The platform admin area: users and their roles, failed background jobs, and the
 // operator texts (Impressum, Datenschutz).
-#include <ctime>
 
 #include "core/i18n.hpp"
+#include "core/time.hpp"
 #include "store/job_store.hpp"
 #include "store/org_store.hpp"
 #include "store/settings_store.hpp"
@@ -109,15 +109,6 @@ http::Response change_role(Context& ctx) {
   return http::Response::redirect("/admin/benutzer?hinweis=rolle_gespeichert");
 }
 
-std::string format_time(int64_t t) {
-  std::time_t tt = t;
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
-
 http::Response jobs(Context& ctx) {
   auto [failed, depth] = ctx.app.db().read([](db::Connection& c) {
     return std::make_pair(store::failed_jobs(c, 200), store::queue_depth(c));
@@ -133,7 +124,7 @@ http::Response jobs(Context& ctx) {
     row->SetValue("KIND", j.kind);
     row->SetValue("ATTEMPTS", std::to_string(j.attempts));
     row->SetValue("ERROR", j.last_error);
-    row->SetValue("CREATED", format_time(j.created_at));
+    row->SetValue("CREATED", timefmt::utc(j.created_at, "%Y-%m-%d %H:%M UTC"));
   }
   return page.render();
 }

@@ -1,8 +1,8 @@
 // Operations: /healthz, /metrics (Prometheus), static files, and the development mail
 // folder at /dev/mail (only with dev_mode = true).
-#include <ctime>
 
 #include "core/i18n.hpp"
+#include "core/time.hpp"
 #include "store/job_store.hpp"
 #include "store/outbox_store.hpp"
 #include "web/app.hpp"
@@ -38,15 +38,6 @@ http::Response metrics(Context& ctx) {
 
 http::Response static_file(Context& ctx) { return static_files::serve(ctx.req, ctx.param(0)); }
 
-std::string format_time(int64_t t) {
-  std::time_t tt = t;
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
-
 http::Response dev_mail_list(Context& ctx) {
   auto mails = ctx.app.db().read([](db::Connection& c) { return store::recent_mail(c, 100); });
   Page page(ctx, "dev/mail.html", i18n::t(ctx.locale, "dev.mail.title"));
@@ -58,7 +49,7 @@ http::Response dev_mail_list(Context& ctx) {
     row->SetValue("ID", std::to_string(m.id));
     row->SetValue("TO", m.recipient);
     row->SetValue("SUBJECT", m.subject);
-    row->SetValue("CREATED", format_time(m.created_at));
+    row->SetValue("CREATED", timefmt::utc(m.created_at, "%Y-%m-%d %H:%M UTC"));
     row->SetValue("STATE", i18n::t(ctx.locale, m.sent_at ? "dev.mail.sent" : "dev.mail.queued"));
   }
   return page.render();

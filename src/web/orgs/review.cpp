@@ -1,9 +1,9 @@
 // The review queue of regional editors: pending organisations of their association,
 // verified (published) or rejected with a reason the applicant sees.
-#include <ctime>
 
 #include "core/i18n.hpp"
 #include "core/log.hpp"
+#include "core/time.hpp"
 #include "store/org_manage_store.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
@@ -14,15 +14,6 @@ namespace {
 
 bool is_reviewer(const Context& ctx) {
   return ctx.user->is_platform_admin() || ctx.user->has_role(model::Role::regional_editor);
-}
-
-std::string format_date(int64_t t) {
-  std::time_t tt = t;
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%d.%m.%Y", &tm);
-  return buf;
 }
 
 http::Response queue_page(Context& ctx, int64_t error_for, const std::string& note, int status) {
@@ -39,7 +30,7 @@ http::Response queue_page(Context& ctx, int64_t error_for, const std::string& no
     row->SetValue("REGION", i.region_name);
     row->SetValue("SUMMARY", i.short_description);
     row->SetValue("APPLICANT", i.applicant_email);
-    row->SetValue("DATE", format_date(i.created_at));
+    row->SetValue("DATE", timefmt::utc(i.created_at, "%d.%m.%Y"));
     if (!i.applicant_reply.empty())
       row->SetValueAndShowSection("REPLY", i.applicant_reply, "HAS_REPLY");
     if (i.id == error_for) {
