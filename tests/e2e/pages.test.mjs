@@ -58,6 +58,8 @@ const publicPages = [
   { name: "directory-empty", path: "/organisationen?q=xyzzyqq" },
   { name: "placeholder", path: "/social-wall" },
   { name: "impressum", path: "/impressum" },
+  { name: "accessibility-statement", path: "/barrierefreiheit" },
+  { name: "easy-language", path: "/leichte-sprache" },
   { name: "login", path: "/anmelden" },
   { name: "login-errors", path: "/anmelden", act: submitEmpty },
   { name: "signup", path: "/registrieren" },
@@ -93,6 +95,25 @@ test("a profile page is accessible and private", async (t) => {
   await context.close();
   assert.ok(href, "the directory lists at least one organisation (demo content)");
   for (const width of [320, 1280]) await checkPage(t, { name: "profile", path: href, width });
+});
+
+// The checks themselves can fail: a field without a label and a font from elsewhere.
+test("the checks catch a missing label and a third-party font", async () => {
+  const { context, page, foreign } = await openPage(browser, server);
+  await page.route("https://fonts.example/**", (route) => route.fulfill({ status: 200, body: "" }));
+  await page.goto(server.base + "/anmelden");
+  await page.evaluate(() => {
+    document.querySelector("label[for=email]").remove();
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = "https://fonts.example/css?family=Roboto";
+    document.head.append(link);
+  });
+  await page.waitForTimeout(200);
+  const violations = await axe(page);
+  assert.ok(violations.some((v) => v.startsWith("label")), violations.join("\n"));
+  assert.ok(foreign.some((u) => u.startsWith("https://fonts.example/")));
+  await context.close();
 });
 
 test("every page type is valid HTML (Nu Html Checker)", () => {

@@ -57,6 +57,14 @@ Handler legal(std::string key) {
   };
 }
 
+// A fixed page whose text is all in the template (statement, easy language).
+Handler fixed(std::string tmpl, std::string title_key) {
+  return [tmpl, title_key](Context& ctx) {
+    Page page(ctx, tmpl, i18n::t(ctx.locale, title_key));
+    return page.render();
+  };
+}
+
 }  // namespace
 
 void register_routes(App& app) {
@@ -71,6 +79,10 @@ void register_routes(App& app) {
     app.add(Method::get, path, {placeholder(area)});
   app.add(Method::get, "/impressum", {legal("impressum")});
   app.add(Method::get, "/datenschutz", {legal("datenschutz")});
+  app.add(Method::get, "/barrierefreiheit",
+          {fixed("pages/accessibility.html", "a11y.title"), Access::anyone, 0, false, 60});
+  app.add(Method::get, "/leichte-sprache",
+          {fixed("pages/easy_language.html", "easy.title"), Access::anyone, 0, false, 60});
 }
 
 }  // namespace verbund::web::pages
