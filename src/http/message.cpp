@@ -73,18 +73,39 @@ Response Response::redirect(std::string location, int status) {
   return r;
 }
 
-void add_security_headers(Response& r) {
-  // No inline script anywhere: pages load /static/ files only. Images may be data: for
-  // small inline icons in CSS.
-  r.set_header("Content-Security-Policy",
-               "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
-               "base-uri 'none'; frame-ancestors 'none'");
-  r.set_header("X-Content-Type-Options", "nosniff");
-  r.set_header("Referrer-Policy", "same-origin");
-  r.set_header("X-Frame-Options", "DENY");
-  r.set_header("Permissions-Policy",
-               "interest-cohort=(), geolocation=(), camera=(), microphone=()");
+namespace {
+const std::pair<const char*, const char*> kSecurityHeaders[] = {
+    // No inline script anywhere: pages load /static/ files only. Images may be data:
+    // for small inline icons in CSS.
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
+     "base-uri 'none'; frame-ancestors 'none'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "same-origin"},
+    {"X-Frame-Options", "DENY"},
+    {"Permissions-Policy", "interest-cohort=(), geolocation=(), camera=(), microphone=()"},
+};
+}  // namespace
+
+const std::string& security_header_block() {
+  static const std::string block = [] {
+    std::string b;
+    for (const auto& [k, v] : kSecurityHeaders) b += std::string(k) + ": " + v + "\r\n";
+    return b;
+  }();
+  return block;
+}
+
+bool is_security_header(std::string_view name) {
+  for (const auto& [k, v] : kSecurityHeaders)
+    if (name.size() == std::char_traits<char>::length(k) &&
+        std::equal(name.begin(), name.end(), k, [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        }))
+      return true;
+  return false;
 }
 
 static int hexval(char c) {

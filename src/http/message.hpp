@@ -48,8 +48,11 @@ struct Response {
   static Response redirect(std::string location, int status = 303);
 };
 
-// Sets the security headers every response carries (CSP without inline script etc.).
-void add_security_headers(Response& r);
+// The security headers every response carries (CSP without inline script etc.), as
+// ready "Name: value\r\n" lines; the transport appends them to every response.
+const std::string& security_header_block();
+// Whether `name` is one of them (a handler cannot weaken them by setting its own).
+bool is_security_header(std::string_view name);
 
 // application/x-www-form-urlencoded and query strings.
 std::string url_decode(std::string_view s, bool plus_is_space = true);

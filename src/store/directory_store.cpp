@@ -270,23 +270,33 @@ search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q)
     if (q.page_size <= 0) return;
     std::size_t from = static_cast<std::size_t>(std::max<int64_t>(0, (q.page - 1) * q.page_size));
     std::size_t to = std::min(hits.size(), from + static_cast<std::size_t>(q.page_size));
-    for (std::size_t k = from; k < to; ++k) {
-      auto i = hits[k];
-      auto r = c.query_one(R"sql(
-        SELECT o.slug, o.name, o.city, rg.name, o.short_description,
+    // The shown page's rows in one query, put back into the computed order.
+    std::string ids = "[";
+    for (std::size_t k = from; k < to; ++k)
+      ids += (k > from ? "," : "") + std::to_string(f->ids[hits[k]]);
+    ids += "]";
+    std::unordered_map<int64_t, db::Row> rows;
+    for (auto& r : c.query(R"sql(
+        SELECT o.id, o.slug, o.name, o.city, rg.name, o.short_description,
                (SELECT group_concat(field_key, ',') FROM organisation_fields
                  WHERE organisation_id = o.id)
-          FROM organisations o JOIN regions rg ON rg.id = o.region_id WHERE o.id = $1)sql",
-                           {f->ids[i]});
-      if (!r) continue;
+          FROM organisations o JOIN regions rg ON rg.id = o.region_id
+         WHERE o.id IN (SELECT value FROM json_each($1)))sql",
+                           {ids}))
+      rows.emplace(r.int64(0), std::move(r));
+    for (std::size_t k = from; k < to; ++k) {
+      auto i = hits[k];
+      auto it = rows.find(f->ids[i]);
+      if (it == rows.end()) continue;
+      const auto& r = it->second;
       search::DirectoryHit h;
       h.id = f->ids[i];
-      h.slug = r->text(0);
-      h.name = r->text(1);
-      h.city = r->text(2);
-      h.region_name = r->text(3);
-      h.short_description = r->text(4);
-      h.fields = split_keys(r->text(5));
+      h.slug = r.text(1);
+      h.name = r.text(2);
+      h.city = r.text(3);
+      h.region_name = r.text(4);
+      h.short_description = r.text(5);
+      h.fields = split_keys(r.text(6));
       h.exact = has_text && tier[i] <= 1;
       result.hits.push_back(std::move(h));
     }
