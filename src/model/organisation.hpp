@@ -33,6 +33,8 @@ struct Organisation {
   std::string accessibility;
   std::string opening_hours;
   std::string status = "pending";
+  std::string logo_key, cover_key;  // media keys, '' when none
+  int64_t updated_at = 0;
   std::vector<std::string> fields;         // fields_of_work keys
   std::vector<std::string> target_groups;  // target_groups keys
 };

@@ -23,7 +23,7 @@ void replace_taxonomies(db::Connection& c, int64_t id, const model::OrgBasics& b
 // Rows the actor may manage: organisation admins of it, or platform admins.
 constexpr const char* kManaged = R"sql(
   SELECT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
-         o.region_id
+         o.region_id, o.logo_key, o.cover_key
     FROM organisations o
    WHERE o.id = $2
      AND ($3 = 1 OR EXISTS (SELECT 1 FROM user_roles ur
@@ -31,17 +31,36 @@ constexpr const char* kManaged = R"sql(
                                AND ur.role = 'org_admin')))sql";
 
 ManagedOrg managed_from(const db::Row& r) {
-  return ManagedOrg{r.int64(0), r.text(1), r.text(2),  r.text(3),
-                    r.text(4),  r.text(5), r.int64(6), r.int64(7)};
+  return ManagedOrg{r.int64(0), r.text(1),  r.text(2),  r.text(3), r.text(4),
+                    r.text(5),  r.int64(6), r.int64(7), r.text(8), r.text(9)};
 }
 
 }  // namespace
+
+std::optional<ManagedOrg> load_managed(db::Connection& c, const Actor& a, int64_t org_id) {
+  auto m = c.query_one(kManaged, {a.user_id, org_id, a.platform_admin ? 1 : 0});
+  if (!m) return std::nullopt;
+  return managed_from(*m);
+}
+
+Result<std::string> set_image(db::Connection& c, const Actor& a, int64_t org_id, OrgImage which,
+                              const std::string& key, int64_t now) {
+  auto m = load_managed(c, a, org_id);
+  if (!m) return make_error("not_found", "organisation not found");
+  if (which == OrgImage::logo)
+    c.execute("UPDATE organisations SET logo_key = $2, updated_at = $3 WHERE id = $1",
+              {org_id, key, now});
+  else
+    c.execute("UPDATE organisations SET cover_key = $2, updated_at = $3 WHERE id = $1",
+              {org_id, key, now});
+  return which == OrgImage::logo ? m->logo_key : m->cover_key;
+}
 
 std::vector<ManagedOrg> organisations_of(db::Connection& c, int64_t user_id) {
   std::vector<ManagedOrg> out;
   for (const auto& r : c.query(R"sql(
       SELECT DISTINCT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
-             o.region_id
+             o.region_id, o.logo_key, o.cover_key
         FROM organisations o JOIN user_roles ur ON ur.organisation_id = o.id
        WHERE ur.user_id = $1 AND ur.role IN ('org_admin', 'org_member')
        ORDER BY o.name)sql",

@@ -18,6 +18,7 @@ struct ManagedOrg {
   std::string slug, name, status, review_note, applicant_reply;
   int64_t version = 0;
   int64_t region_id = 0;
+  std::string logo_key, cover_key;  // '' when there is no image
 };
 
 // Who acts: platform admins reach every organisation.
@@ -27,6 +28,15 @@ struct Actor {
 };
 
 std::vector<ManagedOrg> organisations_of(db::Connection& c, int64_t user_id);
+
+// The organisation if the actor administers it.
+std::optional<ManagedOrg> load_managed(db::Connection& c, const Actor& a, int64_t org_id);
+
+enum class OrgImage { logo, cover };
+// Points the organisation's logo or cover at `key` ('' removes it) and returns the key
+// it had before, whose files the caller deletes after the commit. Error "not_found".
+Result<std::string> set_image(db::Connection& c, const Actor& a, int64_t org_id, OrgImage which,
+                              const std::string& key, int64_t now);
 
 // Creates a pending organisation and makes `user_id` its organisation admin.
 int64_t create_application(db::Connection& c, int64_t user_id, const model::OrgBasics& b,

@@ -52,7 +52,8 @@ std::optional<model::Organisation> find_published(db::Connection& c, const std::
   auto r = c.query_one(R"sql(
     SELECT o.id, o.slug, o.name, o.short_name, o.legal_form, o.region_id, r.name, o.street,
            o.postcode, o.city, o.state, o.short_description, o.about, o.why, o.founded, o.email,
-           o.phone, o.website, o.languages, o.accessibility, o.opening_hours, o.status
+           o.phone, o.website, o.languages, o.accessibility, o.opening_hours, o.status,
+           o.logo_key, o.cover_key, o.updated_at
       FROM organisations o JOIN regions r ON r.id = o.region_id
      WHERE o.slug = $1 AND o.status = 'published')sql",
                        {slug});
@@ -79,6 +80,9 @@ std::optional<model::Organisation> find_published(db::Connection& c, const std::
   o.languages = r->text(18);
   o.accessibility = r->text(19);
   o.opening_hours = r->text(20);
+  o.logo_key = r->text(22);
+  o.cover_key = r->text(23);
+  o.updated_at = r->int64(24);
   o.status = r->text(21);
   for (const auto& f : c.query(R"sql(
       SELECT f.field_key FROM organisation_fields f JOIN fields_of_work w ON w.key = f.field_key

@@ -83,7 +83,8 @@ http::Response Page::render(int status) {
 App::App(core::Config config, db::Database& db)
     : config_(std::move(config)),
       db_(db),
-      directory_(std::make_unique<store::SqliteDirectory>(db)) {
+      directory_(std::make_unique<store::SqliteDirectory>(db)),
+      media_(std::filesystem::path(config_.data_dir) / "media") {
   // One signing secret per installation, shared by every node through the database.
   secret_ = db_.write([](db::Connection& c) {
     return store::get_or_create_setting(c, "signing_secret", random::token(32));
@@ -238,8 +239,25 @@ http::Response App::handle_route(http::Request& req, const RouteSpec& spec) {
     }
     if (is_state_changing(req.method)) {
       auto type = req.header("content-type");
-      if (type.starts_with("application/x-www-form-urlencoded"))
+      if (type.starts_with("application/x-www-form-urlencoded")) {
         ctx.form = http::parse_form(req.body);
+      } else if (spec.uploads) {
+        // Text fields (the CSRF token among them) join ctx.form; files stay views
+        // into the request body.
+        auto boundary = http::multipart_boundary(type);
+        auto parts = boundary ? http::parse_multipart(req.body, *boundary)
+                              : Result<std::vector<http::FormPart>>(boundary.error());
+        if (!parts) {
+          log::info("multipart_refused", {{"id", req.request_id}, {"why", parts.error().message}});
+          return error_page(ctx, 400);
+        }
+        for (auto& part : *parts) {
+          if (part.is_file())
+            ctx.files.push_back(std::move(part));
+          else
+            ctx.form.emplace(part.name, std::string(part.data));
+        }
+      }
       std::string token = ctx.field("csrf");
       bool ok;
       if (ctx.session) {

@@ -14,8 +14,10 @@
 #include "core/config.hpp"
 #include "db/database.hpp"
 #include "http/metrics.hpp"
+#include "http/multipart.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "media/files.hpp"
 #include "model/user.hpp"
 #include "search/directory.hpp"
 #include "store/session_store.hpp"
@@ -39,6 +41,7 @@ struct Context {
   int64_t now = 0;
   std::multimap<std::string, std::string> form;  // POST body (urlencoded)
   std::multimap<std::string, std::string> query;
+  std::vector<http::FormPart> files;  // multipart file inputs (routes with uploads)
 
   // The CSRF token to put into forms: the session's, or a signed visitor token.
   std::string csrf_token() const;
@@ -55,6 +58,7 @@ struct RouteSpec {
   std::size_t body_limit = 0;  // 0: the configured default
   bool run_inline = false;     // never blocks (no database): may run on the I/O thread
   int cache_seconds = 0;       // >0: visitors without a session get a copy this old at most
+  bool uploads = false;        // accepts multipart/form-data (then set body_limit too)
 };
 
 // A page: the layout around one feature template. Handlers fill dict() and render().
@@ -81,6 +85,7 @@ class App {
   const std::string& secret() const { return secret_; }
   http::Metrics& metrics() { return metrics_; }
   search::Directory& directory() { return *directory_; }
+  media::Files& media() { return media_; }
 
   void add(http::Method method, std::string_view pattern, RouteSpec spec);
 
@@ -118,6 +123,7 @@ class App {
   http::Router<RouteSpec> router_;
   PageCache cache_;
   std::unique_ptr<search::Directory> directory_;
+  media::Files media_;
 };
 
 // Registers every feature's routes (src/web/routes.cpp).

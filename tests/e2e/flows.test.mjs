@@ -1,9 +1,10 @@
 // What people do, with keyboard and mouse: find an organisation; sign up, confirm by
 // the mail link, log in, register an organisation (with a validation error on the
-// way), get verified by the regional editor, see the public page, log out.
+// way), upload a logo (after a refused file), get verified by the regional editor, see
+// the public page with the logo, log out.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, openPage, axe, screenshotOnFailure, accounts } from "./harness.mjs";
+import { startServer, launchBrowser, openPage, axe, screenshotOnFailure, accounts, png } from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -125,6 +126,25 @@ test("sign up, confirm, log in, register an organisation, get verified, see it, 
     assert.match(await page.textContent(".notice"), /prüft/);
     assert.match(await page.textContent(".notice-info"), /prüft/);
 
+    // The logo: a wrong file first (an SVG), then a picture.
+    await Promise.all([page.waitForNavigation(), page.click("text=Logo und Titelbild ändern")]);
+    assert.match(await page.textContent("h1"), /Logo und Titelbild/);
+    await page.setInputFiles("#logo", { name: "logo.svg", mimeType: "image/svg+xml",
+      buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') });
+    await Promise.all([page.waitForNavigation(), page.click("button:has-text('Logo hochladen')")]);
+    f = await focused(page);
+    assert.match(f.cls, /error-summary/);
+    assert.match(await page.textContent("#logo-error"), /SVG-Dateien/);
+    assert.deepEqual(await axe(page), [], "upload form with an error is accessible");
+    await page.setInputFiles("#logo", { name: "logo.png", mimeType: "image/png", buffer: png(400, 300) });
+    await page.focus("#logo");
+    await page.keyboard.press("Tab");  // to the upload button
+    assert.match((await focused(page)).text, /Logo hochladen/);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.match(await page.textContent(".notice"), /Bild ist gespeichert/);
+    assert.ok(await page.evaluate(() => document.querySelector(".current-image img").naturalWidth > 0),
+      "the uploaded logo is shown");
+
     // Not public yet.
     const slug = "kita-sonnenschein-marburg-e-v";
     const before = await page.goto(`${server.base}/organisationen/${slug}`);
@@ -154,6 +174,9 @@ test("sign up, confirm, log in, register an organisation, get verified, see it, 
     const r = await page.goto(`${server.base}/organisationen/kita-sonnenschein-marburg-e-v`);
     assert.equal(r.status(), 200);
     assert.match(await page.textContent("h1"), /Kita Sonnenschein/);
+    const logo = page.locator(".profile-head img");
+    assert.equal(await logo.getAttribute("alt"), "Logo von Kita Sonnenschein Marburg e.V.");
+    assert.ok(await logo.evaluate((img) => img.complete && img.naturalWidth > 0), "logo loads");
     assert.deepEqual(await axe(page), []);
     const mail = await server.mailTo(email);
     assert.match(mail.text, /freigeschaltet|Profil ist jetzt/);

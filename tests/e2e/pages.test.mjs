@@ -73,6 +73,8 @@ const signedInPages = [
   { name: "my-orgs", path: "/meine-organisationen", who: accounts.admin },
   { name: "org-new", path: "/meine-organisationen/neu", who: accounts.admin },
   { name: "org-new-errors", path: "/meine-organisationen/neu", who: accounts.admin, act: submitEmpty },
+  { name: "org-images", path: "/meine-organisationen/1/bilder", who: accounts.admin },
+  { name: "org-images-errors", path: "/meine-organisationen/1/bilder", who: accounts.admin, act: submitEmpty },
   { name: "review", path: "/redaktion", who: accounts.editor },
   { name: "admin-users", path: "/admin/benutzer", who: accounts.admin },
   { name: "admin-jobs", path: "/admin/jobs", who: accounts.admin },

@@ -29,6 +29,9 @@ http::Response form_page(Context& ctx, const model::OrgBasics& b,
   if (!org) d.ShowSection("IS_NEW");
   if (org) {
     d.SetIntValue("VERSION", static_cast<long>(org->version));
+    d.SetValueAndShowSection("IMAGES_URL",
+                             "/meine-organisationen/" + std::to_string(org->id) + "/bilder",
+                             "HAS_IMAGES_LINK");
     d.SetValue("STATUS", i18n::t(ctx.locale, "org.status." + org->status));
     d.ShowSection("STATUS_" + org->status);
     if (org->status == "published")

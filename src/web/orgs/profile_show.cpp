@@ -21,6 +21,11 @@ http::Response profile(Context& ctx) {
   Page page(ctx, "orgs/profile.html", org->name);
   auto& d = page.dict();
   d.SetValue("NAME", org->name);
+  if (!org->logo_key.empty()) {
+    d.SetValueAndShowSection("LOGO_KEY", org->logo_key, "HAS_LOGO");
+    d.SetValue("LOGO_ALT", i18n::format(ctx.locale, "orgs.profile.logo_of", {{"name", org->name}}));
+  }
+  if (!org->cover_key.empty()) d.SetValueAndShowSection("COVER_KEY", org->cover_key, "HAS_COVER");
   d.SetValue("LEGAL_FORM", org->legal_form);
   d.SetValue("REGION", org->region_name);
   d.SetValue("SUMMARY", org->short_description);
@@ -55,19 +60,6 @@ http::Response profile(Context& ctx) {
   }
   if (!languages.empty()) d.SetValueAndShowSection("LANGUAGES", languages, "HAS_LANGUAGES");
   return page.render();
-}
-
-void register_routes(App& app) {
-  using http::Method;
-  app.add(Method::get, "/organisationen", {directory});
-  app.add(Method::get, "/organisationen/{slug:slug}", {profile});
-  app.add(Method::get, "/meine-organisationen", {my_organisations, Access::signed_in});
-  app.add(Method::get, "/meine-organisationen/neu", {new_show, Access::signed_in});
-  app.add(Method::post, "/meine-organisationen/neu", {new_submit, Access::signed_in});
-  app.add(Method::get, "/meine-organisationen/{id:int}", {edit_show, Access::signed_in});
-  app.add(Method::post, "/meine-organisationen/{id:int}", {edit_submit, Access::signed_in});
-  app.add(Method::get, "/redaktion", {review_queue, Access::signed_in});
-  app.add(Method::post, "/redaktion/{id:int}/entscheidung", {review_decide, Access::signed_in});
 }
 
 }  // namespace verbund::web::orgs

@@ -1,0 +1,132 @@
+// Logo and cover image of an organisation: upload (multipart), replace and remove.
+// Files are checked and re-encoded by media::process_image; the database refers to
+// them only after they are completely on disk, and replaced files are deleted after
+// the commit, so a crash leaves at worst an unreferenced file, never a broken image.
+#include "core/i18n.hpp"
+#include "core/log.hpp"
+#include "store/org_manage_store.hpp"
+#include "web/orgs/handlers.hpp"
+#include "web/view.hpp"
+
+namespace verbund::web::orgs {
+
+namespace {
+
+store::Actor actor(const Context& ctx) {
+  return store::Actor{ctx.user->id, ctx.user->is_platform_admin()};
+}
+
+// The form field "art" as the page names it, and what it means.
+struct Kind {
+  const char* param;  // "logo" or "titelbild"
+  const char* field;  // id of the file input, for error links
+  store::OrgImage image;
+  media::Purpose purpose;
+};
+constexpr Kind kKinds[] = {
+    {"logo", "logo", store::OrgImage::logo, media::Purpose::logo},
+    {"titelbild", "cover", store::OrgImage::cover, media::Purpose::cover},
+};
+
+const Kind* kind_of(const std::string& param) {
+  for (const auto& k : kKinds)
+    if (param == k.param) return &k;
+  return nullptr;
+}
+
+std::string base_url(int64_t id) {
+  return "/meine-organisationen/" + std::to_string(id) + "/bilder";
+}
+
+http::Response images_page(Context& ctx, const store::ManagedOrg& org,
+                           const std::vector<model::FieldError>& errors, int status) {
+  Page page(ctx, "orgs/images.html", i18n::t(ctx.locale, "images.title"));
+  auto& d = page.dict();
+  d.SetValue("NAME", org.name);
+  d.SetValue("EDIT_URL", "/meine-organisationen/" + std::to_string(org.id));
+  d.SetValue("ACTION", base_url(org.id));
+  d.SetValue("REMOVE_ACTION", base_url(org.id) + "/entfernen");
+  if (!org.logo_key.empty())
+    d.SetValueAndShowSection("LOGO_KEY", org.logo_key, "HAS_LOGO");
+  else
+    d.ShowSection("NO_LOGO");
+  if (!org.cover_key.empty())
+    d.SetValueAndShowSection("COVER_KEY", org.cover_key, "HAS_COVER");
+  else
+    d.ShowSection("NO_COVER");
+  add_field_errors(d, ctx.locale, errors);
+  return page.render(status);
+}
+
+std::optional<store::ManagedOrg> managed(Context& ctx) {
+  int64_t id = std::stoll(ctx.param(0));
+  return ctx.app.db().read(
+      [&](db::Connection& c) { return store::load_managed(c, actor(ctx), id); });
+}
+
+// Points the organisation at `key` and deletes the files of the key it replaces.
+bool replace_image(Context& ctx, const store::ManagedOrg& org, const Kind& kind,
+                   const std::string& key) {
+  auto old = ctx.app.db().write([&](db::Connection& c) {
+    return store::set_image(c, actor(ctx), org.id, kind.image, key, ctx.now);
+  });
+  if (!old) return false;
+  ctx.app.media().remove(*old, kind.purpose);
+  return true;
+}
+
+}  // namespace
+
+http::Response images_show(Context& ctx) {
+  auto org = managed(ctx);
+  if (!org) return ctx.app.error_page(ctx, 404);
+  return images_page(ctx, *org, {}, 200);
+}
+
+http::Response images_upload(Context& ctx) {
+  auto org = managed(ctx);
+  if (!org) return ctx.app.error_page(ctx, 404);
+  const Kind* kind = kind_of(ctx.field("art"));
+  if (!kind) return ctx.app.error_page(ctx, 400);
+  const http::FormPart* file = nullptr;
+  for (const auto& f : ctx.files)
+    if (f.name == "bild") file = &f;
+  auto processed = media::process_image(file ? file->data : std::string_view(), kind->purpose);
+  if (!processed) {
+    log::info("image_refused", {{"org", std::to_string(org->id)},
+                                {"why", processed.error().code},
+                                {"bytes", std::to_string(file ? file->data.size() : 0)}});
+    return images_page(ctx, *org, {{kind->field, "images.error." + processed.error().code}}, 422);
+  }
+  auto key = ctx.app.media().save(*processed);
+  if (!key) throw std::runtime_error("storing an image failed: " + key.error().message);
+  if (!replace_image(ctx, *org, *kind, *key)) {
+    ctx.app.media().remove(*key, kind->purpose);
+    return ctx.app.error_page(ctx, 404);
+  }
+  log::info("image_saved", {{"org", std::to_string(org->id)}, {"kind", kind->param}});
+  return http::Response::redirect(base_url(org->id) + "?hinweis=bild_gespeichert");
+}
+
+http::Response images_remove(Context& ctx) {
+  auto org = managed(ctx);
+  if (!org) return ctx.app.error_page(ctx, 404);
+  const Kind* kind = kind_of(ctx.field("art"));
+  if (!kind) return ctx.app.error_page(ctx, 400);
+  if (!replace_image(ctx, *org, *kind, "")) return ctx.app.error_page(ctx, 404);
+  return http::Response::redirect(base_url(org->id) + "?hinweis=bild_entfernt");
+}
+
+http::Response media_file(Context& ctx) {
+  const std::string& name = ctx.param(0);
+  auto bytes = ctx.app.media().read(name);
+  if (!bytes) return http::Response::text(404, "Not Found\n");
+  http::Response res;
+  res.body = std::move(*bytes);
+  res.set_header("Content-Type", std::string(media::Files::content_type(name)));
+  // A name is never reused for other content (random keys): cache forever.
+  res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+  return res;
+}
+
+}  // namespace verbund::web::orgs

@@ -1,0 +1,27 @@
+// Every route of the organisation feature with its access rule.
+#include "web/orgs/handlers.hpp"
+
+namespace verbund::web::orgs {
+
+void register_routes(App& app) {
+  using http::Method;
+  app.add(Method::get, "/organisationen", {directory});
+  app.add(Method::get, "/organisationen/{slug:slug}", {profile});
+  app.add(Method::get, "/meine-organisationen", {my_organisations, Access::signed_in});
+  app.add(Method::get, "/meine-organisationen/neu", {new_show, Access::signed_in});
+  app.add(Method::post, "/meine-organisationen/neu", {new_submit, Access::signed_in});
+  app.add(Method::get, "/meine-organisationen/{id:int}", {edit_show, Access::signed_in});
+  app.add(Method::post, "/meine-organisationen/{id:int}", {edit_submit, Access::signed_in});
+  app.add(Method::get, "/meine-organisationen/{id:int}/bilder", {images_show, Access::signed_in});
+  RouteSpec upload{images_upload, Access::signed_in};
+  upload.body_limit = static_cast<std::size_t>(app.config().upload_limit_bytes);
+  upload.uploads = true;
+  app.add(Method::post, "/meine-organisationen/{id:int}/bilder", upload);
+  app.add(Method::post, "/meine-organisationen/{id:int}/bilder/entfernen",
+          {images_remove, Access::signed_in});
+  app.add(Method::get, "/media/{file}", {media_file});
+  app.add(Method::get, "/redaktion", {review_queue, Access::signed_in});
+  app.add(Method::post, "/redaktion/{id:int}/entscheidung", {review_decide, Access::signed_in});
+}
+
+}  // namespace verbund::web::orgs
