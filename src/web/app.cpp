@@ -43,6 +43,12 @@ Page::Page(Context& ctx, std::string body_template, std::string title)
   body_->SetFilename(ctx.locale + "/" + body_template);
 }
 
+ctemplate::TemplateDictionary& Page::head(const std::string& head_template) {
+  auto* head = layout_.AddIncludeDictionary("HEAD");
+  head->SetFilename(ctx_.locale + "/" + head_template);
+  return *head;
+}
+
 http::Response Page::render(int status) {
   const auto& cfg = ctx_.app.config();
   auto& d = layout_;

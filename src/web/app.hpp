@@ -66,6 +66,8 @@ class Page {
  public:
   Page(Context& ctx, std::string body_template, std::string title);
   ctemplate::TemplateDictionary& dict() { return *body_; }
+  // Extra elements for <head> (meta tags, JSON-LD) from templates/<head_template>.
+  ctemplate::TemplateDictionary& head(const std::string& head_template);
   http::Response render(int status = 200);
 
  private:

@@ -2,6 +2,7 @@
 every route by role and organisation, Markdown made inert, directory search and
 facets, slug redirects."""
 
+import json
 import re
 import unittest
 
@@ -180,6 +181,42 @@ class OrganisationTest(unittest.TestCase):
         r = Client(self.server).get("/organisationen/alter-name")
         self.assertEqual(r.status, 301)
         self.assertEqual(r.location, "/organisationen/suchthilfe-umzug-e-v")
+
+
+    def test_profile_has_json_ld_open_graph_vcard_and_qr_code(self):
+        self.published_org("Schuldnerberatung </script> Wetzlar e.V.",
+                           about="Beratung", short_description="Kostenlose Beratung bei Schulden; "
+                           "auch in leichter Sprache, \"ohne\" Termin.")
+        slug = "schuldnerberatung-script-wetzlar-e-v"
+        page = Client(self.server).get("/organisationen/" + slug)
+        self.assertEqual(page.status, 200)
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page.body, re.S)
+        self.assertEqual(len(blocks), 1)
+        data = json.loads(blocks[0])
+        self.assertEqual(data["@type"], "Organization")
+        self.assertEqual(data["name"], "Schuldnerberatung </script> Wetzlar e.V.")
+        self.assertEqual(data["address"]["postalCode"], "35390")
+        self.assertEqual(data["address"]["addressLocality"], "Gießen")
+        self.assertTrue(data["url"].endswith("/organisationen/" + slug))
+        self.assertIn('<meta property="og:title" content="Schuldnerberatung &lt;/script&gt; Wetzlar e.V.">',
+                      page.body)
+        self.assertIn('<link rel="canonical" href="http://', page.body)
+
+        v = Client(self.server).get("/organisationen/%s/visitenkarte.vcf" % slug)
+        self.assertEqual(v.status, 200)
+        self.assertEqual(v.headers["content-type"], "text/vcard; charset=utf-8")
+        self.assertIn("attachment", v.headers["content-disposition"])
+        self.assertIn("BEGIN:VCARD\r\nVERSION:4.0\r\n", v.body)
+        self.assertIn("ADR;TYPE=work:;;Marburger Straße 12;Gießen;", v.body)
+
+        q = Client(self.server).get("/organisationen/%s/qr.svg" % slug)
+        self.assertEqual(q.status, 200)
+        self.assertEqual(q.headers["content-type"], "image/svg+xml")
+        self.assertTrue(q.body.startswith("<svg "))
+        # Pending or unknown organisations have neither.
+        for path in ("/organisationen/gibt-es-nicht/visitenkarte.vcf",
+                     "/organisationen/gibt-es-nicht/qr.svg"):
+            self.assertEqual(Client(self.server).get(path).status, 404)
 
 
 def token_of(client):

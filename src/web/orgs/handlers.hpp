@@ -7,6 +7,8 @@ namespace verbund::web::orgs {
 
 http::Response directory(Context& ctx);
 http::Response profile(Context& ctx);
+http::Response profile_vcard(Context& ctx);
+http::Response profile_qr(Context& ctx);
 http::Response my_organisations(Context& ctx);
 http::Response new_show(Context& ctx);
 http::Response new_submit(Context& ctx);

@@ -1,6 +1,11 @@
-// The public page of an organisation: what it does, for whom, where and how to reach it.
+// The public page of an organisation: what it does, for whom, where and how to reach it;
+// with schema.org JSON-LD and Open Graph tags for search engines and link previews, a
+// vCard for address books and a QR code for posters.
 #include "core/i18n.hpp"
+#include "core/json.hpp"
 #include "core/markdown.hpp"
+#include "media/qr.hpp"
+#include "model/vcard.hpp"
 #include "search/analyzer.hpp"
 #include "store/org_manage_store.hpp"
 #include "store/org_store.hpp"
@@ -9,9 +14,69 @@
 
 namespace verbund::web::orgs {
 
+namespace {
+
+std::string profile_path(const model::Organisation& o) { return "/organisationen/" + o.slug; }
+
+// schema.org Organization (https://schema.org/Organization).
+std::string json_ld(Context& ctx, const model::Organisation& o, const std::string& image_url) {
+  json::Writer w;
+  w.begin_object();
+  w.field("@context", "https://schema.org");
+  w.field("@type", "Organization");
+  w.field("name", o.name);
+  w.field("alternateName", o.short_name);
+  w.field("description", o.short_description);
+  w.field("url", ctx.app.absolute_url(profile_path(o)));
+  w.field("logo",
+          o.logo_key.empty() ? "" : ctx.app.absolute_url("/media/" + o.logo_key + "-320.jpg"));
+  w.field("image", image_url);
+  w.field("email", o.email);
+  w.field("telephone", o.phone);
+  if (o.founded) w.field("foundingDate", std::to_string(*o.founded));
+  w.key("address").begin_object();
+  w.field("@type", "PostalAddress");
+  w.field("streetAddress", o.street);
+  w.field("postalCode", o.postcode);
+  w.field("addressLocality", o.city);
+  w.field("addressRegion", o.state);
+  w.field("addressCountry", "DE");
+  w.end_object();
+  w.key("memberOf").begin_object();
+  w.field("@type", "Organization");
+  w.field("name", o.region_name);
+  w.end_object();
+  if (o.website.starts_with("https://") || o.website.starts_with("http://"))
+    w.begin_array("sameAs").value(o.website).end_array();
+  w.end_object();
+  return w.str();
+}
+
+void fill_head(Context& ctx, Page& page, const model::Organisation& o) {
+  auto& h = page.head("orgs/profile_head.html");
+  h.SetValue("NAME", o.name);
+  h.SetValue("SUMMARY", o.short_description);
+  h.SetValue("URL", ctx.app.absolute_url(profile_path(o)));
+  h.SetValue("SITE_NAME", ctx.app.config().site_name);
+  h.SetValue("OG_LOCALE", ctx.locale == "de" ? "de_DE" : "en_GB");
+  std::string image;
+  if (!o.cover_key.empty())
+    image = ctx.app.absolute_url("/media/" + o.cover_key + "-1600.jpg");
+  else if (!o.logo_key.empty())
+    image = ctx.app.absolute_url("/media/" + o.logo_key + "-320.jpg");
+  if (!image.empty()) h.SetValueAndShowSection("IMAGE_URL", image, "HAS_IMAGE");
+  h.SetValue("JSON_LD", json_ld(ctx, o, image));
+}
+
+std::optional<model::Organisation> published(Context& ctx) {
+  return ctx.app.db().read(
+      [&](db::Connection& c) { return store::find_published(c, ctx.param(0)); });
+}
+
+}  // namespace
+
 http::Response profile(Context& ctx) {
-  auto org =
-      ctx.app.db().read([&](db::Connection& c) { return store::find_published(c, ctx.param(0)); });
+  auto org = published(ctx);
   if (!org) {
     auto moved =
         ctx.app.db().read([&](db::Connection& c) { return store::current_slug(c, ctx.param(0)); });
@@ -19,8 +84,11 @@ http::Response profile(Context& ctx) {
     return ctx.app.error_page(ctx, 404, "orgs.not_found");
   }
   Page page(ctx, "orgs/profile.html", org->name);
+  fill_head(ctx, page, *org);
   auto& d = page.dict();
   d.SetValue("NAME", org->name);
+  d.SetValue("VCARD_URL", profile_path(*org) + "/visitenkarte.vcf");
+  d.SetValue("QR_URL", profile_path(*org) + "/qr.svg");
   if (!org->logo_key.empty()) {
     d.SetValueAndShowSection("LOGO_KEY", org->logo_key, "HAS_LOGO");
     d.SetValue("LOGO_ALT", i18n::format(ctx.locale, "orgs.profile.logo_of", {{"name", org->name}}));
@@ -60,6 +128,28 @@ http::Response profile(Context& ctx) {
   }
   if (!languages.empty()) d.SetValueAndShowSection("LANGUAGES", languages, "HAS_LANGUAGES");
   return page.render();
+}
+
+http::Response profile_vcard(Context& ctx) {
+  auto org = published(ctx);
+  if (!org) return ctx.app.error_page(ctx, 404, "orgs.not_found");
+  http::Response res;
+  res.body = model::vcard(*org, ctx.app.absolute_url(profile_path(*org)));
+  res.set_header("Content-Type", "text/vcard; charset=utf-8");
+  res.set_header("Content-Disposition", "attachment; filename=\"" + org->slug + ".vcf\"");
+  return res;
+}
+
+http::Response profile_qr(Context& ctx) {
+  auto org = published(ctx);
+  if (!org) return ctx.app.error_page(ctx, 404, "orgs.not_found");
+  auto svg = media::qr_svg(ctx.app.absolute_url(profile_path(*org)));
+  if (!svg) return ctx.app.error_page(ctx, 404);
+  http::Response res;
+  res.body = std::move(*svg);
+  res.set_header("Content-Type", "image/svg+xml");
+  res.set_header("Cache-Control", "public, max-age=86400");
+  return res;
 }
 
 }  // namespace verbund::web::orgs

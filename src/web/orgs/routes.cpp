@@ -7,6 +7,8 @@ void register_routes(App& app) {
   using http::Method;
   app.add(Method::get, "/organisationen", {directory});
   app.add(Method::get, "/organisationen/{slug:slug}", {profile});
+  app.add(Method::get, "/organisationen/{slug:slug}/visitenkarte.vcf", {profile_vcard});
+  app.add(Method::get, "/organisationen/{slug:slug}/qr.svg", {profile_qr});
   app.add(Method::get, "/meine-organisationen", {my_organisations, Access::signed_in});
   app.add(Method::get, "/meine-organisationen/neu", {new_show, Access::signed_in});
   app.add(Method::post, "/meine-organisationen/neu", {new_submit, Access::signed_in});
