@@ -59,13 +59,16 @@ Result<std::string> set_image(db::Connection& c, const Actor& a, int64_t org_id,
 std::vector<ManagedOrg> organisations_of(db::Connection& c, int64_t user_id) {
   std::vector<ManagedOrg> out;
   for (const auto& r : c.query(R"sql(
-      SELECT DISTINCT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
-             o.region_id, o.logo_key, o.cover_key
+      SELECT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
+             o.region_id, o.logo_key, o.cover_key, MAX(ur.role = 'org_admin')
         FROM organisations o JOIN user_roles ur ON ur.organisation_id = o.id
        WHERE ur.user_id = $1 AND ur.role IN ('org_admin', 'org_member')
+       GROUP BY o.id
        ORDER BY o.name)sql",
-                               {user_id}))
+                               {user_id})) {
     out.push_back(managed_from(r));
+    out.back().admin = r.int64(10) == 1;
+  }
   return out;
 }
 

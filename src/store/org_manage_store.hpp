@@ -19,6 +19,7 @@ struct ManagedOrg {
   int64_t version = 0;
   int64_t region_id = 0;
   std::string logo_key, cover_key;  // '' when there is no image
+  bool admin = true;                // false: the user is a member (organisations_of)
 };
 
 // Who acts: platform admins reach every organisation.

@@ -75,6 +75,12 @@ const signedInPages = [
   { name: "org-new-errors", path: "/meine-organisationen/neu", who: accounts.admin, act: submitEmpty },
   { name: "org-images", path: "/meine-organisationen/1/bilder", who: accounts.admin },
   { name: "org-images-errors", path: "/meine-organisationen/1/bilder", who: accounts.admin, act: submitEmpty },
+  { name: "org-members", path: "/meine-organisationen/1/mitglieder", who: accounts.admin },
+  { name: "org-members-errors", path: "/meine-organisationen/1/mitglieder", who: accounts.admin,
+    act: async (page) => {
+      await page.fill("#email", "keine-adresse");
+      await Promise.all([page.waitForNavigation(), page.click("button:has-text('Einladung senden')")]);
+    } },
   { name: "review", path: "/redaktion", who: accounts.editor },
   { name: "admin-users", path: "/admin/benutzer", who: accounts.admin },
   { name: "admin-jobs", path: "/admin/jobs", who: accounts.admin },

@@ -32,6 +32,7 @@ http::Response form_page(Context& ctx, const model::OrgBasics& b,
     d.SetValueAndShowSection("IMAGES_URL",
                              "/meine-organisationen/" + std::to_string(org->id) + "/bilder",
                              "HAS_IMAGES_LINK");
+    d.SetValue("MEMBERS_URL", "/meine-organisationen/" + std::to_string(org->id) + "/mitglieder");
     d.SetValue("STATUS", i18n::t(ctx.locale, "org.status." + org->status));
     d.ShowSection("STATUS_" + org->status);
     if (org->status == "published")
@@ -63,7 +64,20 @@ http::Response my_organisations(Context& ctx) {
   for (const auto& o : orgs) {
     auto* row = d.AddSectionDictionary("ORG");
     row->SetValue("NAME", o.name);
-    row->SetValue("URL", "/meine-organisationen/" + std::to_string(o.id));
+    // Members cannot edit: they reach the public page (once published) and may leave.
+    if (o.admin) {
+      row->SetValueAndShowSection("URL", "/meine-organisationen/" + std::to_string(o.id),
+                                  "HAS_LINK");
+    } else {
+      if (o.status == "published")
+        row->SetValueAndShowSection("URL", "/organisationen/" + o.slug, "HAS_LINK");
+      else
+        row->ShowSection("NO_LINK");
+      auto* leave = row->AddSectionDictionary("MEMBER");
+      leave->SetValue("LEAVE_ACTION", "/meine-organisationen/" + std::to_string(o.id) +
+                                          "/mitglieder/" + std::to_string(ctx.user->id) +
+                                          "/entfernen");
+    }
     row->SetValue("STATUS", i18n::t(ctx.locale, "org.status." + o.status));
     row->SetValue("STATUS_KEY", o.status);
   }

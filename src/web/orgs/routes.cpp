@@ -22,6 +22,15 @@ void register_routes(App& app) {
   app.add(Method::post, "/meine-organisationen/{id:int}/bilder/entfernen",
           {images_remove, Access::signed_in});
   app.add(Method::get, "/media/{file}", {media_file});
+  const std::string members = "/meine-organisationen/{id:int}/mitglieder";
+  app.add(Method::get, members, {members_show, Access::signed_in});
+  app.add(Method::post, members + "/einladen", {members_invite, Access::signed_in});
+  app.add(Method::post, members + "/einladungen/{inv:int}/zurueckziehen",
+          {members_revoke, Access::signed_in});
+  app.add(Method::post, members + "/{user:int}/rolle", {members_role, Access::signed_in});
+  app.add(Method::post, members + "/{user:int}/entfernen", {members_remove, Access::signed_in});
+  app.add(Method::get, "/einladung", {invitation_show});
+  app.add(Method::post, "/einladung", {invitation_accept, Access::signed_in});
   app.add(Method::get, "/redaktion", {review_queue, Access::signed_in});
   app.add(Method::post, "/redaktion/{id:int}/entscheidung", {review_decide, Access::signed_in});
 }

@@ -1,0 +1,173 @@
+#include "store/org_member_store.hpp"
+
+#include "core/random.hpp"
+
+namespace verbund::store {
+
+namespace {
+
+bool may_manage(db::Connection& c, const Actor& a, int64_t org_id) {
+  return load_managed(c, a, org_id).has_value();
+}
+
+int64_t admin_count(db::Connection& c, int64_t org_id) {
+  return c
+      .query_one(
+          "SELECT COUNT(*) FROM user_roles WHERE organisation_id = $1 AND role = 'org_admin'",
+          {org_id})
+      ->int64(0);
+}
+
+std::optional<bool> role_of(db::Connection& c, int64_t org_id, int64_t user_id) {
+  auto r = c.query_one(R"sql(
+    SELECT MAX(role = 'org_admin') FROM user_roles
+     WHERE organisation_id = $1 AND user_id = $2 AND role IN ('org_admin', 'org_member')
+    HAVING COUNT(*) > 0)sql",
+                       {org_id, user_id});
+  if (!r) return std::nullopt;
+  return r->int64(0) == 1;
+}
+
+void put_role(db::Connection& c, int64_t org_id, int64_t user_id, bool admin, int64_t now) {
+  c.execute(R"sql(
+    DELETE FROM user_roles
+     WHERE organisation_id = $1 AND user_id = $2 AND role IN ('org_admin', 'org_member'))sql",
+            {org_id, user_id});
+  c.execute(R"sql(
+    INSERT INTO user_roles (user_id, role, organisation_id, created_at)
+    VALUES ($1, $2, $3, $4))sql",
+            {user_id, std::string(admin ? "org_admin" : "org_member"), org_id, now});
+}
+
+OrgInvitation invitation_from(const db::Row& r) {
+  OrgInvitation i;
+  i.id = r.int64(0);
+  i.organisation_id = r.int64(1);
+  i.organisation_name = r.text(2);
+  i.email = r.text(3);
+  i.admin = r.text(4) == "org_admin";
+  i.created_at = r.int64(5);
+  i.expires_at = r.int64(6);
+  i.accepted_at = r.opt_int64(7);
+  return i;
+}
+
+constexpr const char* kInvitationColumns = R"sql(
+  SELECT i.id, i.organisation_id, o.name, i.email, i.role, i.created_at, i.expires_at,
+         i.accepted_at
+    FROM org_invitations i JOIN organisations o ON o.id = i.organisation_id )sql";
+
+}  // namespace
+
+std::vector<OrgPerson> org_people(db::Connection& c, int64_t org_id) {
+  std::vector<OrgPerson> out;
+  for (const auto& r : c.query(R"sql(
+      SELECT u.id, u.display_name, u.email, MAX(ur.role = 'org_admin') AS admin
+        FROM user_roles ur JOIN users u ON u.id = ur.user_id
+       WHERE ur.organisation_id = $1 AND ur.role IN ('org_admin', 'org_member')
+       GROUP BY u.id
+       ORDER BY admin DESC, u.display_name COLLATE NOCASE, u.email)sql",
+                               {org_id}))
+    out.push_back(OrgPerson{r.int64(0), r.text(1), r.text(2), r.int64(3) == 1});
+  return out;
+}
+
+std::vector<OrgInvitation> open_invitations(db::Connection& c, int64_t org_id, int64_t now) {
+  std::vector<OrgInvitation> out;
+  for (const auto& r :
+       c.query(std::string(kInvitationColumns) +
+                   "WHERE i.organisation_id = $1 AND i.accepted_at IS NULL AND i.expires_at > $2 "
+                   "ORDER BY i.created_at DESC",
+               {org_id, now}))
+    out.push_back(invitation_from(r));
+  return out;
+}
+
+Result<std::string> invite(db::Connection& c, const Actor& a, int64_t org_id,
+                           const std::string& email, bool admin, int64_t now) {
+  if (!may_manage(c, a, org_id)) return make_error("not_found", "organisation not found");
+  if (c.query_one(R"sql(
+      SELECT 1 FROM user_roles ur JOIN users u ON u.id = ur.user_id
+       WHERE ur.organisation_id = $1 AND u.email = $2 COLLATE NOCASE
+         AND ur.role IN ('org_admin', 'org_member'))sql",
+                  {org_id, email}))
+    return make_error("already_member", "already in the organisation");
+  if (c.query_one(R"sql(
+      SELECT 1 FROM org_invitations
+       WHERE organisation_id = $1 AND email = $2 COLLATE NOCASE
+         AND accepted_at IS NULL AND expires_at > $3)sql",
+                  {org_id, email, now}))
+    return make_error("already_invited", "an open invitation exists");
+  std::string token = random::token(32);
+  c.execute(R"sql(
+    INSERT INTO org_invitations (organisation_id, email, role, token_hash, invited_by,
+                                 created_at, expires_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7))sql",
+            {org_id, email, std::string(admin ? "org_admin" : "org_member"),
+             random::sha256_hex(token), a.user_id, now, now + kInvitationSeconds});
+  return token;
+}
+
+Status revoke_invitation(db::Connection& c, const Actor& a, int64_t org_id, int64_t invitation_id) {
+  if (!may_manage(c, a, org_id)) return make_error("not_found", "organisation not found");
+  int64_t n = c.execute(R"sql(
+    DELETE FROM org_invitations
+     WHERE id = $1 AND organisation_id = $2 AND accepted_at IS NULL)sql",
+                        {invitation_id, org_id});
+  if (n == 0) return make_error("not_found", "invitation not found");
+  return Ok{};
+}
+
+std::optional<OrgInvitation> find_invitation(db::Connection& c, const std::string& token,
+                                             int64_t now) {
+  auto r =
+      c.query_one(std::string(kInvitationColumns) +
+                      "WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2",
+                  {random::sha256_hex(token), now});
+  if (!r) return std::nullopt;
+  return invitation_from(*r);
+}
+
+Result<int64_t> accept_invitation(db::Connection& c, const std::string& token, int64_t user_id,
+                                  int64_t now) {
+  auto inv = find_invitation(c, token, now);
+  if (!inv) return make_error("not_found", "invitation unknown, used or expired");
+  auto current = role_of(c, inv->organisation_id, user_id);
+  bool admin = inv->admin || (current && *current);
+  put_role(c, inv->organisation_id, user_id, admin, now);
+  c.execute("UPDATE org_invitations SET accepted_at = $2, accepted_by = $3 WHERE id = $1",
+            {inv->id, now, user_id});
+  return inv->organisation_id;
+}
+
+Status set_person_role(db::Connection& c, const Actor& a, int64_t org_id, int64_t user_id,
+                       bool admin, int64_t now) {
+  if (!may_manage(c, a, org_id)) return make_error("not_found", "organisation not found");
+  auto current = role_of(c, org_id, user_id);
+  if (!current) return make_error("not_found", "not in the organisation");
+  if (*current == admin) return Ok{};
+  if (*current && admin_count(c, org_id) <= 1)
+    return make_error("last_admin", "the organisation needs at least one admin");
+  put_role(c, org_id, user_id, admin, now);
+  return Ok{};
+}
+
+Status remove_person(db::Connection& c, const Actor& a, int64_t org_id, int64_t user_id) {
+  bool self = a.user_id == user_id;
+  if (!self && !may_manage(c, a, org_id)) return make_error("not_found", "organisation not found");
+  auto current = role_of(c, org_id, user_id);
+  if (!current) return make_error("not_found", "not in the organisation");
+  if (*current && admin_count(c, org_id) <= 1)
+    return make_error("last_admin", "the organisation needs at least one admin");
+  c.execute(R"sql(
+    DELETE FROM user_roles
+     WHERE organisation_id = $1 AND user_id = $2 AND role IN ('org_admin', 'org_member'))sql",
+            {org_id, user_id});
+  return Ok{};
+}
+
+bool is_person_of(db::Connection& c, int64_t user_id, int64_t org_id) {
+  return role_of(c, org_id, user_id).has_value();
+}
+
+}  // namespace verbund::store
