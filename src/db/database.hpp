@@ -54,6 +54,7 @@ class Row {
   std::string text(int i) const;  // NULL reads as ""
   std::optional<std::string> opt_text(int i) const;
   std::optional<int64_t> opt_int64(int i) const;
+  std::optional<double> opt_double(int i) const;
   std::size_t size() const { return values_.size(); }
 
  private:

@@ -47,6 +47,11 @@ std::optional<int64_t> Row::opt_int64(int i) const {
   return int64(i);
 }
 
+std::optional<double> Row::opt_double(int i) const {
+  if (is_null(i)) return std::nullopt;
+  return real(i);
+}
+
 namespace {
 
 struct StmtDeleter {

@@ -34,6 +34,12 @@ struct Organisation {
   std::string opening_hours;
   std::string status = "pending";
   std::string logo_key, cover_key;  // media keys, '' when none
+  std::optional<double> latitude, longitude;
+  std::string social_mastodon, social_instagram, social_facebook, social_linkedin, social_youtube;
+  std::string feed_url, donation_url;
+  // Impressum (§ 5 DDG): who represents the organisation, its register entry, and who is
+  // responsible for the content.
+  std::string legal_representative, register_entry, content_responsible;
   int64_t updated_at = 0;
   std::vector<std::string> fields;         // fields_of_work keys
   std::vector<std::string> target_groups;  // target_groups keys

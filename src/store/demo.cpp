@@ -85,6 +85,10 @@ Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash,
         o.languages = f[17];
         o.accessibility = f[18];
         o.opening_hours = f[19];
+        if (f.size() >= 22 && !f[20].empty()) {
+          o.latitude = std::stod(f[20]);
+          o.longitude = std::stod(f[21]);
+        }
         o.status = "published";
         orgs.emplace_back(insert_organisation(c, o, now), o.name);
         templates.push_back(o);
@@ -98,6 +102,10 @@ Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash,
         int round = i / static_cast<int>(templates.size());
         o.name += " – " + std::string(kPlaces[round % 10]) + " " + std::to_string(round);
         o.short_name.clear();
+        if (o.latitude) {  // spread the copies around the original place
+          *o.latitude += 0.01 * ((i * 7) % 11 - 5);
+          *o.longitude += 0.015 * ((i * 5) % 13 - 6);
+        }
         insert_organisation(c, o, now + i);
         ++report.organisations;
       }

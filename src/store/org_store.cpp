@@ -28,15 +28,15 @@ int64_t insert_organisation(db::Connection& c, const model::Organisation& o, int
     INSERT INTO organisations (slug, name, short_name, legal_form, region_id, street, postcode,
                                city, state, short_description, about, why, founded, email,
                                phone, website, languages, accessibility, opening_hours, status,
-                               created_at, updated_at)
+                               created_at, updated_at, latitude, longitude)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-            $19, $20, $21, $21)
+            $19, $20, $21, $21, $22, $23)
     RETURNING id)sql",
                   {slug,      o.name,      o.short_name,    o.legal_form,    o.region_id,
                    o.street,  o.postcode,  o.city,          o.state,         o.short_description,
                    o.about,   o.why,       o.founded,       o.email,         o.phone,
                    o.website, o.languages, o.accessibility, o.opening_hours, o.status,
-                   now})
+                   now,       o.latitude,  o.longitude})
           ->int64(0);
   for (const auto& f : o.fields)
     c.execute("INSERT INTO organisation_fields (organisation_id, field_key) VALUES ($1, $2)",
@@ -53,7 +53,10 @@ std::optional<model::Organisation> find_published(db::Connection& c, const std::
     SELECT o.id, o.slug, o.name, o.short_name, o.legal_form, o.region_id, r.name, o.street,
            o.postcode, o.city, o.state, o.short_description, o.about, o.why, o.founded, o.email,
            o.phone, o.website, o.languages, o.accessibility, o.opening_hours, o.status,
-           o.logo_key, o.cover_key, o.updated_at
+           o.logo_key, o.cover_key, o.updated_at, o.latitude, o.longitude, o.social_mastodon,
+           o.social_instagram, o.social_facebook, o.social_linkedin, o.social_youtube,
+           o.feed_url, o.donation_url, o.legal_representative, o.register_entry,
+           o.content_responsible
       FROM organisations o JOIN regions r ON r.id = o.region_id
      WHERE o.slug = $1 AND o.status = 'published')sql",
                        {slug});
@@ -83,6 +86,18 @@ std::optional<model::Organisation> find_published(db::Connection& c, const std::
   o.logo_key = r->text(22);
   o.cover_key = r->text(23);
   o.updated_at = r->int64(24);
+  o.latitude = r->opt_double(25);
+  o.longitude = r->opt_double(26);
+  o.social_mastodon = r->text(27);
+  o.social_instagram = r->text(28);
+  o.social_facebook = r->text(29);
+  o.social_linkedin = r->text(30);
+  o.social_youtube = r->text(31);
+  o.feed_url = r->text(32);
+  o.donation_url = r->text(33);
+  o.legal_representative = r->text(34);
+  o.register_entry = r->text(35);
+  o.content_responsible = r->text(36);
   o.status = r->text(21);
   for (const auto& f : c.query(R"sql(
       SELECT f.field_key FROM organisation_fields f JOIN fields_of_work w ON w.key = f.field_key
