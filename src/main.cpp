@@ -1,9 +1,10 @@
-// The `verbund` command: serve, migrate, demo, user add/role, backup.
+// The `verbund` command: serve, migrate, demo, user add/role, backup, import.
 #include <unistd.h>
 
 #include <csignal>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/csv.hpp"
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/password.hpp"
@@ -20,6 +22,7 @@
 #include "jobs/runner.hpp"
 #include "mail/mail.hpp"
 #include "store/demo.hpp"
+#include "store/org_import.hpp"
 #include "store/org_store.hpp"
 #include "store/outbox_store.hpp"
 #include "store/session_store.hpp"
@@ -45,6 +48,7 @@ Commands:
   user add EMAIL     create an account
   user role EMAIL ROLE   grant (or with --revoke, take away) a role
   backup PATH        write a consistent copy of the database to PATH
+  import orgs FILE   import a member list (CSV, UTF-8, ';' or ','): all rows or none
 
 Run 'verbund COMMAND --help' for the options of a command.
 )";
@@ -88,6 +92,39 @@ Creates a confirmed account (password read from standard input), or grants/revok
 role. Roles: platform_admin, regional_editor (needs --region, e.g. nw), online_scout,
 org_admin and org_member (need --org SLUG).
 )"},
+    {"import",
+     R"(verbund import orgs FILE.csv [--dry-run] [--status published|pending] [--data DIR]
+
+Imports a federation's member list. All rows are checked by the rules of the web form
+first; if any row is refused, nothing is imported and every problem is listed with its
+line and column (exit code 1). Otherwise all rows go in, in one transaction, and show in
+the directory at once, also on a running server.
+  --dry-run          check and report only; change nothing ("would import N ...")
+  --status STATUS    published (default: the federation's own list is verified) or
+                     pending (the regional editors review each one at /redaktion)
+
+The file: CSV as spreadsheets save it (RFC 4180: values in "quotes" may hold the
+separator, line breaks and doubled quotes ""), in UTF-8 ("CSV UTF-8"; a byte order mark
+is fine), with ';' or ',' between values (told by the header line), at most 50 MiB and
+100,000 rows. The first line names the columns in any order: the German name (any case
+and spelling: "E-Mail", "email", "STRASSE") or the internal one of demo/organisations.tsv.
+  Name (name) *
+  Kurzname (short_name)
+  Rechtsform (legal_form) *        e.V., gGmbH, gUG, Stiftung, Genossenschaft, Sonstige
+  Landesverband (region) *         code (he) or name (Hessen)
+  Straße (street), PLZ (postcode), Ort (city) *
+  Bundesland (state)               default: the state the association is named after
+  Arbeitsfelder (fields) *         keys (kinder_jugend) or names (Kinder- und
+  Zielgruppen (target_groups)      Jugendhilfe), separated by ',' or '|'
+  Kurzbeschreibung (short_description) *
+  Über uns (about)                 Markdown; may span several lines
+  Warum wir dabei sind (why), Gründungsjahr (founded), E-Mail (email), Telefon (phone),
+  Website (website; "www.…" gets "https://"), Sprachen (languages: de, tr, ar),
+  Barrierefreiheit (accessibility), Öffnungszeiten (opening_hours)
+* required. Unknown columns are reported and ignored. A name that exists already, or
+twice in the file, is refused. Exit code: 0 imported (on a dry run: importable),
+1 refused, 2 wrong use or unreadable file.
+)"},
     {"backup", R"(verbund backup PATH [--data DIR]
 
 Writes a consistent copy of the SQLite database to PATH (VACUUM INTO) while the server
@@ -103,8 +140,8 @@ struct Args {
   bool help = false;
 };
 
-const std::vector<std::string> kBoolFlags = {"dev",    "demo-if-empty",  "if-empty",
-                                             "revoke", "password-stdin", "help"};
+const std::vector<std::string> kBoolFlags = {
+    "dev", "demo-if-empty", "if-empty", "revoke", "password-stdin", "help", "dry-run"};
 
 Result<Args> parse_args(int argc, char** argv) {
   Args a;
@@ -340,6 +377,72 @@ int cmd_user(const Args& a, const core::Config& cfg) {
   return fail("unknown user command '" + a.positional[0] + "'");
 }
 
+// `verbund import orgs FILE`: exit 0 when imported (or, on a dry run, importable), 1
+// when the file's content is refused, 2 on wrong use or when the file cannot be read.
+int cmd_import(const Args& a, const core::Config& cfg) {
+  constexpr const char* kImportUsage =
+      "usage: verbund import orgs FILE.csv [--dry-run] [--status published|pending]";
+  for (const auto& [name, value] : a.options)
+    if (name != "dry-run" && name != "status" && name != "config")
+      return fail("unknown option --" + name + " for import; see verbund import --help");
+  if (a.positional.size() != 2 || a.positional[0] != "orgs") return fail(kImportUsage);
+  store::ImportOptions opt;
+  opt.dry_run = a.options.count("dry-run") > 0;
+  if (a.options.count("status")) opt.status = a.options.at("status");
+  if (opt.status != "published" && opt.status != "pending")
+    return fail("--status is published or pending, not '" + opt.status + "'");
+
+  const auto& path = a.positional[1];
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) return fail("cannot read " + path + ": " + ec.message());
+  if (size > csv::Limits{}.max_bytes) {
+    model::ImportProblem p{0, "", "", "import.too_large", {{"max", "50"}}};
+    std::cout << path << ": " << model::describe(p, "en") << "\nnothing imported\n";
+    return 1;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot open " + path);
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (in.bad()) return fail("cannot read " + path);
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+
+  auto database = open_database(cfg);
+  if (!database) return fail(database.error().message);
+  opt.now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&opt.now, &utc);
+  opt.current_year = utc.tm_year + 1900;
+  auto outcome = store::import_organisations(**database, bytes, opt);
+  const auto& plan = outcome.plan;
+
+  if (!plan.fatal)
+    std::cout << path << ": " << plan.records << (plan.records == 1 ? " row" : " rows")
+              << ", separator '" << plan.separator << "'\n";
+  for (const auto& p : plan.problems)
+    std::cout << (p.line == 0 ? path + ": " : "") << model::describe(p, "en") << "\n";
+  const char* would = opt.dry_run ? "nothing would be imported" : "nothing imported";
+  if (plan.fatal) {
+    std::cout << would << "\n";
+    return 1;
+  }
+  if (plan.errors() > 0) {
+    std::cout << plan.bad_rows() << " of " << plan.records
+              << (plan.records == 1 ? " row has" : " rows have") << " problems; " << would
+              << " (all or nothing: fix the rows and run the import again)\n";
+    return 1;
+  }
+  auto n = std::to_string(opt.dry_run ? plan.rows.size() : outcome.imported);
+  auto orgs = n == "1" ? " organisation" : " organisations";
+  if (opt.dry_run)
+    std::cout << "would import " << n << orgs << " (status " << opt.status
+              << "); dry run, nothing changed\n";
+  else
+    std::cout << "imported " << n << orgs << " (status " << opt.status << ")\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -373,6 +476,7 @@ int main(int argc, char** argv) {
     if (auto st = web::load_templates(); !st) return fail(st.error().message);
     if (a.command == "serve") return cmd_serve(a, *cfg);
     if (a.command == "user") return cmd_user(a, *cfg);
+    if (a.command == "import") return cmd_import(a, *cfg);
     if (a.command == "migrate") {
       auto database = open_database(*cfg);
       if (!database) return fail(database.error().message);
