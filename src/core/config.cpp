@@ -172,6 +172,22 @@ const std::map<std::string, Setter>& setters() {
       {"site.name", text(&Config::site_name)},
       {"site.impressum", text(&Config::impressum)},
       {"site.datenschutz", text(&Config::datenschutz)},
+      {"map.tile_url",
+       [](Config& c, const std::string& v) -> Status {
+         // The URL ends up in a CSP header and a data attribute: keep it plain.
+         bool scheme = v.starts_with("https://") || v.starts_with("http://");
+         if (!v.empty() &&
+             (!scheme || v.find_first_of(" \"'<>;,\r\n\\") != std::string::npos ||
+              v.find("{z}") == std::string::npos || v.find("{x}") == std::string::npos ||
+              v.find("{y}") == std::string::npos || v.find("{s}") != std::string::npos))
+           return invalid("map.tile_url",
+                          "must be an http(s) URL with {z}, {x} and {y} on one host, e.g. "
+                          "https://tile.example.org/{z}/{x}/{y}.png",
+                          v);
+         c.map_tile_url = v;
+         return Ok{};
+       }},
+      {"map.attribution", text(&Config::map_attribution)},
   };
   return table;
 }
@@ -239,6 +255,13 @@ Status validate_config(const Config& c) {
   if (!c.smtp.host.empty() && c.smtp.host.find_first_of(" /\r\n") != std::string::npos)
     return make_error("config", "configuration key 'smtp.host': must be a host name");
   return Ok{};
+}
+
+std::string Config::map_tile_origin() const {
+  if (map_tile_url.empty()) return "";
+  auto host_start = map_tile_url.find("://") + 3;
+  auto path = map_tile_url.find('/', host_start);
+  return map_tile_url.substr(0, path);
 }
 
 std::vector<std::string> config_keys() {

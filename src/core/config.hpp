@@ -64,9 +64,15 @@ struct Config {
   std::string impressum;
   std::string datenschutz;
 
+  // Map tiles for the directory's map view, e.g. https://tile.example.org/{z}/{x}/{y}.png.
+  // Empty: no map (tiles are a request to a third party; the operator decides).
+  std::string map_tile_url;
+  std::string map_attribution;  // shown on the map, e.g. "© OpenStreetMap-Mitwirkende"
+
   // Derived after loading.
   std::string database_path() const;  // the SQLite file when database is sqlite:
   std::string public_url() const;
+  std::string map_tile_origin() const;  // scheme://host[:port] of map_tile_url, or ""
 };
 
 // Loads the configuration: file (may be empty for none), the process environment,

@@ -1,5 +1,6 @@
 #include "core/json.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace verbund::json {
@@ -102,6 +103,19 @@ Writer& Writer::value(std::string_view v) {
 Writer& Writer::value(long long v) {
   separate();
   out_ += std::to_string(v);
+  need_comma_ = true;
+  return *this;
+}
+
+Writer& Writer::value_number(double v) {
+  separate();
+  if (!std::isfinite(v)) {
+    out_ += "null";
+  } else {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6f", v);
+    out_ += buf;
+  }
   need_comma_ = true;
   return *this;
 }

@@ -21,6 +21,7 @@ class Writer {
   Writer& key(std::string_view k);  // then a value, begin_object or begin_array
   Writer& value(std::string_view v);
   Writer& value(long long v);
+  Writer& value_number(double v);  // finite numbers only; NaN and infinities become null
   // key + string value, skipped when v is empty (optional properties).
   Writer& field(std::string_view k, std::string_view v);
   const std::string& str() const { return out_; }

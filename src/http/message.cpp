@@ -76,9 +76,9 @@ Response Response::redirect(std::string location, int status) {
 namespace {
 const std::pair<const char*, const char*> kSecurityHeaders[] = {
     // No inline script anywhere: pages load /static/ files only. Images may be data:
-    // for small inline icons in CSS.
+    // for small inline icons in CSS. "{img}" is where an operator's map tile origin goes.
     {"Content-Security-Policy",
-     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{img}; "
      "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
      "base-uri 'none'; frame-ancestors 'none'"},
     {"X-Content-Type-Options", "nosniff"},
@@ -86,16 +86,27 @@ const std::pair<const char*, const char*> kSecurityHeaders[] = {
     {"X-Frame-Options", "DENY"},
     {"Permissions-Policy", "interest-cohort=(), geolocation=(), camera=(), microphone=()"},
 };
-}  // namespace
 
-const std::string& security_header_block() {
-  static const std::string block = [] {
-    std::string b;
-    for (const auto& [k, v] : kSecurityHeaders) b += std::string(k) + ": " + v + "\r\n";
-    return b;
-  }();
+std::string build_block(const std::string& extra_img_origin) {
+  std::string b;
+  for (const auto& [k, v] : kSecurityHeaders) {
+    std::string value = v;
+    if (auto at = value.find("{img}"); at != std::string::npos)
+      value.replace(at, 5, extra_img_origin.empty() ? "" : " " + extra_img_origin);
+    b += std::string(k) + ": " + value + "\r\n";
+  }
+  return b;
+}
+
+std::string& block_storage() {
+  static std::string block = build_block("");
   return block;
 }
+}  // namespace
+
+void allow_image_origin(const std::string& origin) { block_storage() = build_block(origin); }
+
+const std::string& security_header_block() { return block_storage(); }
 
 bool is_security_header(std::string_view name) {
   for (const auto& [k, v] : kSecurityHeaders)

@@ -51,6 +51,9 @@ struct Response {
 // The security headers every response carries (CSP without inline script etc.), as
 // ready "Name: value\r\n" lines; the transport appends them to every response.
 const std::string& security_header_block();
+// Lets images load from `origin` too (the operator's map tiles). Call once at start-up,
+// before the server runs; the origin must be a scheme://host[:port] without spaces.
+void allow_image_origin(const std::string& origin);
 // Whether `name` is one of them (a handler cannot weaken them by setting its own).
 bool is_security_header(std::string_view name);
 

@@ -123,4 +123,18 @@ int64_t count_organisations(db::Connection& c, const std::string& status) {
   return c.query_int("SELECT count(*) FROM organisations WHERE status = $1", {status});
 }
 
+std::vector<OrgLocation> locations_of(db::Connection& c, const std::vector<int64_t>& ids) {
+  std::string list = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
+  list += "]";
+  std::vector<OrgLocation> out;
+  for (const auto& r : c.query(R"sql(
+      SELECT id, latitude, longitude FROM organisations
+       WHERE id IN (SELECT value FROM json_each($1)) AND status = 'published'
+         AND latitude IS NOT NULL AND longitude IS NOT NULL)sql",
+                               {list}))
+    out.push_back(OrgLocation{r.int64(0), r.real(1), r.real(2)});
+  return out;
+}
+
 }  // namespace verbund::store

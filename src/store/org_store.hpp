@@ -20,4 +20,12 @@ std::optional<model::Organisation> find_published(db::Connection& c, const std::
 std::optional<int64_t> find_organisation_id(db::Connection& c, const std::string& slug);
 int64_t count_organisations(db::Connection& c, const std::string& status);
 
+// Where published organisations are, for the map: id, latitude, longitude of those of
+// `ids` that have coordinates.
+struct OrgLocation {
+  int64_t id = 0;
+  double latitude = 0, longitude = 0;
+};
+std::vector<OrgLocation> locations_of(db::Connection& c, const std::vector<int64_t>& ids);
+
 }  // namespace verbund::store

@@ -95,6 +95,8 @@ App::App(core::Config config, db::Database& db)
   secret_ = db_.write([](db::Connection& c) {
     return store::get_or_create_setting(c, "signing_secret", random::token(32));
   });
+  // Map tiles come from the operator's tile server: the CSP lets exactly that origin in.
+  if (!config_.map_tile_url.empty()) http::allow_image_origin(config_.map_tile_origin());
   register_routes(*this);
 }
 

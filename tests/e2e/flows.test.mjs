@@ -4,16 +4,18 @@
 // the public page with the logo, log out.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, openPage, axe, screenshotOnFailure, accounts, png } from "./harness.mjs";
+import { startServer, startTileServer, launchBrowser, openPage, axe, screenshotOnFailure, accounts, png } from "./harness.mjs";
 
-let server, browser;
+let server, browser, tiles;
 before(async () => {
-  server = await startServer();
+  tiles = await startTileServer();
+  server = await startServer({ tiles });
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
+  await tiles?.close();
 });
 
 async function withPage(t, name, fn, opts) {
@@ -193,4 +195,38 @@ test("pages stay usable with text at 200 %", async (t) => {
     assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
     assert.ok(await page.isVisible("#password"));
   });
+});
+
+test("the map loads tiles only after the visitor asks, and only from the configured server", async (t) => {
+  const { context, page, foreign } = await openPage(browser, server);
+  try {
+    await page.goto(server.base + "/organisationen?feld=familie");
+    const before = tiles.requests.length;
+    const button = page.locator("button:has-text('Karte laden')");
+    assert.ok(await button.isVisible());
+    assert.match(await page.textContent(".map-panel"), /IP-Adresse/);
+    assert.equal(tiles.requests.length, before, "no tile before the click");
+    assert.deepEqual(foreign, []);
+    // By keyboard: focus the button and press Space.
+    await button.focus();
+    await page.keyboard.press("Space");
+    await page.waitForSelector(".leaflet-tile-loaded");
+    await page.waitForFunction(() => document.querySelectorAll("path.leaflet-interactive").length > 0);
+    const markers = await page.locator("path.leaflet-interactive").count();
+    const status = await page.textContent("[data-map-status]");
+    assert.match(status, new RegExp(`^${markers} Organisationen auf der Karte\\.$`));
+    assert.ok(tiles.requests.length > before, "tiles came from the tile server");
+    assert.ok(foreign.length > 0 && foreign.every((u) => u.startsWith(tiles.origin + "/")),
+      `only the tile server is asked: ${foreign.filter((u) => !u.startsWith(tiles.origin)).join(", ")}`);
+    // A marker opens a popup with a link to the organisation.
+    await page.locator("path.leaflet-interactive").first().click({ force: true });
+    const href = await page.getAttribute(".leaflet-popup-content a", "href");
+    assert.match(href, /^\/organisationen\/[a-z0-9-]+$/);
+    assert.deepEqual(await axe(page), [], "the page with the map is accessible");
+  } catch (e) {
+    await screenshotOnFailure(t, page, "map");
+    throw e;
+  } finally {
+    await context.close();
+  }
 });

@@ -3,6 +3,7 @@
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { createServer as createHttpServer } from "node:http";
 import { deflateSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -32,7 +33,24 @@ export const accounts = {
   admin: { email: "plattform@e2e.example", password: "Wir verwalten alles gern" },
 };
 
-export async function startServer() {
+// A stand-in for the operator's map tile service: another origin (a third party, as far
+// as the browser is concerned) that answers every /z/x/y.png with a grey tile and
+// records what was asked.
+export async function startTileServer() {
+  const tile = png(256, 256, [225, 228, 232]);
+  const requests = [];
+  const server = createHttpServer((req, res) => {
+    requests.push(req.url);
+    res.writeHead(200, { "Content-Type": "image/png", "Access-Control-Allow-Origin": "*" });
+    res.end(tile);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, requests, close: () => new Promise((r) => server.close(r)) };
+}
+
+// `tiles`: a tile server (startTileServer) for the directory map, or none (no map).
+export async function startServer({ tiles } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "verbund-e2e-"));
   const run = (args, input) => {
     const r = spawnSync(bin, [...args, "--data", dir], { input, encoding: "utf8" });
@@ -47,7 +65,9 @@ export async function startServer() {
   const port = await freePort();
   const proc = spawn(bin, ["serve", "--dev", "--data", dir, "--listen", `127.0.0.1:${port}`,
                            "--set", "auth.password_hash_strength=min",
-                           "--set", "jobs.poll_milliseconds=50"],
+                           "--set", "jobs.poll_milliseconds=50",
+                           ...(tiles ? ["--set", `map.tile_url=${tiles.origin}/{z}/{x}/{y}.png`,
+                                        "--set", "map.attribution=© Kartenbild-Test"] : [])],
                      { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   proc.stderr.on("data", (d) => { log += d; });

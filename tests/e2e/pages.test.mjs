@@ -2,18 +2,22 @@
 // (WCAG 2.1 A/AA), no request leaving the origin, no cookie before sign-in, valid HTML.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, openPage, axe, validateHtml, screenshotOnFailure, accounts } from "./harness.mjs";
+import { startServer, startTileServer, launchBrowser, openPage, axe, validateHtml, screenshotOnFailure, accounts } from "./harness.mjs";
 
-let server, browser;
+let server, browser, tiles;
 const documents = [];
 
+// The map is configured, so every page also proves that no tile is loaded unasked.
 before(async () => {
-  server = await startServer();
+  tiles = await startTileServer();
+  server = await startServer({ tiles });
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
+  await tiles?.close();
+  assert.deepEqual(tiles.requests, [], "map tiles requested without the visitor asking");
 });
 
 async function signIn(page, who) {

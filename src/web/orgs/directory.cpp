@@ -78,6 +78,7 @@ http::Response directory(Context& ctx) {
 
   Page page_view(ctx, "orgs/directory.html", i18n::t(ctx.locale, "orgs.title"));
   auto& d = page_view.dict();
+  add_map_panel(ctx, d);
   d.SetValue("Q", q.text);
   d.SetValue("COUNT", i18n::format(ctx.locale, result.total == 1 ? "orgs.count_one" : "orgs.count",
                                    {{"n", std::to_string(result.total)}}));

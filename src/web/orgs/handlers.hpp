@@ -6,6 +6,9 @@
 namespace verbund::web::orgs {
 
 http::Response directory(Context& ctx);
+http::Response directory_map(Context& ctx);
+// Adds the map panel (orgs/map_panel.html) as MAP_PANEL when map tiles are configured.
+void add_map_panel(Context& ctx, ctemplate::TemplateDictionary& d);
 http::Response profile(Context& ctx);
 http::Response profile_vcard(Context& ctx);
 http::Response profile_qr(Context& ctx);

@@ -6,6 +6,7 @@ namespace verbund::web::orgs {
 void register_routes(App& app) {
   using http::Method;
   app.add(Method::get, "/organisationen", {directory});
+  app.add(Method::get, "/organisationen/karte.json", {directory_map});
   app.add(Method::get, "/organisationen/{slug:slug}", {profile});
   app.add(Method::get, "/organisationen/{slug:slug}/visitenkarte.vcf", {profile_vcard});
   app.add(Method::get, "/organisationen/{slug:slug}/qr.svg", {profile_qr});

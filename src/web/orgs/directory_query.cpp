@@ -1,0 +1,40 @@
+#include "web/orgs/directory_query.hpp"
+
+#include "model/user.hpp"
+
+namespace verbund::web::orgs {
+
+namespace {
+constexpr std::size_t kMaxQueryBytes = 200;
+}
+
+const DirectoryParam kDirectoryParams[6] = {
+    {"feld", &search::DirectoryQuery::field, "field"},
+    {"zielgruppe", &search::DirectoryQuery::target_group, "target_group"},
+    {"verband", &search::DirectoryQuery::region, "region"},
+    {"land", &search::DirectoryQuery::state, "state"},
+    {"ort", &search::DirectoryQuery::city, "city"},
+    {"buchstabe", &search::DirectoryQuery::letter, "letter"},
+};
+
+Result<search::DirectoryQuery> directory_query(const Context& ctx) {
+  search::DirectoryQuery q;
+  q.text = ctx.query_value("q");
+  if (q.text.size() > kMaxQueryBytes || !model::valid_utf8(q.text))
+    return make_error("orgs.query_too_long", "query too long or not UTF-8");
+  for (const auto& p : kDirectoryParams) q.*(p.member) = ctx.query_value(p.name).substr(0, 100);
+  auto sort = ctx.query_value("sortierung");
+  q.sort = sort.empty() ? (q.text.empty() ? "name" : "relevanz") : sort;
+  if (q.sort != "relevanz" && q.sort != "name" && q.sort != "neu")
+    return make_error("orgs.bad_sort", "unknown sort order");
+  auto page = ctx.query_value("seite");
+  if (!page.empty()) {
+    if (page.size() > 6 || page.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoll(page) < 1)
+      return make_error("error.page_number", "bad page number");
+    q.page = std::stoll(page);
+  }
+  return q;
+}
+
+}  // namespace verbund::web::orgs

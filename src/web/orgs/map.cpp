@@ -1,0 +1,70 @@
+// The directory map: the locations of every organisation matching the current search,
+// as JSON for static/js/map.js, and the panel that asks before any tile is loaded.
+#include <unordered_map>
+
+#include "core/json.hpp"
+#include "store/org_store.hpp"
+#include "web/orgs/directory_query.hpp"
+#include "web/orgs/handlers.hpp"
+#include "web/view.hpp"
+
+namespace verbund::web::orgs {
+
+namespace {
+// More points than this make the map unreadable and the JSON large; the list pages on.
+constexpr int64_t kMaxPoints = 5000;
+}  // namespace
+
+void add_map_panel(Context& ctx, ctemplate::TemplateDictionary& d) {
+  const auto& cfg = ctx.app.config();
+  if (cfg.map_tile_url.empty()) return;
+  auto* panel = d.AddIncludeDictionary("MAP_PANEL");
+  panel->SetFilename(ctx.locale + "/orgs/map_panel.html");
+  panel->SetValue("TILE_URL", cfg.map_tile_url);
+  panel->SetValue("ATTRIBUTION", cfg.map_attribution);
+  std::string origin = cfg.map_tile_origin();
+  panel->SetValue("TILE_HOST", origin.substr(origin.find("://") + 3));
+  std::string query = ctx.req.query;
+  panel->SetValue("POINTS_URL", "/organisationen/karte.json" + (query.empty() ? "" : "?" + query));
+  panel->SetValue("LEAFLET_JS", static_url("vendor/leaflet/leaflet.js"));
+  panel->SetValue("LEAFLET_CSS", static_url("vendor/leaflet/leaflet.css"));
+  panel->SetValue("MAP_JS", static_url("js/map.js"));
+}
+
+http::Response directory_map(Context& ctx) {
+  auto q = directory_query(ctx);
+  if (!q) return http::Response::text(400, "Bad Request\n");
+  q->page = 1;
+  q->page_size = kMaxPoints;
+  auto result = ctx.app.directory().search(*q);
+  std::vector<int64_t> ids;
+  ids.reserve(result.hits.size());
+  for (const auto& h : result.hits) ids.push_back(h.id);
+  auto locations =
+      ctx.app.db().read([&](db::Connection& c) { return store::locations_of(c, ids); });
+  std::unordered_map<int64_t, const store::OrgLocation*> by_id;
+  for (const auto& l : locations) by_id[l.id] = &l;
+  json::Writer w;
+  w.begin_object();
+  w.key("total").value(static_cast<long long>(result.total));
+  w.begin_array("points");
+  for (const auto& h : result.hits) {
+    auto it = by_id.find(h.id);
+    if (it == by_id.end()) continue;
+    w.begin_object();
+    w.field("name", h.name);
+    w.field("city", h.city);
+    w.field("url", "/organisationen/" + h.slug);
+    w.key("lat").value_number(it->second->latitude);
+    w.key("lon").value_number(it->second->longitude);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  http::Response res;
+  res.body = w.str();
+  res.set_header("Content-Type", "application/json; charset=utf-8");
+  return res;
+}
+
+}  // namespace verbund::web::orgs

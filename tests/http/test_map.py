@@ -1,0 +1,80 @@
+"""The directory map over HTTP: only when the operator configures a tile server; the
+page asks before anything is loaded; the CSP lets exactly that tile origin in; the
+points are those of the current search."""
+
+import json
+import tempfile
+import unittest
+
+from harness import Client, Server, ServerTestCase, run_cli
+
+TILES = "https://tiles.karten.example:8443/{z}/{x}/{y}.png"
+
+
+class MapTest(ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(settings={"map.tile_url": TILES,
+                                      "map.attribution": "© Kartenbilder <b>Test</b>"})
+        cls.server.cli("demo")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def test_the_panel_asks_first_and_the_csp_allows_only_the_tile_origin(self):
+        r = Client(self.server).get("/organisationen?feld=familie")
+        self.assertEqual(r.status, 200)
+        self.assertIn("Karte laden", r.body)
+        self.assertIn("<strong>tiles.karten.example:8443</strong>", r.body)
+        self.assertIn('data-points="/organisationen/karte.json?feld=familie"', r.body)
+        self.assertIn("&lt;b&gt;Test&lt;/b&gt;", r.body)  # the operator's text, escaped
+        self.assertIn("img-src 'self' data: https://tiles.karten.example:8443;",
+                      r.headers["content-security-policy"])
+        # No tile URL appears in an <img>: nothing is loaded before the click.
+        self.assertNotIn('src="https://tiles', r.body)
+
+    def test_points_are_those_of_the_search(self):
+        c = Client(self.server)
+        data = json.loads(c.get("/organisationen/karte.json?feld=familie").body)
+        listing = c.get("/organisationen?feld=familie").body
+        self.assertGreater(data["total"], 0)
+        self.assertEqual(len(data["points"]), data["total"])  # every demo organisation has a place
+        for p in data["points"]:
+            self.assertIn('href="%s"' % p["url"], listing)
+            self.assertTrue(47 < p["lat"] < 55.1 and 5.8 < p["lon"] < 15.1, p)
+        everything = json.loads(c.get("/organisationen/karte.json").body)
+        self.assertGreater(everything["total"], data["total"])
+        self.assertEqual(json.loads(c.get("/organisationen/karte.json?q=xyzzyqq").body),
+                         {"total": 0, "points": []})
+        # Pending organisations and organisations without a place are not on the map.
+        self.server.sql("UPDATE organisations SET latitude = NULL, longitude = NULL "
+                        "WHERE id = (SELECT MIN(id) FROM organisations)")
+        again = json.loads(c.get("/organisationen/karte.json").body)
+        self.assertEqual(len(again["points"]), len(everything["points"]) - 1)
+
+    def test_bad_parameters_get_400(self):
+        c = Client(self.server)
+        for q in ("seite=0", "seite=abc", "sortierung=zufall", "q=" + "x" * 300):
+            self.assertEqual(c.get("/organisationen/karte.json?" + q).status, 400, q)
+
+
+class NoMapTest(unittest.TestCase):
+    def test_without_a_tile_server_there_is_no_map_and_no_extra_origin(self):
+        with Server() as s:
+            s.cli("demo")
+            r = Client(s).get("/organisationen")
+            self.assertNotIn("Karte laden", r.body)
+            self.assertIn("img-src 'self' data:;", r.headers["content-security-policy"])
+
+    def test_a_bad_tile_url_stops_start_up_with_the_key_named(self):
+        with tempfile.TemporaryDirectory() as d:
+            for bad in ("javascript:alert(1)/{z}/{x}/{y}", "https://t.example/tiles.png",
+                        "https://{s}.t.example/{z}/{x}/{y}.png", "https://t.example/{z}/{x}/{y}.png'"):
+                r = run_cli(["migrate"], data_dir=d, settings={"map.tile_url": bad})
+                self.assertNotEqual(r.returncode, 0, bad)
+                self.assertIn("map.tile_url", r.stderr, bad)
+
+
+if __name__ == "__main__":
+    unittest.main()
