@@ -48,6 +48,10 @@ struct Config {
   int session_idle_days = 14;
   int login_max_failures = 10;
   int login_window_minutes = 15;
+  // Sign-ups and password-reset requests per IP address and hour (mail bombing, bulk
+  // account creation); reset mails per account and hour are capped at 3.
+  int signups_per_ip_hour = 20;
+  int resets_per_ip_hour = 10;
   std::string password_hash_strength = "interactive";  // "interactive" | "moderate" | "min"
 
   // Background jobs.

@@ -32,10 +32,14 @@ import weakref
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_BIN = os.path.normpath(os.path.join(HERE, "..", "..", "build", "verbund"))
 
-# Fast argon2 and a quick job poll unless a test asks for something else.
+# Fast argon2 and a quick job poll unless a test asks for something else. Every test
+# speaks from 127.0.0.1, so the per-IP sign-up and reset limits are lifted here and
+# tested on a server of their own (test_accounts.SignupAndResetRateLimitTest).
 DEFAULT_SETTINGS = {
     "auth.password_hash_strength": "min",
     "jobs.poll_milliseconds": "50",
+    "auth.signups_per_ip_hour": "100000",
+    "auth.resets_per_ip_hour": "100000",
 }
 
 # A password that passes every rule (length, not common, not like the address).

@@ -740,3 +740,46 @@ class LoginRateLimitTest(ServerTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SignupAndResetRateLimitTest(ServerTestCase):
+    """Sign-ups and reset requests per IP and hour, and reset mails per account."""
+
+    def setUp(self):
+        self.server = Server(settings={"auth.signups_per_ip_hour": "3",
+                                       "auth.resets_per_ip_hour": "5"})
+
+    def tearDown(self):
+        self.server.close()
+
+    def test_the_fourth_sign_up_within_an_hour_gets_429_and_keeps_the_input(self):
+        c = self.server.client()
+        for i in range(3):
+            self.assertEqual(signup(c, unique_email("viele%d" % i)).status, 200)
+        addr = unique_email("vierte")
+        r = signup(c, addr, name="Vierte Person")
+        self.assertEqual(r.status, 429)
+        self.assertTrue(1 <= int(r.headers["retry-after"]) <= 3600)
+        self.assertIn("sehr viele Registrierungen", r.body)
+        self.assertIn('value="Vierte Person"', r.body)
+        self.assertEqual(self.server.sql("SELECT COUNT(*) FROM users WHERE email = '%s'" % addr), "0")
+
+    def reset(self, c, addr):
+        token = c.csrf_for("/passwort-vergessen")
+        return c.post("/passwort-vergessen", {"csrf": token, "email": addr})
+
+    def test_reset_mails_are_capped_per_account_silently_and_per_ip_with_429(self):
+        addr = create_account(self.server, unique_email("reset"))
+        c = self.server.client()
+        for i in range(4):
+            r = self.reset(c, addr)
+            self.assertEqual(r.status, 200, "request %d" % (i + 1))
+        time.sleep(1)
+        resets = [m for m in self.server.mails(to=addr) if "Neues Passwort" in m.subject]
+        self.assertEqual(len(resets), 3)  # the fourth looked the same but sent nothing
+        r = self.reset(c, unique_email("andere"))
+        self.assertEqual(r.status, 200)
+        r = self.reset(c, unique_email("noch-eine"))
+        self.assertEqual(r.status, 429)
+        self.assertIn("sehr viele Anfragen", r.body)
+        self.assertTrue(r.headers["retry-after"].isdigit())

@@ -1,5 +1,9 @@
 #include "web/accounts/forms.hpp"
 
+#include <algorithm>
+
+#include "store/session_store.hpp"
+
 #include "core/password.hpp"
 
 namespace verbund::web::accounts {
@@ -47,6 +51,15 @@ std::string safe_next(const std::string& next, const std::string& fallback) {
       next.find_first_of("\r\n") != std::string::npos)
     return fallback;
   return next;
+}
+
+int64_t throttle(Context& ctx, const std::string& scope, int max, int64_t window_seconds) {
+  return ctx.app.db().write([&](db::Connection& c) -> int64_t {
+    auto seen = store::count_login_failures(c, scope, ctx.now - window_seconds);
+    if (seen.count >= max) return std::max<int64_t>(1, seen.oldest + window_seconds - ctx.now);
+    store::record_login_failure(c, scope, ctx.now);
+    return 0;
+  });
 }
 
 }  // namespace verbund::web::accounts

@@ -24,6 +24,11 @@ void check_new_password(const std::string& password, const std::string& repeat,
                         const std::string& email, const std::string& field,
                         std::vector<model::FieldError>& errors);
 
+// Counts one more attempt at a limited action (scope like "signup-ip:ADDRESS") unless
+// `max` attempts within `window_seconds` were made already; then returns the seconds
+// until the next attempt is allowed (for Retry-After). 0: allowed and counted.
+int64_t throttle(Context& ctx, const std::string& scope, int max, int64_t window_seconds);
+
 // A redirect target from user input: a local path only ("/..."), never "//host".
 std::string safe_next(const std::string& next, const std::string& fallback = "/");
 

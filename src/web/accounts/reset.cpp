@@ -1,5 +1,8 @@
 // Password reset by e-mail: a single-use link valid for one hour.
+#include <algorithm>
+
 #include "core/i18n.hpp"
+#include "core/log.hpp"
 #include "core/password.hpp"
 #include "store/session_store.hpp"
 #include "store/user_store.hpp"
@@ -34,16 +37,34 @@ http::Response reset_request_submit(Context& ctx) {
                      {{"email", ctx.field("email").empty() ? "email.missing" : "email.invalid"}});
     return page.render(422);
   }
-  ctx.app.db().write([&](db::Connection& c) {
-    auto cred = store::find_credentials(c, *email);
-    if (!cred || cred->disabled) return;  // same answer either way: no enumeration
-    auto user = store::load_user(c, cred->user_id);
-    auto token = store::issue_token(c, cred->user_id, store::TokenPurpose::reset_password, ctx.now,
-                                    kResetSeconds);
-    ctx.app.queue_mail(c, cred->email, user ? user->locale : ctx.locale, "reset",
-                       {{"NAME", user ? user->display_name : ""},
-                        {"LINK", ctx.app.absolute_url("/passwort-neu?token=" + token)}});
-  });
+  if (int64_t wait = throttle(ctx, "reset-ip:" + ctx.req.remote_addr,
+                              ctx.app.config().resets_per_ip_hour, 3600)) {
+    log::warn("reset_rate_limited", {{"remote", ctx.req.remote_addr}});
+    Page page(ctx, "accounts/reset_request.html", i18n::t(ctx.locale, "reset_request.title"));
+    page.dict().SetValue("V_email", ctx.field("email"));
+    add_field_errors(page.dict(), ctx.locale, {{"email", "reset_request.too_many"}});
+    auto r = page.render(429);
+    r.set_header("Retry-After", std::to_string(wait));
+    return r;
+  }
+  // Per account the limit is silent (the page does not say whether the address is
+  // registered) and keeps anyone from flooding someone's inbox with reset mails.
+  std::string lower = *email;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  if (throttle(ctx, "reset-account:" + lower, 3, 3600)) {
+    log::warn("reset_account_rate_limited", {{"remote", ctx.req.remote_addr}});
+  } else {
+    ctx.app.db().write([&](db::Connection& c) {
+      auto cred = store::find_credentials(c, *email);
+      if (!cred || cred->disabled) return;  // same answer either way: no enumeration
+      auto user = store::load_user(c, cred->user_id);
+      auto token = store::issue_token(c, cred->user_id, store::TokenPurpose::reset_password,
+                                      ctx.now, kResetSeconds);
+      ctx.app.queue_mail(c, cred->email, user ? user->locale : ctx.locale, "reset",
+                         {{"NAME", user ? user->display_name : ""},
+                          {"LINK", ctx.app.absolute_url("/passwort-neu?token=" + token)}});
+    });
+  }
   Page page(ctx, "accounts/check_mail.html", i18n::t(ctx.locale, "reset_request.done_title"));
   page.dict().SetValue("EMAIL", *email);
   page.dict().SetValue("TEXT", i18n::t(ctx.locale, "reset_request.done_text"));

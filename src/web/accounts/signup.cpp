@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "core/i18n.hpp"
+#include "core/log.hpp"
 #include "core/password.hpp"
 #include "store/session_store.hpp"
 #include "store/user_store.hpp"
@@ -42,6 +43,14 @@ http::Response signup_show(Context& ctx) {
 http::Response signup_submit(Context& ctx) {
   auto f = parse_signup(ctx);
   if (!f.errors.empty()) return signup_form(ctx, &f, 422);
+  if (int64_t wait = throttle(ctx, "signup-ip:" + ctx.req.remote_addr,
+                              ctx.app.config().signups_per_ip_hour, 3600)) {
+    log::warn("signup_rate_limited", {{"remote", ctx.req.remote_addr}});
+    f.errors.push_back({"email", "signup.too_many"});
+    auto r = signup_form(ctx, &f, 429);
+    r.set_header("Retry-After", std::to_string(wait));
+    return r;
+  }
   // Hash outside the write lock: argon2id takes tens of milliseconds on purpose.
   auto hash = password::hash(f.password, ctx.app.config().password_hash_strength);
   ctx.app.db().write([&](db::Connection& c) {
