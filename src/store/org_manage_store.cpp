@@ -140,6 +140,78 @@ Status update_basics(db::Connection& c, const Actor& a, int64_t org_id, int64_t 
   return Ok{};
 }
 
+std::optional<std::pair<model::OrgDetails, ManagedOrg>> load_details(db::Connection& c,
+                                                                     const Actor& a,
+                                                                     int64_t org_id) {
+  auto m = c.query_one(kManaged, {a.user_id, org_id, a.platform_admin ? 1 : 0});
+  if (!m) return std::nullopt;
+  auto r = c.query_one(R"sql(
+    SELECT why, founded, languages, accessibility, opening_hours, latitude, longitude,
+           social_mastodon, social_instagram, social_facebook, social_linkedin, social_youtube,
+           feed_url, donation_url, legal_representative, register_entry, content_responsible
+      FROM organisations WHERE id = $1)sql",
+                       {org_id});
+  model::OrgDetails d;
+  d.why = r->text(0);
+  d.founded = r->opt_int64(1);
+  d.languages = model::split_language_codes(r->text(2));
+  d.accessibility = r->text(3);
+  d.opening_hours = r->text(4);
+  d.latitude = r->opt_double(5);
+  d.longitude = r->opt_double(6);
+  d.mastodon = r->text(7);
+  d.instagram = r->text(8);
+  d.facebook = r->text(9);
+  d.linkedin = r->text(10);
+  d.youtube = r->text(11);
+  d.feed_url = r->text(12);
+  d.donation_url = r->text(13);
+  d.legal_representative = r->text(14);
+  d.register_entry = r->text(15);
+  d.content_responsible = r->text(16);
+  return std::make_pair(std::move(d), managed_from(*m));
+}
+
+Status update_details(db::Connection& c, const Actor& a, int64_t org_id, int64_t expected_version,
+                      const model::OrgDetails& d, int64_t now) {
+  auto m = c.query_one(kManaged, {a.user_id, org_id, a.platform_admin ? 1 : 0});
+  if (!m) return make_error("not_found", "store: organisation not managed by user");
+  std::string languages;
+  for (const auto& code : d.languages) languages += (languages.empty() ? "" : ",") + code;
+  // As in update_basics: the version check and the write are one statement.
+  auto changed = c.execute(R"sql(
+    UPDATE organisations
+       SET why = $3, founded = $4, languages = $5, accessibility = $6, opening_hours = $7,
+           latitude = $8, longitude = $9, social_mastodon = $10, social_instagram = $11,
+           social_facebook = $12, social_linkedin = $13, social_youtube = $14, feed_url = $15,
+           donation_url = $16, legal_representative = $17, register_entry = $18,
+           content_responsible = $19, updated_at = $20, version = version + 1
+     WHERE id = $1 AND version = $2)sql",
+                           {org_id,
+                            expected_version,
+                            d.why,
+                            d.founded,
+                            languages,
+                            d.accessibility,
+                            d.opening_hours,
+                            d.latitude,
+                            d.longitude,
+                            d.mastodon,
+                            d.instagram,
+                            d.facebook,
+                            d.linkedin,
+                            d.youtube,
+                            d.feed_url,
+                            d.donation_url,
+                            d.legal_representative,
+                            d.register_entry,
+                            d.content_responsible,
+                            now});
+  if (changed == 0) return make_error("conflict", "store: organisation changed meanwhile");
+  index_organisation(c, org_id);  // "why" is searchable
+  return Ok{};
+}
+
 std::vector<ReviewItem> review_queue(db::Connection& c, const Actor& a) {
   std::vector<ReviewItem> out;
   for (const auto& r : c.query(R"sql(

@@ -9,6 +9,7 @@
 
 #include "core/result.hpp"
 #include "db/database.hpp"
+#include "model/org_details.hpp"
 #include "model/org_form.hpp"
 
 namespace verbund::store {
@@ -53,6 +54,18 @@ std::optional<std::pair<model::OrgBasics, ManagedOrg>> load_for_edit(db::Connect
 // application becomes pending again with the applicant's reply.
 Status update_basics(db::Connection& c, const Actor& a, int64_t org_id, int64_t expected_version,
                      const model::OrgBasics& b, int64_t region_id, int64_t now);
+
+// The details section ("Weitere Angaben") of an organisation the actor administers, or
+// nullopt (→ 404).
+std::optional<std::pair<model::OrgDetails, ManagedOrg>> load_details(db::Connection& c,
+                                                                     const Actor& a,
+                                                                     int64_t org_id);
+
+// Saves the details section if the stored version is still `expected_version`. The
+// basics and the details share one version, so a save of either section in between is
+// a conflict. Errors as update_basics.
+Status update_details(db::Connection& c, const Actor& a, int64_t org_id, int64_t expected_version,
+                      const model::OrgDetails& d, int64_t now);
 
 struct ReviewItem {
   int64_t id = 0;

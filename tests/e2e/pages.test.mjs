@@ -85,6 +85,25 @@ const signedInPages = [
       await page.fill("#email", "keine-adresse");
       await Promise.all([page.waitForNavigation(), page.click("button:has-text('Einladung senden')")]);
     } },
+  { name: "org-details", path: "/meine-organisationen/1/details", who: accounts.admin },
+  { name: "org-details-errors", path: "/meine-organisationen/1/details", who: accounts.admin,
+    act: async (page) => {
+      await page.fill("#mastodon", "@nur-ein-name");
+      await page.fill("#latitude", "80");
+      await Promise.all([page.waitForNavigation(), page.click("button:has-text('Änderungen speichern')")]);
+    } },
+  // The public page with social links, donation button and Impressum (demo data has none).
+  { name: "profile-with-details", path: "/meine-organisationen/1/details", who: accounts.admin,
+    act: async (page) => {
+      await page.fill("#mastodon", "@regenbogen@social.example");
+      await page.fill("#instagram", "@fz.regenbogen");
+      await page.fill("#donation_url", "https://regenbogen-kassel.example/spenden");
+      await page.fill("#legal_representative", "Vorstand: Anna Beispiel (Vorsitzende)");
+      await page.fill("#register_entry", "Amtsgericht Kassel, VR 4711");
+      await Promise.all([page.waitForNavigation(), page.click("button:has-text('Änderungen speichern')")]);
+      await Promise.all([page.waitForNavigation(), page.click("a:has-text('Öffentliche Seite ansehen')")]);
+      assert.ok(await page.isVisible("#impressum-heading"));
+    } },
   { name: "review", path: "/redaktion", who: accounts.editor },
   { name: "admin-users", path: "/admin/benutzer", who: accounts.admin },
   { name: "admin-jobs", path: "/admin/jobs", who: accounts.admin },

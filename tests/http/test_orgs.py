@@ -155,6 +155,15 @@ class OrganisationTest(unittest.TestCase):
         self.assertEqual(self.server.sql("SELECT city FROM organisations WHERE id = %s" % org_id),
                          "Wetzlar")
 
+    def test_line_breaks_survive_the_edit_form(self):
+        # ctemplate's HTML escaping turns line breaks into spaces: without :pre_escape in
+        # the textareas every save of the form merged the paragraphs of "about".
+        owner = login(self.server, self.owner)
+        r = self.apply(owner, name="Zeilenumbruch Beratung e.V.",
+                       about="Erster Absatz.\n\nZweiter <b>Absatz</b>.")
+        page = owner.get(r.location).body
+        self.assertIn(">Erster Absatz.\n\nZweiter &lt;b&gt;Absatz&lt;/b&gt;.</textarea>", page)
+
     def test_markdown_with_scripts_and_bad_links_comes_out_inert(self):
         org_id = self.published_org(
             "Beratungsstelle Inert e.V.",

@@ -17,6 +17,8 @@ http::Response new_show(Context& ctx);
 http::Response new_submit(Context& ctx);
 http::Response edit_show(Context& ctx);
 http::Response edit_submit(Context& ctx);
+http::Response details_show(Context& ctx);
+http::Response details_submit(Context& ctx);
 http::Response images_show(Context& ctx);
 http::Response images_upload(Context& ctx);
 http::Response images_remove(Context& ctx);

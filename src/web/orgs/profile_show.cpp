@@ -18,6 +18,27 @@ namespace {
 
 std::string profile_path(const model::Organisation& o) { return "/organisationen/" + o.slug; }
 
+bool web_link(const std::string& url) {
+  return url.starts_with("https://") || url.starts_with("http://");
+}
+
+// The organisation's accounts elsewhere, in the order the page lists them. Mastodon
+// links carry rel="me" so that Mastodon verifies the profile link on the account.
+struct SocialLink {
+  const char* label_key;
+  std::string model::Organisation::*url;
+  bool same_as;  // names the organisation itself (schema.org sameAs)
+  bool rel_me;
+};
+constexpr SocialLink kSocialLinks[] = {
+    {"details.mastodon", &model::Organisation::social_mastodon, true, true},
+    {"details.instagram", &model::Organisation::social_instagram, true, false},
+    {"details.facebook", &model::Organisation::social_facebook, true, false},
+    {"details.linkedin", &model::Organisation::social_linkedin, true, false},
+    {"details.youtube", &model::Organisation::social_youtube, true, false},
+    {"orgs.profile.feed", &model::Organisation::feed_url, false, false},
+};
+
 // schema.org Organization (https://schema.org/Organization).
 std::string json_ld(Context& ctx, const model::Organisation& o, const std::string& image_url) {
   json::Writer w;
@@ -46,8 +67,15 @@ std::string json_ld(Context& ctx, const model::Organisation& o, const std::strin
   w.field("@type", "Organization");
   w.field("name", o.region_name);
   w.end_object();
-  if (o.website.starts_with("https://") || o.website.starts_with("http://"))
-    w.begin_array("sameAs").value(o.website).end_array();
+  std::vector<std::string> same_as;
+  if (web_link(o.website)) same_as.push_back(o.website);
+  for (const auto& l : kSocialLinks)
+    if (l.same_as && web_link(o.*l.url)) same_as.push_back(o.*l.url);
+  if (!same_as.empty()) {
+    w.begin_array("sameAs");
+    for (const auto& url : same_as) w.value(url);
+    w.end_array();
+  }
   w.end_object();
   return w.str();
 }
@@ -66,6 +94,39 @@ void fill_head(Context& ctx, Page& page, const model::Organisation& o) {
     image = ctx.app.absolute_url("/media/" + o.logo_key + "-320.jpg");
   if (!image.empty()) h.SetValueAndShowSection("IMAGE_URL", image, "HAS_IMAGE");
   h.SetValue("JSON_LD", json_ld(ctx, o, image));
+}
+
+void fill_online(Context& ctx, ctemplate::TemplateDictionary& d, const model::Organisation& o) {
+  if (web_link(o.donation_url))
+    d.SetValueAndShowSection("DONATION_URL", o.donation_url, "HAS_DONATION");
+  ctemplate::TemplateDictionary* online = nullptr;
+  for (const auto& l : kSocialLinks) {
+    if (!web_link(o.*l.url)) continue;
+    if (!online) online = d.AddSectionDictionary("HAS_ONLINE");
+    auto* item = online->AddSectionDictionary("ONLINE_LINK");
+    item->SetValue("ONLINE_URL", o.*l.url);
+    item->SetValue("ONLINE_LABEL", i18n::t(ctx.locale, l.label_key));
+    item->SetValue("ONLINE_REL", l.rel_me ? "me nofollow ugc" : "nofollow ugc");
+  }
+}
+
+// The Impressum (§ 5 DDG) appears once a representative is named; name, legal form,
+// address and contact come from the basics.
+void fill_impressum(ctemplate::TemplateDictionary& d, const model::Organisation& o) {
+  if (o.legal_representative.empty()) return;
+  auto* imp = d.AddSectionDictionary("HAS_IMPRESSUM");
+  imp->SetValue("IMP_NAME", o.name);
+  imp->SetValue("IMP_LEGAL_FORM", o.legal_form);
+  if (!o.street.empty()) imp->SetValueAndShowSection("IMP_STREET", o.street, "HAS_IMP_STREET");
+  imp->SetValue("IMP_POSTCODE", o.postcode);
+  imp->SetValue("IMP_CITY", o.city);
+  imp->SetValue("IMP_REPRESENTATIVE", o.legal_representative);
+  if (!o.register_entry.empty())
+    imp->SetValueAndShowSection("IMP_REGISTER", o.register_entry, "HAS_IMP_REGISTER");
+  if (!o.content_responsible.empty())
+    imp->SetValueAndShowSection("IMP_RESPONSIBLE", o.content_responsible, "HAS_IMP_RESPONSIBLE");
+  if (!o.email.empty()) imp->SetValueAndShowSection("IMP_EMAIL", o.email, "HAS_IMP_EMAIL");
+  if (!o.phone.empty()) imp->SetValueAndShowSection("IMP_PHONE", o.phone, "HAS_IMP_PHONE");
 }
 
 std::optional<model::Organisation> published(Context& ctx) {
@@ -127,6 +188,8 @@ http::Response profile(Context& ctx) {
         i18n::has(ctx.locale, "language." + code) ? i18n::t(ctx.locale, "language." + code) : code;
   }
   if (!languages.empty()) d.SetValueAndShowSection("LANGUAGES", languages, "HAS_LANGUAGES");
+  fill_online(ctx, d, *org);
+  fill_impressum(d, *org);
   return page.render();
 }
 

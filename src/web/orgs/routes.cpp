@@ -15,6 +15,9 @@ void register_routes(App& app) {
   app.add(Method::post, "/meine-organisationen/neu", {new_submit, Access::signed_in});
   app.add(Method::get, "/meine-organisationen/{id:int}", {edit_show, Access::signed_in});
   app.add(Method::post, "/meine-organisationen/{id:int}", {edit_submit, Access::signed_in});
+  app.add(Method::get, "/meine-organisationen/{id:int}/details", {details_show, Access::signed_in});
+  app.add(Method::post, "/meine-organisationen/{id:int}/details",
+          {details_submit, Access::signed_in});
   app.add(Method::get, "/meine-organisationen/{id:int}/bilder", {images_show, Access::signed_in});
   RouteSpec upload{images_upload, Access::signed_in};
   upload.body_limit = static_cast<std::size_t>(app.config().upload_limit_bytes);

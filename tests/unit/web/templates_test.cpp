@@ -46,3 +46,17 @@ TEST(StaticFiles, UrlsCarryAContentHash) {
   EXPECT_TRUE(url.ends_with(".css"));
   EXPECT_GT(url.size(), std::string("/static/css/site..css").size() + 8);
 }
+
+// ctemplate's HTML escaping turns line breaks into spaces; multi-line text (textareas,
+// opening hours) uses :pre_escape, which escapes the same characters but keeps them.
+TEST(Templates, MultiLineTextKeepsLineBreaksAndStaysEscaped) {
+  ASSERT_TRUE(i18n::load().ok());
+  web::static_files::load();
+  ASSERT_TRUE(web::load_templates().ok());
+  ctemplate::TemplateDictionary d("t");
+  d.SetValue("V_opening_hours", "Mo 9–12 Uhr\n<b>Di</b> \"zu\"");
+  auto out = web::expand("de", "orgs/details.html", d);
+  EXPECT_NE(out.find(">Mo 9–12 Uhr\n&lt;b&gt;Di&lt;/b&gt; &quot;zu&quot;</textarea>"),
+            std::string::npos);
+  EXPECT_EQ(out.find("<b>Di"), std::string::npos);
+}
