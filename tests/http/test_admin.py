@@ -178,6 +178,8 @@ class AdminTest(ServerTestCase):
         r = self.admin.get(r.location)
         self.assertIn("Gespeichert.", r.body)
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", r.body)  # in the textarea
+        # The paragraphs survive the round trip through the form (saving it again).
+        self.assertIn("Musterstraße 1\n\n&lt;script&gt;", r.body)
 
         page = self.server.client().get("/impressum").body
         self.assertIn("<p>Verbund e.V., Musterstraße 1</p>", page)  # paragraphs

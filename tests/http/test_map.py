@@ -53,6 +53,15 @@ class MapTest(ServerTestCase):
         again = json.loads(c.get("/organisationen/karte.json").body)
         self.assertEqual(len(again["points"]), len(everything["points"]) - 1)
 
+    def test_profile_json_ld_carries_the_coordinates(self):
+        c = Client(self.server)
+        point = json.loads(c.get("/organisationen/karte.json").body)["points"][0]
+        page = c.get(point["url"]).body
+        import re
+        data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+        self.assertAlmostEqual(data["geo"]["latitude"], point["lat"], places=4)
+        self.assertAlmostEqual(data["geo"]["longitude"], point["lon"], places=4)
+
     def test_bad_parameters_get_400(self):
         c = Client(self.server)
         for q in ("seite=0", "seite=abc", "sortierung=zufall", "q=" + "x" * 300):

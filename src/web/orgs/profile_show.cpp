@@ -63,6 +63,13 @@ std::string json_ld(Context& ctx, const model::Organisation& o, const std::strin
   w.field("addressRegion", o.state);
   w.field("addressCountry", "DE");
   w.end_object();
+  if (o.latitude && o.longitude) {
+    w.key("geo").begin_object();
+    w.field("@type", "GeoCoordinates");
+    w.key("latitude").value_number(*o.latitude);
+    w.key("longitude").value_number(*o.longitude);
+    w.end_object();
+  }
   w.key("memberOf").begin_object();
   w.field("@type", "Organization");
   w.field("name", o.region_name);
