@@ -48,8 +48,12 @@ int64_t insert_organisation(db::Connection& c, const model::Organisation& o, int
   return id;
 }
 
-std::optional<model::Organisation> find_published(db::Connection& c, const std::string& slug) {
-  auto r = c.query_one(R"sql(
+namespace {
+
+// One organisation with its taxonomies, chosen by `where` (with $1).
+std::optional<model::Organisation> load_organisation(db::Connection& c, const std::string& where,
+                                                     const db::Param& key) {
+  auto r = c.query_one(std::string(R"sql(
     SELECT o.id, o.slug, o.name, o.short_name, o.legal_form, o.region_id, r.name, o.street,
            o.postcode, o.city, o.state, o.short_description, o.about, o.why, o.founded, o.email,
            o.phone, o.website, o.languages, o.accessibility, o.opening_hours, o.status,
@@ -58,8 +62,8 @@ std::optional<model::Organisation> find_published(db::Connection& c, const std::
            o.feed_url, o.donation_url, o.legal_representative, o.register_entry,
            o.content_responsible
       FROM organisations o JOIN regions r ON r.id = o.region_id
-     WHERE o.slug = $1 AND o.status = 'published')sql",
-                       {slug});
+     WHERE )sql") + where,
+                       {key});
   if (!r) return std::nullopt;
   model::Organisation o;
   o.id = r->int64(0);
@@ -111,6 +115,16 @@ std::optional<model::Organisation> find_published(db::Connection& c, const std::
                                {o.id}))
     o.target_groups.push_back(g.text(0));
   return o;
+}
+
+}  // namespace
+
+std::optional<model::Organisation> find_published(db::Connection& c, const std::string& slug) {
+  return load_organisation(c, "o.slug = $1 AND o.status = 'published'", slug);
+}
+
+std::optional<model::Organisation> find_organisation(db::Connection& c, int64_t id) {
+  return load_organisation(c, "o.id = $1", id);
 }
 
 std::optional<int64_t> find_organisation_id(db::Connection& c, const std::string& slug) {

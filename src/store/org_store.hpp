@@ -17,6 +17,8 @@ std::optional<model::Region> find_region(db::Connection& c, const std::string& c
 int64_t insert_organisation(db::Connection& c, const model::Organisation& o, int64_t now);
 // A published organisation with its fields of work and target groups.
 std::optional<model::Organisation> find_published(db::Connection& c, const std::string& slug);
+// Any status (for previews); the caller has checked that the actor may see it.
+std::optional<model::Organisation> find_organisation(db::Connection& c, int64_t id);
 std::optional<int64_t> find_organisation_id(db::Connection& c, const std::string& slug);
 int64_t count_organisations(db::Connection& c, const std::string& status);
 

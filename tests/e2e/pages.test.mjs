@@ -77,6 +77,10 @@ const signedInPages = [
   { name: "my-orgs", path: "/meine-organisationen", who: accounts.admin },
   { name: "org-new", path: "/meine-organisationen/neu", who: accounts.admin },
   { name: "org-new-errors", path: "/meine-organisationen/neu", who: accounts.admin, act: submitEmpty },
+  { name: "org-preview", path: "/meine-organisationen/1", who: accounts.admin,
+    act: async (page) => {
+      await Promise.all([page.waitForNavigation(), page.click("button:has-text('Vorschau ansehen')")]);
+    } },
   { name: "org-images", path: "/meine-organisationen/1/bilder", who: accounts.admin },
   { name: "org-images-errors", path: "/meine-organisationen/1/bilder", who: accounts.admin, act: submitEmpty },
   { name: "org-members", path: "/meine-organisationen/1/mitglieder", who: accounts.admin },

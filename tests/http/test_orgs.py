@@ -2,6 +2,7 @@
 every route by role and organisation, Markdown made inert, directory search and
 facets, slug redirects."""
 
+import html
 import json
 import re
 import unittest
@@ -191,6 +192,41 @@ class OrganisationTest(unittest.TestCase):
         self.assertEqual(r.status, 301)
         self.assertEqual(r.location, "/organisationen/suchthilfe-umzug-e-v")
 
+
+    def test_preview_shows_the_typed_changes_and_saves_nothing_until_asked(self):
+        owner = login(self.server, self.owner)
+        r = self.apply(owner, name="Vorschau Beratung e.V.")
+        org_id = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        page = owner.get("/meine-organisationen/%s" % org_id)
+        self.assertIn('value="vorschau"', page.body)
+        version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+        token = owner.csrf_for("/meine-organisationen/%s" % org_id)
+        fields = org_fields(token, name="Vorschau Beratung Neu e.V.", version=version,
+                            about="Erster Absatz.\n\nZweiter **Absatz**.")
+        r = owner.post("/meine-organisationen/%s" % org_id, fields + [("aktion", "vorschau")])
+        self.assertEqual(r.status, 200)
+        self.assertIn("Noch ist nichts gespeichert", r.body)
+        self.assertIn("<h1>Vorschau Beratung Neu e.V.</h1>", r.body)
+        self.assertIn("<strong>Absatz</strong>", r.body)
+        self.assertEqual(self.server.sql("SELECT name FROM organisations WHERE id = %s" % org_id),
+                         "Vorschau Beratung e.V.")
+        # The preview carries the typed values on: back to the form, or save them.
+        hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', r.body)
+        data = [(html.unescape(k), html.unescape(v)) for k, v in hidden]
+        self.assertIn(("about", "Erster Absatz.\n\nZweiter **Absatz**."), data)
+        back = owner.post("/meine-organisationen/%s" % org_id, data + [("aktion", "bearbeiten")])
+        self.assertEqual(back.status, 200)
+        self.assertIn('value="Vorschau Beratung Neu e.V."', back.body)
+        saved = owner.post("/meine-organisationen/%s" % org_id, data + [("aktion", "speichern")])
+        self.assertEqual(saved.status, 303)
+        self.assertEqual(self.server.sql("SELECT about FROM organisations WHERE id = %s" % org_id),
+                         "Erster Absatz.\n\nZweiter **Absatz**.")
+        # Bad input in the preview goes back to the form with the message at the field.
+        bad = owner.post("/meine-organisationen/%s" % org_id,
+                         org_fields(token, version=str(int(version) + 1), postcode="12") +
+                         [("aktion", "vorschau")])
+        self.assertEqual(bad.status, 422)
+        self.assertIn('id="postcode-error"', bad.body)
 
     def test_profile_has_json_ld_open_graph_vcard_and_qr_code(self):
         self.published_org("Schuldnerberatung </script> Wetzlar e.V.",

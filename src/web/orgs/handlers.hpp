@@ -1,6 +1,7 @@
 // Organisation pages: the directory and the public profile.
 #pragma once
 
+#include "model/organisation.hpp"
 #include "web/app.hpp"
 
 namespace verbund::web::orgs {
@@ -10,6 +11,8 @@ http::Response directory_map(Context& ctx);
 // Adds the map panel (orgs/map_panel.html) as MAP_PANEL when map tiles are configured.
 void add_map_panel(Context& ctx, ctemplate::TemplateDictionary& d);
 http::Response profile(Context& ctx);
+// Fills templates/orgs/profile.html for `o` (the public page and the preview).
+void fill_profile(Context& ctx, ctemplate::TemplateDictionary& d, const model::Organisation& o);
 http::Response profile_vcard(Context& ctx);
 http::Response profile_qr(Context& ctx);
 http::Response my_organisations(Context& ctx);

@@ -3,6 +3,8 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "store/org_manage_store.hpp"
+#include "store/org_store.hpp"
+#include "store/taxonomy_store.hpp"
 #include "web/orgs/forms.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
@@ -29,6 +31,7 @@ http::Response form_page(Context& ctx, const model::OrgBasics& b,
   if (!org) d.ShowSection("IS_NEW");
   if (org) {
     d.SetIntValue("VERSION", static_cast<long>(org->version));
+    d.ShowSection("CAN_PREVIEW");
     d.SetValueAndShowSection("IMAGES_URL",
                              "/meine-organisationen/" + std::to_string(org->id) + "/bilder",
                              "HAS_IMAGES_LINK");
@@ -52,6 +55,49 @@ void notify_reviewers(Context& ctx, db::Connection& c, int64_t region_id, const 
   for (const auto& email : store::reviewer_emails(c, region_id))
     ctx.app.queue_mail(c, email, "de", "org_review_needed",
                        {{"ORG", name}, {"LINK", ctx.app.absolute_url("/redaktion")}});
+}
+
+// The public page as it would look with the typed basics, before anything is saved;
+// the typed values travel on in hidden fields to "save" or "keep editing".
+http::Response preview_page(Context& ctx, int64_t id, const model::OrgBasics& b,
+                            int64_t region_id) {
+  auto stored = ctx.app.db().read([&](db::Connection& c) {
+    auto o = store::find_organisation(c, id);
+    if (o && o->region_id != region_id) {
+      for (const auto& r : store::list_regions(c))
+        if (r.id == region_id) o->region_name = r.name;
+    }
+    return o;
+  });
+  if (!stored) return ctx.app.error_page(ctx, 404);
+  model::Organisation o = *stored;
+  o.name = b.name;
+  o.short_name = b.short_name;
+  o.legal_form = b.legal_form;
+  o.region_id = region_id;
+  o.street = b.street;
+  o.postcode = b.postcode;
+  o.city = b.city;
+  o.short_description = b.short_description;
+  o.about = b.about;
+  o.email = b.email;
+  o.phone = b.phone;
+  o.website = b.website;
+  o.fields = b.fields;
+  o.target_groups = b.target_groups;
+  Page page(ctx, "orgs/preview.html", i18n::t(ctx.locale, "preview.title") + ": " + o.name);
+  auto& d = page.dict();
+  d.SetValue("ACTION", "/meine-organisationen/" + std::to_string(id));
+  for (const auto& [name, value] : ctx.form) {
+    if (name == "csrf" || name == "aktion") continue;
+    auto* h = d.AddSectionDictionary("HIDDEN");
+    h->SetValue("HIDDEN_NAME", name);
+    h->SetValue("HIDDEN_VALUE", value);
+  }
+  auto* profile = d.AddIncludeDictionary("PROFILE");
+  profile->SetFilename(ctx.locale + "/orgs/profile.html");
+  fill_profile(ctx, *profile, o);
+  return page.render();
 }
 
 }  // namespace
@@ -134,6 +180,9 @@ http::Response edit_submit(Context& ctx) {
   store::ManagedOrg shown = found->second;
   shown.version = version;
   if (!errors.empty()) return form_page(ctx, b, errors, 422, &shown);
+  const std::string action = ctx.field("aktion");
+  if (action == "vorschau") return preview_page(ctx, id, b, region_id);
+  if (action == "bearbeiten") return form_page(ctx, b, {}, 200, &shown);
   bool was_rejected = found->second.status == "rejected";
   auto st = ctx.app.db().write([&](db::Connection& c) {
     auto s = store::update_basics(c, actor(ctx), id, version, b, region_id, ctx.now);

@@ -143,6 +143,50 @@ std::optional<model::Organisation> published(Context& ctx) {
 
 }  // namespace
 
+void fill_profile(Context& ctx, ctemplate::TemplateDictionary& d, const model::Organisation& o) {
+  d.SetValue("NAME", o.name);
+  d.SetValue("VCARD_URL", profile_path(o) + "/visitenkarte.vcf");
+  d.SetValue("QR_URL", profile_path(o) + "/qr.svg");
+  if (!o.logo_key.empty()) {
+    d.SetValueAndShowSection("LOGO_KEY", o.logo_key, "HAS_LOGO");
+    d.SetValue("LOGO_ALT", i18n::format(ctx.locale, "orgs.profile.logo_of", {{"name", o.name}}));
+  }
+  if (!o.cover_key.empty()) d.SetValueAndShowSection("COVER_KEY", o.cover_key, "HAS_COVER");
+  d.SetValue("LEGAL_FORM", o.legal_form);
+  d.SetValue("REGION", o.region_name);
+  d.SetValue("SUMMARY", o.short_description);
+  d.SetValue("ABOUT_HTML", markdown::to_safe_html(o.about));
+  if (!o.why.empty()) d.SetValueAndShowSection("WHY", o.why, "HAS_WHY");
+  for (const auto& f : o.fields) {
+    auto* item = d.AddSectionDictionary("FIELD");
+    item->SetValue("LABEL", i18n::t(ctx.locale, "field." + f));
+    item->SetValue("URL", "/organisationen?feld=" + f);
+  }
+  for (const auto& g : o.target_groups)
+    d.AddSectionDictionary("TARGET")->SetValue("LABEL", i18n::t(ctx.locale, "target." + g));
+  d.SetValue("STREET", o.street);
+  d.SetValue("POSTCODE", o.postcode);
+  d.SetValue("CITY", o.city);
+  d.SetValue("STATE", o.state);
+  if (!o.email.empty()) d.SetValueAndShowSection("EMAIL", o.email, "HAS_EMAIL");
+  if (!o.phone.empty()) d.SetValueAndShowSection("PHONE", o.phone, "HAS_PHONE");
+  if (o.website.starts_with("https://") || o.website.starts_with("http://"))
+    d.SetValueAndShowSection("WEBSITE", o.website, "HAS_WEBSITE");
+  if (!o.opening_hours.empty()) d.SetValueAndShowSection("HOURS", o.opening_hours, "HAS_HOURS");
+  if (!o.accessibility.empty())
+    d.SetValueAndShowSection("ACCESSIBILITY", o.accessibility, "HAS_ACCESSIBILITY");
+  if (o.founded) d.SetValueAndShowSection("FOUNDED", std::to_string(*o.founded), "HAS_FOUNDED");
+  std::string languages;
+  for (const auto& code : search::words(o.languages)) {
+    if (!languages.empty()) languages += ", ";
+    languages +=
+        i18n::has(ctx.locale, "language." + code) ? i18n::t(ctx.locale, "language." + code) : code;
+  }
+  if (!languages.empty()) d.SetValueAndShowSection("LANGUAGES", languages, "HAS_LANGUAGES");
+  fill_online(ctx, d, o);
+  fill_impressum(d, o);
+}
+
 http::Response profile(Context& ctx) {
   auto org = published(ctx);
   if (!org) {
@@ -153,50 +197,7 @@ http::Response profile(Context& ctx) {
   }
   Page page(ctx, "orgs/profile.html", org->name);
   fill_head(ctx, page, *org);
-  auto& d = page.dict();
-  d.SetValue("NAME", org->name);
-  d.SetValue("VCARD_URL", profile_path(*org) + "/visitenkarte.vcf");
-  d.SetValue("QR_URL", profile_path(*org) + "/qr.svg");
-  if (!org->logo_key.empty()) {
-    d.SetValueAndShowSection("LOGO_KEY", org->logo_key, "HAS_LOGO");
-    d.SetValue("LOGO_ALT", i18n::format(ctx.locale, "orgs.profile.logo_of", {{"name", org->name}}));
-  }
-  if (!org->cover_key.empty()) d.SetValueAndShowSection("COVER_KEY", org->cover_key, "HAS_COVER");
-  d.SetValue("LEGAL_FORM", org->legal_form);
-  d.SetValue("REGION", org->region_name);
-  d.SetValue("SUMMARY", org->short_description);
-  d.SetValue("ABOUT_HTML", markdown::to_safe_html(org->about));
-  if (!org->why.empty()) d.SetValueAndShowSection("WHY", org->why, "HAS_WHY");
-  for (const auto& f : org->fields) {
-    auto* item = d.AddSectionDictionary("FIELD");
-    item->SetValue("LABEL", i18n::t(ctx.locale, "field." + f));
-    item->SetValue("URL", "/organisationen?feld=" + f);
-  }
-  for (const auto& g : org->target_groups)
-    d.AddSectionDictionary("TARGET")->SetValue("LABEL", i18n::t(ctx.locale, "target." + g));
-  d.SetValue("STREET", org->street);
-  d.SetValue("POSTCODE", org->postcode);
-  d.SetValue("CITY", org->city);
-  d.SetValue("STATE", org->state);
-  if (!org->email.empty()) d.SetValueAndShowSection("EMAIL", org->email, "HAS_EMAIL");
-  if (!org->phone.empty()) d.SetValueAndShowSection("PHONE", org->phone, "HAS_PHONE");
-  if (org->website.starts_with("https://") || org->website.starts_with("http://"))
-    d.SetValueAndShowSection("WEBSITE", org->website, "HAS_WEBSITE");
-  if (!org->opening_hours.empty())
-    d.SetValueAndShowSection("HOURS", org->opening_hours, "HAS_HOURS");
-  if (!org->accessibility.empty())
-    d.SetValueAndShowSection("ACCESSIBILITY", org->accessibility, "HAS_ACCESSIBILITY");
-  if (org->founded)
-    d.SetValueAndShowSection("FOUNDED", std::to_string(*org->founded), "HAS_FOUNDED");
-  std::string languages;
-  for (const auto& code : search::words(org->languages)) {
-    if (!languages.empty()) languages += ", ";
-    languages +=
-        i18n::has(ctx.locale, "language." + code) ? i18n::t(ctx.locale, "language." + code) : code;
-  }
-  if (!languages.empty()) d.SetValueAndShowSection("LANGUAGES", languages, "HAS_LANGUAGES");
-  fill_online(ctx, d, *org);
-  fill_impressum(d, *org);
+  fill_profile(ctx, page.dict(), *org);
   return page.render();
 }
 
