@@ -108,6 +108,8 @@ const signedInPages = [
       await Promise.all([page.waitForNavigation(), page.click("a:has-text('Öffentliche Seite ansehen')")]);
       assert.ok(await page.isVisible("#impressum-heading"));
     } },
+  { name: "org-claim", path: "/organisationen/interkulturelles-nachbarschaftshaus-nordstadt-e-v/beanspruchen", who: accounts.admin },
+  { name: "org-claim-errors", path: "/organisationen/interkulturelles-nachbarschaftshaus-nordstadt-e-v/beanspruchen", who: accounts.admin, act: submitEmpty },
   { name: "review", path: "/redaktion", who: accounts.editor },
   { name: "admin-users", path: "/admin/benutzer", who: accounts.admin },
   { name: "admin-jobs", path: "/admin/jobs", who: accounts.admin },

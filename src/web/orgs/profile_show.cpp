@@ -7,6 +7,7 @@
 #include "media/qr.hpp"
 #include "model/vcard.hpp"
 #include "search/analyzer.hpp"
+#include "store/org_claim_store.hpp"
 #include "store/org_manage_store.hpp"
 #include "store/org_store.hpp"
 #include "web/orgs/handlers.hpp"
@@ -195,9 +196,14 @@ http::Response profile(Context& ctx) {
     if (moved) return http::Response::redirect("/organisationen/" + *moved, 301);
     return ctx.app.error_page(ctx, 404, "orgs.not_found");
   }
+  bool open_to_claim =
+      ctx.app.db().read([&](db::Connection& c) { return store::claimable(c, org->id); });
   Page page(ctx, "orgs/profile.html", org->name);
   fill_head(ctx, page, *org);
   fill_profile(ctx, page.dict(), *org);
+  if (open_to_claim)
+    page.dict().SetValueAndShowSection("CLAIM_URL", profile_path(*org) + "/beanspruchen",
+                                       "CAN_CLAIM");
   return page.render();
 }
 

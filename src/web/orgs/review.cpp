@@ -4,6 +4,7 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "store/org_claim_store.hpp"
 #include "store/org_manage_store.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
@@ -39,6 +40,18 @@ http::Response queue_page(Context& ctx, int64_t error_for, const std::string& no
       err->SetValue("MSG", i18n::t(ctx.locale, "review.note_missing"));
       row->SetValue("INVALID", "true");
     }
+  }
+  auto claims = ctx.app.db().read([&](db::Connection& c) { return store::open_claims(c, a); });
+  if (claims.empty()) d.ShowSection("NO_CLAIMS");
+  for (const auto& cl : claims) {
+    auto* row = d.AddSectionDictionary("CLAIM");
+    row->SetIntValue("CLAIM_ID", static_cast<long>(cl.id));
+    row->SetValue("CLAIM_ORG", cl.organisation_name);
+    row->SetValue("CLAIM_ORG_URL", "/organisationen/" + cl.organisation_slug);
+    row->SetValue("CLAIM_PLACE", cl.city + " · " + cl.region_name);
+    row->SetValue("CLAIMANT", cl.claimant_name + " <" + cl.claimant_email + ">");
+    row->SetValue("CLAIM_MESSAGE", cl.message);
+    row->SetValue("CLAIM_DATE", timefmt::utc(cl.created_at, "%d.%m.%Y"));
   }
   return page.render(status);
 }

@@ -10,6 +10,11 @@ void register_routes(App& app) {
   app.add(Method::get, "/organisationen/{slug:slug}", {profile});
   app.add(Method::get, "/organisationen/{slug:slug}/visitenkarte.vcf", {profile_vcard});
   app.add(Method::get, "/organisationen/{slug:slug}/qr.svg", {profile_qr});
+  app.add(Method::get, "/organisationen/{slug:slug}/beanspruchen", {claim_show, Access::signed_in});
+  app.add(Method::post, "/organisationen/{slug:slug}/beanspruchen",
+          {claim_submit, Access::signed_in});
+  app.add(Method::post, "/redaktion/anspruch/{id:int}/entscheidung",
+          {claim_decide, Access::signed_in});
   app.add(Method::get, "/meine-organisationen", {my_organisations, Access::signed_in});
   app.add(Method::get, "/meine-organisationen/neu", {new_show, Access::signed_in});
   app.add(Method::post, "/meine-organisationen/neu", {new_submit, Access::signed_in});
