@@ -128,8 +128,11 @@ class ProfileDetailsTest(ServerTestCase):
                      "Vorstand: Anna Beispiel (Vorsitzende), Jonas Muster",
                      "Amtsgericht Gießen, VR 4711"):
             self.assertIn(html.escape(text, quote=False), impressum)
-        self.assertNotIn("50.58727", body)  # coordinates are not shown as numbers
-        self.assertNotIn("50,58727", body)
+        # Coordinates are not shown as numbers; they go to machines (JSON-LD geo) only.
+        visible = body.split("</head>", 1)[1]
+        self.assertNotIn("50.58727", visible)
+        self.assertNotIn("50,58727", visible)
+        self.assertIn('"geo":{"@type":"GeoCoordinates","latitude":50.587270', body)
         data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
                                     body, re.S).group(1))
         self.assertEqual(data["sameAs"], ["https://social.example/@loewenzahn",
