@@ -38,6 +38,8 @@ const ctemplate::StaticTemplateString kCity = STS_INIT(kCity, "CITY");
 const ctemplate::StaticTemplateString kRegion = STS_INIT(kRegion, "REGION");
 const ctemplate::StaticTemplateString kRemove = STS_INIT(kRemove, "REMOVE");
 const ctemplate::StaticTemplateString kSelected = STS_INIT(kSelected, "SELECTED");
+const ctemplate::StaticTemplateString kMeta = STS_INIT(kMeta, "META");
+const ctemplate::StaticTemplateString kSlug = STS_INIT(kSlug, "SLUG");
 const ctemplate::StaticTemplateString kSort = STS_INIT(kSort, "SORT");
 const ctemplate::StaticTemplateString kSummary = STS_INIT(kSummary, "SUMMARY");
 const ctemplate::StaticTemplateString kTitle = STS_INIT(kTitle, "TITLE");
@@ -63,52 +65,79 @@ const ParamSpec kParams[] = {
 };
 
 // Links to other states of the page: the current query as URL parameters in a fixed
-// order, encoded once per request, with one parameter replaced.
+// order, with one parameter replaced. The parameters before and after each one are
+// joined once per request, so a facet link costs one encoded value and three appends.
 class Links {
  public:
   explicit Links(const Context& ctx) {
-    for (std::size_t i = 0; i < kKeys.size(); ++i)
-      encoded_[i] = http::url_encode(ctx.query_value(std::string(kKeys[i])));
+    std::array<std::string, kKeys.size()> params;  // "name=value", empty when absent
+    for (std::size_t i = 0; i < kKeys.size(); ++i) {
+      std::string v = ctx.query_value(std::string(kKeys[i]));
+      if (!v.empty()) params[i].append(kKeys[i]).append("=").append(http::url_encode(v));
+    }
+    auto join = [&](std::size_t from, std::size_t to) {
+      std::string out;
+      for (std::size_t i = from; i < to; ++i)
+        if (!params[i].empty()) out.append(out.empty() ? "" : "&").append(params[i]);
+      return out;
+    };
+    for (std::size_t i = 0; i < kKeys.size(); ++i) {
+      before_[i] = join(0, i);
+      after_[i] = join(i + 1, kKeys.size());
+    }
+    all_ = join(0, kKeys.size());
   }
 
-  // The current query with `name` set to `value` ("" removes it); the page number resets
-  // whenever anything else changes.
+  // The current query with `name` (one of kKeys) set to `value` ("" removes it); the page
+  // number resets whenever anything else changes.
   std::string with(std::string_view name, std::string_view value) const {
-    std::string url = "/organisationen";
+    std::size_t i = 0;
+    while (i + 1 < kKeys.size() && kKeys[i] != name) ++i;
+    std::string url;
+    url.reserve(kPath.size() + before_[i].size() + after_[i].size() + name.size() +
+                3 * value.size() + 4);
+    url = kPath;
     char sep = '?';
-    for (std::size_t i = 0; i < kKeys.size(); ++i) {
-      bool replaced = kKeys[i] == name;
-      if (replaced ? value.empty() : encoded_[i].empty()) continue;
+    auto add = [&](std::string_view part) {
+      if (part.empty()) return;
       url += sep;
       sep = '&';
-      url += kKeys[i];
+      url += part;
+    };
+    add(before_[i]);
+    if (!value.empty()) {
+      add(name);
       url += '=';
-      url += replaced ? http::url_encode(value) : encoded_[i];
+      url += http::url_encode(value);
     }
+    add(after_[i]);
     return url;
   }
 
   // The current query on page `n`.
   std::string page(int64_t n) const {
-    std::string url = with("seite", "");
-    if (n != 1)
-      url += (url.find('?') == std::string::npos ? "?seite=" : "&seite=") + std::to_string(n);
+    std::string url(kPath);
+    if (!all_.empty()) url.append("?").append(all_);
+    if (n != 1) url.append(all_.empty() ? "?seite=" : "&seite=").append(std::to_string(n));
     return url;
   }
 
  private:
   static constexpr std::array<std::string_view, 8> kKeys = {
       "q", "feld", "zielgruppe", "verband", "land", "ort", "buchstabe", "sortierung"};
-  std::array<std::string, kKeys.size()> encoded_;
+  static constexpr std::string_view kPath = "/organisationen";
+  std::array<std::string, kKeys.size()> before_, after_;
+  std::string all_;
 };
 
-// Catalog texts of taxonomy keys ("field." + key), looked up once per key and request.
+// Catalog texts of taxonomy keys (prefix "field." or "target."), looked up once per key
+// and request.
 class Labels {
  public:
   explicit Labels(const std::string& locale) : locale_(locale) {}
   const std::string& get(std::string_view prefix, std::string_view key) {
     for (const auto& e : seen_)
-      if (e.prefix == prefix && e.key == key) return e.text;
+      if (e.key == key && e.prefix == prefix) return e.text;
     std::string full;
     full.reserve(prefix.size() + key.size());
     full.append(prefix).append(key);
@@ -218,14 +247,14 @@ http::Response directory(Context& ctx) {
       if (!q.text.empty()) tips->SetValueAndShowSection(kQ, q.text, "HAD_QUERY");
     }
   }
-  std::string url;
+  std::string meta;
   for (const auto& h : result.hits) {
+    // Four values: ctemplate keeps up to four in a flat array and builds a std::map for more.
     auto* card = d.AddSectionDictionary(kOrg);
-    url.assign("/organisationen/").append(h.slug);
-    card->SetValue(kUrl, url);
+    card->SetValue(kSlug, h.slug);
     card->SetValue(kName, h.name);
-    card->SetValue(kCity, h.city);
-    card->SetValue(kRegion, h.region_name);
+    meta.assign(h.city).append(" · ").append(h.region_name);
+    card->SetValue(kMeta, meta);
     card->SetValue(kSummary, h.short_description);
     for (const auto& f : h.fields)
       card->AddSectionDictionary(kField)->SetValue(kLabel, labels.get("field.", f));
