@@ -24,6 +24,7 @@
 namespace verbund::web {
 
 class App;
+class ViewDict;
 
 // Who may call a route. Objects of other organisations are checked in the handler's
 // queries (they answer 404), not here.
@@ -57,18 +58,23 @@ struct RouteSpec {
   int cache_seconds = 0;       // >0: visitors without a session get a copy this old at most
 };
 
-// A page: the layout around one feature template. Handlers fill dict() and render().
+// A page: the layout around one feature template. Handlers fill dict() and render(), or
+// fill a ViewDict (pages with many sections, see web/view_dict.hpp) and render(body).
 class Page {
  public:
   Page(Context& ctx, std::string body_template, std::string title);
-  ctemplate::TemplateDictionary& dict() { return *body_; }
+  ctemplate::TemplateDictionary& dict();
   http::Response render(int status = 200);
+  http::Response render(ViewDict& body, int status = 200);
 
  private:
+  http::Response render_layout(const ctemplate::TemplateDictionaryInterface& body,
+                               const std::string& csrf, int status);
+
   Context& ctx_;
+  std::string body_template_;
   std::string title_;
-  ctemplate::TemplateDictionary layout_;
-  ctemplate::TemplateDictionary* body_;
+  std::optional<ctemplate::TemplateDictionary> body_;  // created by the first dict()
 };
 
 class App {

@@ -1,0 +1,221 @@
+#include "web/view_dict.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace verbund::web {
+
+namespace {
+
+// Names are short and mostly differ in length or first letter.
+bool same(std::string_view a, const ctemplate::TemplateString& b) {
+  return a.size() == b.size() &&
+         (a.empty() || (a[0] == b.data()[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+}
+
+ctemplate::TemplateString as_template_string(std::string_view s) {
+  return ctemplate::TemplateString(s.data(), s.size());
+}
+
+constexpr std::size_t kBlockSize = 16 * 1024;
+
+}  // namespace
+
+ViewDict::Arena::~Arena() {
+  while (block_) {
+    char* previous;
+    std::memcpy(&previous, block_, sizeof previous);
+    std::free(block_);
+    block_ = previous;
+  }
+}
+
+void* ViewDict::Arena::grow(std::size_t size, std::size_t align) {
+  std::size_t header = (sizeof(char*) + align - 1) & ~(align - 1);
+  std::size_t capacity = std::max(kBlockSize, header + size);
+  auto* block = static_cast<char*>(std::malloc(capacity));
+  if (!block) throw std::bad_alloc();
+  std::memcpy(block, &block_, sizeof block_);
+  block_ = block;
+  capacity_ = capacity;
+  used_ = header + size;
+  return block + header;
+}
+
+// Walks the expansions of one section (a list linked through next_).
+class ViewDict::SectionIterator final : public ctemplate::TemplateDictionaryInterface::Iterator {
+ public:
+  explicit SectionIterator(const ViewDict* first) : next_(first) {}
+  bool HasNext() const override { return next_ != nullptr; }
+  const ctemplate::TemplateDictionaryInterface& Next() override {
+    const ViewDict* d = next_;
+    next_ = next_->next_;
+    return *d;
+  }
+
+ private:
+  const ViewDict* next_;
+};
+
+// Walks the dictionaries included under one name.
+class ViewDict::IncludeIterator final : public ctemplate::TemplateDictionaryInterface::Iterator {
+ public:
+  IncludeIterator(const Include* first, const ctemplate::TemplateString& name)
+      : next_(first), name_(name) {
+    skip();
+  }
+  bool HasNext() const override { return next_ != nullptr; }
+  const ctemplate::TemplateDictionaryInterface& Next() override {
+    const auto* d = next_->dict;
+    next_ = next_->next;
+    skip();
+    return *d;
+  }
+
+ private:
+  void skip() {
+    while (next_ && !same(next_->name, name_)) next_ = next_->next;
+  }
+  const Include* next_;
+  const ctemplate::TemplateString name_;
+};
+
+ViewDict::ViewDict() : owned_(std::make_unique<Shared>()), shared_(owned_.get()) {}
+
+ViewDict::ViewDict(ViewDict* parent, Shared* shared) : shared_(shared), parent_(parent) {}
+
+// Section dictionaries live in the arena and are released with it, never destroyed one
+// by one: they own nothing outside it.
+ViewDict::~ViewDict() = default;
+
+std::string_view ViewDict::copy(std::string_view s, bool nul) {
+  if (s.empty() && !nul) return {};
+  auto* p = static_cast<char*>(shared_->arena.allocate(s.size() + (nul ? 1 : 0), 1));
+  std::memcpy(p, s.data(), s.size());
+  if (nul) p[s.size()] = '\0';
+  return {p, s.size()};
+}
+
+void ViewDict::set_in(Entry*& list, Name name, std::string_view value) {
+  for (Entry* e = list; e; e = e->next)
+    if (e->name == name.view()) {
+      e->value = copy(value);
+      return;
+    }
+  list = make<Entry>(name.view(), copy(value), list);
+}
+
+void ViewDict::set(Name name, std::string_view value) { set_in(values_, name, value); }
+
+void ViewDict::set_global(Name name, std::string_view value) {
+  set_in(shared_->globals, name, value);
+}
+
+ViewDict& ViewDict::add_section(Name section) {
+  auto* d = make<ViewDict>(this, shared_);
+  for (Section* s = sections_; s; s = s->next)
+    if (s->name == section.view()) {
+      s->last->next_ = d;
+      s->last = d;
+      return *d;
+    }
+  sections_ = make<Section>(section.view(), d, d, sections_);
+  return *d;
+}
+
+void ViewDict::show(Name section) {
+  for (const Section* s = sections_; s; s = s->next)
+    if (s->name == section.view()) return;
+  add_section(section);
+}
+
+void ViewDict::set_and_show(Name name, std::string_view value, Name section) {
+  if (value.empty()) return;
+  add_section(section).set(name, value);
+}
+
+void ViewDict::include(Name name, const ctemplate::TemplateDictionaryInterface& dict,
+                       std::string_view filename) {
+  Include** tail = &includes_;
+  while (*tail) tail = &(*tail)->next;
+  *tail = make<Include>(name.view(), &dict, copy(filename, true).data(), nullptr);
+}
+
+const ViewDict::Section* ViewDict::find_section(const ctemplate::TemplateString& name) const {
+  for (const ViewDict* d = this; d; d = d->parent_)
+    for (const Section* s = d->sections_; s; s = s->next)
+      if (same(s->name, name)) return s;
+  return nullptr;
+}
+
+const ViewDict* ViewDict::find_includes(const ctemplate::TemplateString& name) const {
+  for (const ViewDict* d = this; d; d = d->parent_)
+    for (const Include* i = d->includes_; i; i = i->next)
+      if (same(i->name, name)) return d;
+  return nullptr;
+}
+
+ctemplate::TemplateString ViewDict::GetValue(const ctemplate::TemplateString& variable) const {
+  for (const ViewDict* d = this; d; d = d->parent_)
+    for (const Entry* e = d->values_; e; e = e->next)
+      if (same(e->name, variable)) return as_template_string(e->value);
+  for (const Entry* e = shared_->globals; e; e = e->next)
+    if (same(e->name, variable)) return as_template_string(e->value);
+  // ctemplate's built-in globals.
+  if (same("BI_SPACE", variable)) return ctemplate::TemplateString(" ", 1);
+  if (same("BI_NEWLINE", variable)) return ctemplate::TemplateString("\n", 1);
+  return ctemplate::TemplateString("", 0);
+}
+
+bool ViewDict::IsHiddenSection(const ctemplate::TemplateString& name) const {
+  return find_section(name) == nullptr;
+}
+
+bool ViewDict::IsUnhiddenSection(const ctemplate::TemplateString& name) const {
+  return find_section(name) != nullptr;
+}
+
+bool ViewDict::IsHiddenTemplate(const ctemplate::TemplateString& name) const {
+  return find_includes(name) == nullptr;
+}
+
+const char* ViewDict::GetIncludeTemplateName(const ctemplate::TemplateString& variable,
+                                             int dictnum) const {
+  const ViewDict* owner = find_includes(variable);
+  for (const Include* i = owner ? owner->includes_ : nullptr; i; i = i->next)
+    if (same(i->name, variable) && dictnum-- == 0) return i->filename;
+  return "";
+}
+
+ctemplate::TemplateDictionaryInterface::Iterator* ViewDict::CreateTemplateIterator(
+    const ctemplate::TemplateString& name) const {
+  const ViewDict* owner = find_includes(name);
+  return new IncludeIterator(owner ? owner->includes_ : nullptr, name);
+}
+
+ctemplate::TemplateDictionaryInterface::Iterator* ViewDict::CreateSectionIterator(
+    const ctemplate::TemplateString& name) const {
+  const Section* s = find_section(name);
+  return new SectionIterator(s ? s->first : nullptr);
+}
+
+void ViewDict::DumpToString(std::string* out, int level) const {
+  std::string indent(static_cast<std::size_t>(level) * ctemplate::kIndent, ' ');
+  for (const Entry* e = values_; e; e = e->next)
+    out->append(indent).append(e->name).append(": >").append(e->value).append("<\n");
+  for (const Section* s = sections_; s; s = s->next)
+    for (const ViewDict* d = s->first; d; d = d->next_) {
+      out->append(indent).append("section ").append(s->name).append(" -->\n");
+      d->DumpToString(out, level + 1);
+    }
+  for (const Include* i = includes_; i; i = i->next)
+    out->append(indent)
+        .append("include-template ")
+        .append(i->name)
+        .append(" from ")
+        .append(i->filename)
+        .append("\n");
+}
+
+}  // namespace verbund::web
