@@ -9,6 +9,7 @@
 #include "web/app.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
+#include "web/view_dict.hpp"
 
 namespace verbund::web::orgs {
 
@@ -16,36 +17,6 @@ namespace {
 
 constexpr int64_t kPageSize = 50;
 constexpr std::size_t kMaxQueryBytes = 200;
-
-// Template names hashed once at start-up: with a plain string, every SetValue and
-// AddSectionDictionary hashes the name and looks it up in ctemplate's global id table
-// under a lock, which was a third of this page's dictionary building.
-const ctemplate::StaticTemplateString kActive = STS_INIT(kActive, "ACTIVE_FILTER");
-const ctemplate::StaticTemplateString kCount = STS_INIT(kCount, "COUNT");
-const ctemplate::StaticTemplateString kEmpty = STS_INIT(kEmpty, "EMPTY");
-const ctemplate::StaticTemplateString kFacet = STS_INIT(kFacet, "FACET");
-const ctemplate::StaticTemplateString kField = STS_INIT(kField, "FIELD");
-const ctemplate::StaticTemplateString kId = STS_INIT(kId, "ID");
-const ctemplate::StaticTemplateString kKeep = STS_INIT(kKeep, "KEEP");
-const ctemplate::StaticTemplateString kLabel = STS_INIT(kLabel, "LABEL");
-const ctemplate::StaticTemplateString kLetter = STS_INIT(kLetter, "LETTER");
-const ctemplate::StaticTemplateString kLetterActive = STS_INIT(kLetterActive, "LETTER_ACTIVE");
-const ctemplate::StaticTemplateString kName = STS_INIT(kName, "NAME");
-const ctemplate::StaticTemplateString kNone = STS_INIT(kNone, "NONE");
-const ctemplate::StaticTemplateString kQ = STS_INIT(kQ, "Q");
-const ctemplate::StaticTemplateString kOrg = STS_INIT(kOrg, "ORG");
-const ctemplate::StaticTemplateString kCity = STS_INIT(kCity, "CITY");
-const ctemplate::StaticTemplateString kRegion = STS_INIT(kRegion, "REGION");
-const ctemplate::StaticTemplateString kRemove = STS_INIT(kRemove, "REMOVE");
-const ctemplate::StaticTemplateString kSelected = STS_INIT(kSelected, "SELECTED");
-const ctemplate::StaticTemplateString kMeta = STS_INIT(kMeta, "META");
-const ctemplate::StaticTemplateString kSlug = STS_INIT(kSlug, "SLUG");
-const ctemplate::StaticTemplateString kSort = STS_INIT(kSort, "SORT");
-const ctemplate::StaticTemplateString kSummary = STS_INIT(kSummary, "SUMMARY");
-const ctemplate::StaticTemplateString kTitle = STS_INIT(kTitle, "TITLE");
-const ctemplate::StaticTemplateString kUrl = STS_INIT(kUrl, "URL");
-const ctemplate::StaticTemplateString kValue = STS_INIT(kValue, "VALUE");
-const ctemplate::StaticTemplateString kValueActive = STS_INIT(kValueActive, "VALUE_ACTIVE");
 
 // URL parameter names (German, as visitors see them), the query field they set, the
 // facet they filter and the catalog prefix of their labels ("" when shown as stored).
@@ -178,98 +149,94 @@ http::Response directory(Context& ctx) {
   auto result = ctx.app.directory().search(q);
 
   Page page_view(ctx, "orgs/directory.html", i18n::t(ctx.locale, "orgs.title"));
-  auto& d = page_view.dict();
+  ViewDict d;
   const Links links(ctx);
   Labels labels(ctx.locale);
-  d.SetValue(kQ, q.text);
-  d.SetValue(kCount, i18n::format(ctx.locale, result.total == 1 ? "orgs.count_one" : "orgs.count",
-                                  {{"n", std::to_string(result.total)}}));
+  d.set("Q", q.text);
+  d.set("COUNT", i18n::format(ctx.locale, result.total == 1 ? "orgs.count_one" : "orgs.count",
+                              {{"n", std::to_string(result.total)}}));
   static const std::pair<const char*, const char*> kSorts[] = {
       {"relevanz", "orgs.sort.relevanz"}, {"name", "orgs.sort.name"}, {"neu", "orgs.sort.neu"}};
   for (const auto& [value, label] : kSorts) {
-    auto* opt = d.AddSectionDictionary(kSort);
-    opt->SetValue(kValue, value);
-    opt->SetValue(kLabel, i18n::t(ctx.locale, label));
-    if (q.sort == value) opt->SetValue(kSelected, "selected");
+    auto& opt = d.add_section("SORT");
+    opt.set("VALUE", value);
+    opt.set("LABEL", i18n::t(ctx.locale, label));
+    if (q.sort == value) opt.set("SELECTED", "selected");
   }
   const auto& region_facet = result.facets["region"];
   // Hidden inputs keep the active filters when the visitor searches again.
   for (const auto& p : kParams) {
     const std::string& v = q.*(p.member);
     if (v.empty()) continue;
-    auto* h = d.AddSectionDictionary(kKeep);
-    h->SetValue(kName, p.name);
-    h->SetValue(kValue, v);
-    auto* active = d.AddSectionDictionary(kActive);
+    auto& h = d.add_section("KEEP");
+    h.set("NAME", p.name);
+    h.set("VALUE", v);
+    auto& active = d.add_section("ACTIVE_FILTER");
     const std::string* label = &v;
     if (!p.label_prefix.empty()) label = &labels.get(p.label_prefix, v);
     if (p.member == &search::DirectoryQuery::region)
       for (const auto& f : region_facet)
         if (f.key == v) label = &f.label;
-    active->SetValue(kLabel, *label);
-    active->SetValue(kRemove, links.with(p.name, ""));
+    active.set("LABEL", *label);
+    active.set("REMOVE", links.with(p.name, ""));
   }
   for (const auto& p : kParams) {
     if (p.member == &search::DirectoryQuery::letter) continue;
     const auto& values = result.facets[p.facet];
     const std::string& chosen = q.*(p.member);
-    auto* group = d.AddSectionDictionary(kFacet);
-    group->SetValue(kTitle, i18n::t(ctx.locale, std::string("orgs.facet.") + p.facet));
-    group->SetValue(kId, p.facet);
+    auto& group = d.add_section("FACET");
+    group.set("TITLE", i18n::t(ctx.locale, std::string("orgs.facet.") + p.facet));
+    group.set("ID", p.facet);
     for (const auto& v : values) {
-      auto* item = group->AddSectionDictionary(kValue);
-      item->SetValue(kLabel, p.label_prefix.empty() ? v.label : labels.get(p.label_prefix, v.key));
-      item->SetValue(kCount, std::to_string(v.count));
+      auto& item = group.add_section("VALUE");
+      item.set("LABEL", p.label_prefix.empty() ? v.label : labels.get(p.label_prefix, v.key));
+      item.set("COUNT", std::to_string(v.count));
       bool active = chosen == v.key;
-      item->SetValue(kUrl, links.with(p.name, active ? std::string_view() : v.key));
-      if (active) item->ShowSection(kValueActive);
+      item.set("URL", links.with(p.name, active ? std::string_view() : v.key));
+      if (active) item.show("VALUE_ACTIVE");
     }
-    if (values.empty()) group->ShowSection(kNone);
+    if (values.empty()) group.show("NONE");
   }
   const std::string letter_folded = search::fold(q.letter);
   for (const auto& v : result.facets["letter"]) {
-    auto* item = d.AddSectionDictionary(kLetter);
-    item->SetValue(kLetter, v.label);
-    item->SetValue(kUrl,
-                   links.with("buchstabe", q.letter == v.label ? std::string_view() : v.label));
+    auto& item = d.add_section("LETTER");
+    item.set("LETTER", v.label);
+    item.set("URL", links.with("buchstabe", q.letter == v.label ? std::string_view() : v.label));
     if (!letter_folded.empty() && letter_folded == search::fold(v.label))
-      item->ShowSection(kLetterActive);
+      item.show("LETTER_ACTIVE");
   }
   if (result.hits.empty()) {
-    auto* empty = d.AddSectionDictionary(kEmpty);
+    auto& empty = d.add_section("EMPTY");
     bool filtered = !q.text.empty();
     for (const auto& p : kParams) filtered = filtered || !(q.*(p.member)).empty();
     if (!filtered) {
-      empty->ShowSection("NOTHING_YET");
+      empty.show("NOTHING_YET");
     } else {
-      auto* tips = empty->AddSectionDictionary("TIPS");
-      tips->SetValue("RESET", "/organisationen");
-      if (!q.text.empty()) tips->SetValueAndShowSection(kQ, q.text, "HAD_QUERY");
+      auto& tips = empty.add_section("TIPS");
+      tips.set("RESET", "/organisationen");
+      if (!q.text.empty()) tips.set_and_show("Q", q.text, "HAD_QUERY");
     }
   }
-  std::string meta;
   for (const auto& h : result.hits) {
-    // Four values: ctemplate keeps up to four in a flat array and builds a std::map for more.
-    auto* card = d.AddSectionDictionary(kOrg);
-    card->SetValue(kSlug, h.slug);
-    card->SetValue(kName, h.name);
-    meta.assign(h.city).append(" · ").append(h.region_name);
-    card->SetValue(kMeta, meta);
-    card->SetValue(kSummary, h.short_description);
-    for (const auto& f : h.fields)
-      card->AddSectionDictionary(kField)->SetValue(kLabel, labels.get("field.", f));
+    auto& card = d.add_section("ORG");
+    card.set("SLUG", h.slug);
+    card.set("NAME", h.name);
+    card.set("CITY", h.city);
+    card.set("REGION", h.region_name);
+    card.set("SUMMARY", h.short_description);
+    for (const auto& f : h.fields) card.add_section("FIELD").set("LABEL", labels.get("field.", f));
   }
   int64_t pages = (result.total + kPageSize - 1) / kPageSize;
   if (q.page > pages && pages > 0) return ctx.app.error_page(ctx, 404, "error.page_number");
   if (pages > 1) {
-    auto* nav = d.AddSectionDictionary("PAGER");
-    nav->SetValue("PAGE_INFO", i18n::format(ctx.locale, "pager.info",
-                                            {{"page", std::to_string(q.page)},
-                                             {"pages", std::to_string(pages)}}));
-    if (q.page > 1) nav->SetValueAndShowSection("PREV", links.page(q.page - 1), "HAS_PREV");
-    if (q.page < pages) nav->SetValueAndShowSection("NEXT", links.page(q.page + 1), "HAS_NEXT");
+    auto& nav = d.add_section("PAGER");
+    nav.set("PAGE_INFO",
+            i18n::format(ctx.locale, "pager.info",
+                         {{"page", std::to_string(q.page)}, {"pages", std::to_string(pages)}}));
+    if (q.page > 1) nav.set_and_show("PREV", links.page(q.page - 1), "HAS_PREV");
+    if (q.page < pages) nav.set_and_show("NEXT", links.page(q.page + 1), "HAS_NEXT");
   }
-  return page_view.render();
+  return page_view.render(d);
 }
 
 }  // namespace verbund::web::orgs
