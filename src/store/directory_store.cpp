@@ -102,13 +102,9 @@ struct SqliteDirectory::Facts {
   std::vector<std::string> region_codes, region_names, states, cities, field_keys, group_keys;
   // Indexes into region_names, states and cities in name order, for the facets.
   std::vector<uint16_t> region_order, state_order, city_order;
-  // What a result card shows, by name rank: a page of hits is copied from here instead of
-  // being read per request (a few hundred bytes per organisation).
-  struct Card {
-    std::string slug, name, short_description;
-    std::vector<std::string> fields;  // keys in the order organisation_fields yields them
-  };
-  std::vector<Card> cards;
+  // What a result card shows, by name rank: a page of hits shares these instead of
+  // reading (or copying) its rows per request.
+  std::vector<std::shared_ptr<const search::DirectoryCard>> cards;
 };
 
 std::shared_ptr<const SqliteDirectory::Facts> SqliteDirectory::facts(db::Connection& c) {
@@ -156,7 +152,9 @@ std::shared_ptr<const SqliteDirectory::Facts> SqliteDirectory::facts(db::Connect
     std::string field_keys = r.text(7);
     f->fields.push_back(bits(field_keys, f->field_keys));
     f->groups.push_back(bits(r.text(8), f->group_keys));
-    f->cards.push_back({r.text(9), r.text(10), r.text(11), split_keys(field_keys)});
+    f->cards.push_back(std::make_shared<const search::DirectoryCard>(
+        search::DirectoryCard{r.int64(0), r.text(9), r.text(10), r.text(4), r.text(2), r.text(11),
+                              split_keys(field_keys)}));
   }
   for (const auto& code : f->region_codes) f->region_names.push_back(region_name[code]);
   auto name_order = [](const std::vector<std::string>& names) {
@@ -308,20 +306,8 @@ search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q)
     std::size_t from = static_cast<std::size_t>(std::max<int64_t>(0, (q.page - 1) * q.page_size));
     std::size_t to = std::min(hits.size(), from + static_cast<std::size_t>(q.page_size));
     result.hits.reserve(to > from ? to - from : 0);
-    for (std::size_t k = from; k < to; ++k) {
-      auto i = hits[k];
-      const auto& card = f->cards[i];
-      search::DirectoryHit h;
-      h.id = f->ids[i];
-      h.slug = card.slug;
-      h.name = card.name;
-      h.city = f->cities[f->city[i]];
-      h.region_name = f->region_names[f->region[i]];
-      h.short_description = card.short_description;
-      h.fields = card.fields;
-      h.exact = has_text && tier[i] <= 1;
-      result.hits.push_back(std::move(h));
-    }
+    for (std::size_t k = from; k < to; ++k)
+      result.hits.push_back({f->cards[hits[k]], has_text && tier[hits[k]] <= 1});
   });
   return result;
 }

@@ -218,13 +218,15 @@ http::Response directory(Context& ctx) {
     }
   }
   for (const auto& h : result.hits) {
+    const search::DirectoryCard& org = *h.card;
     auto& card = d.add_section("ORG");
-    card.set("SLUG", h.slug);
-    card.set("NAME", h.name);
-    card.set("CITY", h.city);
-    card.set("REGION", h.region_name);
-    card.set("SUMMARY", h.short_description);
-    for (const auto& f : h.fields) card.add_section("FIELD").set("LABEL", labels.get("field.", f));
+    card.set("SLUG", org.slug);
+    card.set("NAME", org.name);
+    card.set("CITY", org.city);
+    card.set("REGION", org.region_name);
+    card.set("SUMMARY", org.short_description);
+    for (const auto& f : org.fields)
+      card.add_section("FIELD").set("LABEL", labels.get("field.", f));
   }
   int64_t pages = (result.total + kPageSize - 1) / kPageSize;
   if (q.page > pages && pages > 0) return ctx.app.error_page(ctx, 404, "error.page_number");
