@@ -8,10 +8,16 @@ namespace verbund::web {
 
 namespace {
 
-// Names are short and mostly differ in length or first letter.
-bool same(std::string_view a, const ctemplate::TemplateString& b) {
+// Names are short and mostly differ in length or first letter: check those before
+// comparing the rest.
+bool same(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
-         (a.empty() || (a[0] == b.data()[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+         (a.empty() || (a[0] == b[0] &&
+                        (a.data() == b.data() || std::memcmp(a.data(), b.data(), a.size()) == 0)));
+}
+
+bool same(std::string_view a, const ctemplate::TemplateString& b) {
+  return same(a, std::string_view(b.data(), b.size()));
 }
 
 ctemplate::TemplateString as_template_string(std::string_view s) {
@@ -99,7 +105,7 @@ std::string_view ViewDict::copy(std::string_view s, bool nul) {
 
 void ViewDict::set_in(Entry*& list, Name name, std::string_view value) {
   for (Entry* e = list; e; e = e->next)
-    if (e->name == name.view()) {
+    if (same(e->name, name.view())) {
       e->value = copy(value);
       return;
     }
@@ -115,7 +121,7 @@ void ViewDict::set_global(Name name, std::string_view value) {
 ViewDict& ViewDict::add_section(Name section) {
   auto* d = make<ViewDict>(this, shared_);
   for (Section* s = sections_; s; s = s->next)
-    if (s->name == section.view()) {
+    if (same(s->name, section.view())) {
       s->last->next_ = d;
       s->last = d;
       return *d;
@@ -126,7 +132,7 @@ ViewDict& ViewDict::add_section(Name section) {
 
 void ViewDict::show(Name section) {
   for (const Section* s = sections_; s; s = s->next)
-    if (s->name == section.view()) return;
+    if (same(s->name, section.view())) return;
   add_section(section);
 }
 

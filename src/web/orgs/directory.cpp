@@ -44,7 +44,9 @@ class Links {
     std::array<std::string, kKeys.size()> params;  // "name=value", empty when absent
     for (std::size_t i = 0; i < kKeys.size(); ++i) {
       std::string v = ctx.query_value(std::string(kKeys[i]));
-      if (!v.empty()) params[i].append(kKeys[i]).append("=").append(http::url_encode(v));
+      if (v.empty()) continue;
+      params[i].append(kKeys[i]).append("=");
+      http::url_encode_append(params[i], v);
     }
     auto join = [&](std::size_t from, std::size_t to) {
       std::string out;
@@ -60,29 +62,26 @@ class Links {
   }
 
   // The current query with `name` (one of kKeys) set to `value` ("" removes it); the page
-  // number resets whenever anything else changes.
-  std::string with(std::string_view name, std::string_view value) const {
+  // number resets whenever anything else changes. Valid until the next call.
+  std::string_view with(std::string_view name, std::string_view value) {
     std::size_t i = 0;
     while (i + 1 < kKeys.size() && kKeys[i] != name) ++i;
-    std::string url;
-    url.reserve(kPath.size() + before_[i].size() + after_[i].size() + name.size() +
-                3 * value.size() + 4);
-    url = kPath;
+    url_.assign(kPath);
     char sep = '?';
     auto add = [&](std::string_view part) {
       if (part.empty()) return;
-      url += sep;
+      url_ += sep;
       sep = '&';
-      url += part;
+      url_ += part;
     };
     add(before_[i]);
     if (!value.empty()) {
       add(name);
-      url += '=';
-      url += http::url_encode(value);
+      url_ += '=';
+      http::url_encode_append(url_, value);
     }
     add(after_[i]);
-    return url;
+    return url_;
   }
 
   // The current query on page `n`.
@@ -99,6 +98,7 @@ class Links {
   static constexpr std::string_view kPath = "/organisationen";
   std::array<std::string, kKeys.size()> before_, after_;
   std::string all_;
+  std::string url_;  // with()'s result, reused
 };
 
 // Catalog texts of taxonomy keys (prefix "field." or "target."), looked up once per key
@@ -107,8 +107,11 @@ class Labels {
  public:
   explicit Labels(const std::string& locale) : locale_(locale) {}
   const std::string& get(std::string_view prefix, std::string_view key) {
+    // Most keys differ in length or first letter: check those before comparing.
     for (const auto& e : seen_)
-      if (e.key == key && e.prefix == prefix) return e.text;
+      if (e.key.size() == key.size() && !key.empty() && e.key[0] == key[0] && e.key == key &&
+          e.prefix == prefix)
+        return e.text;
     std::string full;
     full.reserve(prefix.size() + key.size());
     full.append(prefix).append(key);
@@ -150,7 +153,7 @@ http::Response directory(Context& ctx) {
 
   Page page_view(ctx, "orgs/directory.html", i18n::t(ctx.locale, "orgs.title"));
   ViewDict d;
-  const Links links(ctx);
+  Links links(ctx);
   Labels labels(ctx.locale);
   d.set("Q", q.text);
   d.set("COUNT", i18n::format(ctx.locale, result.total == 1 ? "orgs.count_one" : "orgs.count",
