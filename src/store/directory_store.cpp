@@ -261,6 +261,7 @@ search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q)
     auto facet = [](const std::vector<std::string>& keys, const std::vector<std::string>& labels,
                     const std::vector<int64_t>& counts, std::vector<search::FacetValue>& out,
                     auto index) {
+      out.reserve(keys.size());  // regions, states and taxonomies: a few dozen at most
       for (std::size_t k = 0; k < keys.size(); ++k) {
         std::size_t i = index(k);
         if (counts[i] > 0 && !keys[i].empty()) out.push_back({keys[i], labels[i], counts[i]});
@@ -285,6 +286,7 @@ search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q)
     cities.reserve(top.size());
     for (auto i : top) cities.push_back({f->cities[i], f->cities[i], city_n[i]});
     auto& letters = result.facets["letter"];
+    letters.reserve(27);
     for (std::size_t l = 0; l < letter_n.size(); ++l)
       if (letter_n[l] > 0) {
         std::string s(1, static_cast<char>(l));
