@@ -96,7 +96,7 @@ ViewDict::ViewDict(ViewDict* parent, Shared* shared) : shared_(shared), parent_(
 ViewDict::~ViewDict() = default;
 
 std::string_view ViewDict::copy(std::string_view s, bool nul) {
-  if (s.empty() && !nul) return {};
+  if (s.empty() && !nul) return {"", 0};  // never a null pointer: ctemplate reads it
   auto* p = static_cast<char*>(shared_->arena.allocate(s.size() + (nul ? 1 : 0), 1));
   std::memcpy(p, s.data(), s.size());
   if (nul) p[s.size()] = '\0';
