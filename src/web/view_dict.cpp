@@ -103,19 +103,14 @@ std::string_view ViewDict::copy(std::string_view s, bool nul) {
   return {p, s.size()};
 }
 
-void ViewDict::set_in(Entry*& list, Name name, std::string_view value) {
-  for (Entry* e = list; e; e = e->next)
-    if (same(e->name, name.view())) {
-      e->value = copy(value);
-      return;
-    }
-  list = make<Entry>(name.view(), copy(value), list);
+// New entries go first and lookups take the first match, so a later set() replaces an
+// earlier one without searching for it.
+void ViewDict::set(Name name, std::string_view value) {
+  values_ = make<Entry>(name.view(), copy(value), values_);
 }
 
-void ViewDict::set(Name name, std::string_view value) { set_in(values_, name, value); }
-
 void ViewDict::set_global(Name name, std::string_view value) {
-  set_in(shared_->globals, name, value);
+  shared_->globals = make<Entry>(name.view(), copy(value), shared_->globals);
 }
 
 ViewDict& ViewDict::add_section(Name section) {
@@ -208,8 +203,11 @@ ctemplate::TemplateDictionaryInterface::Iterator* ViewDict::CreateSectionIterato
 
 void ViewDict::DumpToString(std::string* out, int level) const {
   std::string indent(static_cast<std::size_t>(level) * ctemplate::kIndent, ' ');
-  for (const Entry* e = values_; e; e = e->next)
-    out->append(indent).append(e->name).append(": >").append(e->value).append("<\n");
+  for (const Entry* e = values_; e; e = e->next) {
+    bool shadowed = false;  // by a later set() of the same name
+    for (const Entry* n = values_; n != e && !shadowed; n = n->next) shadowed = n->name == e->name;
+    if (!shadowed) out->append(indent).append(e->name).append(": >").append(e->value).append("<\n");
+  }
   for (const Section* s = sections_; s; s = s->next)
     for (const ViewDict* d = s->first; d; d = d->next_) {
       out->append(indent).append("section ").append(s->name).append(" -->\n");

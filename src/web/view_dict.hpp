@@ -110,7 +110,6 @@ class ViewDict final : public ctemplate::TemplateDictionaryInterface {
     return new (shared_->arena.allocate(sizeof(T), alignof(T))) T{std::forward<Args>(args)...};
   }
   std::string_view copy(std::string_view s, bool nul = false);
-  void set_in(Entry*& list, Name name, std::string_view value);
   const Section* find_section(const ctemplate::TemplateString& name) const;
   const ViewDict* find_includes(const ctemplate::TemplateString& name) const;
 
