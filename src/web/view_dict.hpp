@@ -2,17 +2,17 @@
 // cards and facets, the layout around every page). It implements ctemplate's
 // TemplateDictionaryInterface, so templates expand and escape exactly as with
 // ctemplate::TemplateDictionary: the escaping modifiers belong to the template, never
-// to the dictionary. What it leaves out is what made ctemplate's dictionary the larger
-// half of a listing request: a generated debug name for every section dictionary, a
-// global name table behind a lock for every variable, and a std::map once a dictionary
-// holds more than four values.
+// to the dictionary. What it leaves out is what made filling ctemplate's dictionary
+// cost as much as expanding the directory page: a debug name built with snprintf for
+// every section dictionary, a global name table behind a lock for every variable, and
+// a std::map once a dictionary holds more than four values.
 //
-// One ViewDict is the root of a tree. Values are copied into the root's arena and live
-// as long as the root (names are string literals); section dictionaries belong to the root too
-// (their pointers stay valid until it is destroyed). Lookups follow ctemplate's rules: a variable
-// or section is searched in the dictionary, then its parents, then the root's globals; an included
-// dictionary does not see the including one (only the globals it was given). Not thread-safe while
-// it is being filled; expanding it concurrently is fine once it is complete.
+// One ViewDict is the root of a tree. Values are copied into the root's arena; names
+// are string literals. Section dictionaries belong to the root as well and stay valid
+// until it is destroyed. Lookups follow ctemplate's rules: a variable or section is
+// searched in the dictionary, then its parents, then the root's globals; an included
+// dictionary does not see the including one (only its own globals). Not thread-safe
+// while it is being filled; expanding a complete one from several threads is fine.
 #pragma once
 
 #include <ctemplate/template_dictionary_interface.h>

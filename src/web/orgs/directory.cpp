@@ -2,6 +2,7 @@
 // sorting and pages. Every state of the page is a plain GET URL that can be shared.
 #include <array>
 #include <deque>
+#include <stdexcept>
 #include <string_view>
 
 #include "core/i18n.hpp"
@@ -65,7 +66,8 @@ class Links {
   // number resets whenever anything else changes. Valid until the next call.
   std::string_view with(std::string_view name, std::string_view value) {
     std::size_t i = 0;
-    while (i + 1 < kKeys.size() && kKeys[i] != name) ++i;
+    while (i < kKeys.size() && kKeys[i] != name) ++i;
+    if (i == kKeys.size()) throw std::logic_error("Links::with: unknown parameter");
     url_.assign(kPath);
     char sep = '?';
     auto add = [&](std::string_view part) {
