@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 namespace verbund::web {
 
@@ -26,23 +27,56 @@ ctemplate::TemplateString as_template_string(std::string_view s) {
 
 constexpr std::size_t kBlockSize = 16 * 1024;
 
+// Arena blocks kept per thread between pages. A listing fills about 80 KB; handing that
+// to malloc and back on every request made glibc trim its heap and fault the pages in
+// again (five page faults per request).
+constexpr std::size_t kKeptBlocks = 16;
+struct BlockCache {
+  std::vector<char*> blocks;
+  BlockCache() { blocks.reserve(kKeptBlocks); }
+  BlockCache(const BlockCache&) = delete;
+  BlockCache& operator=(const BlockCache&) = delete;
+  ~BlockCache() {
+    for (char* b : blocks) std::free(b);
+  }
+};
+thread_local BlockCache t_block_cache;
+
+// Each block starts with this header.
+struct BlockHeader {
+  char* previous;
+  std::size_t capacity;
+};
+
 }  // namespace
 
 ViewDict::Arena::~Arena() {
+  auto& cache = t_block_cache.blocks;
   while (block_) {
-    char* previous;
-    std::memcpy(&previous, block_, sizeof previous);
-    std::free(block_);
-    block_ = previous;
+    BlockHeader h;
+    std::memcpy(&h, block_, sizeof h);
+    if (h.capacity == kBlockSize && cache.size() < kKeptBlocks)
+      cache.push_back(block_);
+    else
+      std::free(block_);
+    block_ = h.previous;
   }
 }
 
 void* ViewDict::Arena::grow(std::size_t size, std::size_t align) {
-  std::size_t header = (sizeof(char*) + align - 1) & ~(align - 1);
+  std::size_t header = (sizeof(BlockHeader) + align - 1) & ~(align - 1);
   std::size_t capacity = std::max(kBlockSize, header + size);
-  auto* block = static_cast<char*>(std::malloc(capacity));
-  if (!block) throw std::bad_alloc();
-  std::memcpy(block, &block_, sizeof block_);
+  auto& cache = t_block_cache.blocks;
+  char* block;
+  if (capacity == kBlockSize && !cache.empty()) {
+    block = cache.back();
+    cache.pop_back();
+  } else {
+    block = static_cast<char*>(std::malloc(capacity));
+    if (!block) throw std::bad_alloc();
+  }
+  const BlockHeader h{block_, capacity};
+  std::memcpy(block, &h, sizeof h);
   block_ = block;
   capacity_ = capacity;
   used_ = header + size;

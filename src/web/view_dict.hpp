@@ -78,7 +78,8 @@ class ViewDict final : public ctemplate::TemplateDictionaryInterface {
     const char* filename;  // NUL-terminated
     Include* next;
   };
-  // Blocks from malloc, handed out by bumping a pointer; freed with the root.
+  // Blocks handed out by bumping a pointer; when the root goes, they return to a small
+  // per-thread cache for the next page.
   class Arena {
    public:
     Arena() = default;
@@ -94,7 +95,7 @@ class ViewDict final : public ctemplate::TemplateDictionaryInterface {
 
    private:
     void* grow(std::size_t size, std::size_t align);
-    char* block_ = nullptr;  // the first bytes of each block point to the previous one
+    char* block_ = nullptr;  // starts with the previous block and its own size
     std::size_t used_ = 0, capacity_ = 0;
   };
   struct Shared {
