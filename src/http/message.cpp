@@ -144,8 +144,13 @@ std::string url_decode(std::string_view s, bool plus_is_space) {
 }
 
 std::string url_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
   std::string out;
+  url_encode_append(out, s);
+  return out;
+}
+
+void url_encode_append(std::string& out, std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
   for (unsigned char c : s) {
     if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
       out += static_cast<char>(c);
@@ -155,7 +160,6 @@ std::string url_encode(std::string_view s) {
       out += hex[c & 15];
     }
   }
-  return out;
 }
 
 std::multimap<std::string, std::string> parse_form(std::string_view body) {

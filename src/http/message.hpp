@@ -60,6 +60,8 @@ bool is_security_header(std::string_view name);
 // application/x-www-form-urlencoded and query strings.
 std::string url_decode(std::string_view s, bool plus_is_space = true);
 std::string url_encode(std::string_view s);
+// url_encode(s) appended to `out` (no temporary string).
+void url_encode_append(std::string& out, std::string_view s);
 std::multimap<std::string, std::string> parse_form(std::string_view body);
 // The first value of `key` in a parsed form, or "".
 std::string form_value(const std::multimap<std::string, std::string>& form, const std::string& key);

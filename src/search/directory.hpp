@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,16 @@ struct DirectoryQuery {
   int64_t page_size = 20;
 };
 
-struct DirectoryHit {
+// What a result card shows of one organisation. Immutable: the directory keeps one per
+// organisation until the directory changes, and every hit shares it.
+struct DirectoryCard {
   int64_t id = 0;
   std::string slug, name, city, region_name, short_description;
-  std::vector<std::string> fields;
+  std::vector<std::string> fields;  // fields_of_work keys
+};
+
+struct DirectoryHit {
+  std::shared_ptr<const DirectoryCard> card;
   bool exact = false;  // matched by stem (ranked first), not only by substring
 };
 

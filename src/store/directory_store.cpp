@@ -1,8 +1,10 @@
 #include "store/directory_store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
+#include <numeric>
 #include <unordered_map>
 
 #include "core/i18n.hpp"
@@ -70,6 +72,10 @@ uint16_t intern(std::vector<std::string>& table, std::map<std::string, uint16_t>
   return it->second;
 }
 
+// The city facet lists the most frequent cities only; a chosen city is always among them
+// because the counts are over the hits, which are all in that city.
+constexpr std::size_t kMaxCities = 30;
+
 std::vector<int64_t> ids_of(db::Connection& c, const char* sql, const std::string& match) {
   std::vector<int64_t> out;
   for (const auto& r : c.query(sql, {match})) out.push_back(r.int64(0));
@@ -94,6 +100,11 @@ struct SqliteDirectory::Facts {
   std::vector<uint32_t> fields, groups;  // bit i: taxonomy key i
   std::vector<int64_t> created;
   std::vector<std::string> region_codes, region_names, states, cities, field_keys, group_keys;
+  // Indexes into region_names, states and cities in name order, for the facets.
+  std::vector<uint16_t> region_order, state_order, city_order;
+  // What a result card shows, by name rank: a page of hits shares these instead of
+  // reading (or copying) its rows per request.
+  std::vector<std::shared_ptr<const search::DirectoryCard>> cards;
 };
 
 std::shared_ptr<const SqliteDirectory::Facts> SqliteDirectory::facts(db::Connection& c) {
@@ -122,7 +133,8 @@ std::shared_ptr<const SqliteDirectory::Facts> SqliteDirectory::facts(db::Connect
              (SELECT group_concat(field_key, ',') FROM organisation_fields
                WHERE organisation_id = o.id),
              (SELECT group_concat(group_key, ',') FROM organisation_target_groups
-               WHERE organisation_id = o.id)
+               WHERE organisation_id = o.id),
+             o.slug, o.name, o.short_description
         FROM organisations o JOIN regions rg ON rg.id = o.region_id
        WHERE o.status = 'published'
        ORDER BY o.sort_key, o.id)sql")) {
@@ -137,10 +149,25 @@ std::shared_ptr<const SqliteDirectory::Facts> SqliteDirectory::facts(db::Connect
         key.empty() ? '#' : static_cast<char>(std::toupper(static_cast<unsigned char>(key[0])));
     f->letter.push_back(std::isalpha(static_cast<unsigned char>(first)) ? first : '#');
     f->created.push_back(r.int64(6));
-    f->fields.push_back(bits(r.text(7), f->field_keys));
+    std::string field_keys = r.text(7);
+    f->fields.push_back(bits(field_keys, f->field_keys));
     f->groups.push_back(bits(r.text(8), f->group_keys));
+    f->cards.push_back(std::make_shared<const search::DirectoryCard>(
+        search::DirectoryCard{r.int64(0), r.text(9), r.text(10), r.text(4), r.text(2), r.text(11),
+                              split_keys(field_keys)}));
   }
   for (const auto& code : f->region_codes) f->region_names.push_back(region_name[code]);
+  auto name_order = [](const std::vector<std::string>& names) {
+    std::vector<uint16_t> order(names.size());
+    std::iota(order.begin(), order.end(), uint16_t{0});
+    std::sort(order.begin(), order.end(), [&](uint16_t a, uint16_t b) {
+      return names[a] != names[b] ? names[a] < names[b] : a < b;
+    });
+    return order;
+  };
+  f->region_order = name_order(f->region_names);
+  f->state_order = name_order(f->states);
+  f->city_order = name_order(f->cities);
   std::lock_guard lock(mu_);
   facts_ = f;
   return f;
@@ -216,10 +243,11 @@ search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q)
     }
     result.total = static_cast<int64_t>(hits.size());
 
-    // Facets with counts over the hits.
+    // Facets with counts over the hits: taxonomies in their order, regions and states by
+    // name, the most frequent cities (then by name), letters A–Z.
     std::vector<int64_t> field_n(f->field_keys.size()), group_n(f->group_keys.size()),
         region_n(f->region_codes.size()), state_n(f->states.size()), city_n(f->cities.size());
-    std::map<char, int64_t> letter_n;
+    std::array<int64_t, 256> letter_n{};
     for (auto i : hits) {
       for (std::size_t b = 0; b < field_n.size(); ++b)
         if ((f->fields[i] >> b) & 1u) ++field_n[b];
@@ -228,33 +256,42 @@ search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q)
       ++region_n[f->region[i]];
       ++state_n[f->state[i]];
       ++city_n[f->city[i]];
-      ++letter_n[f->letter[i]];
+      ++letter_n[static_cast<unsigned char>(f->letter[i])];
     }
     auto facet = [](const std::vector<std::string>& keys, const std::vector<std::string>& labels,
-                    const std::vector<int64_t>& counts) {
-      std::vector<search::FacetValue> out;
-      for (std::size_t i = 0; i < keys.size(); ++i)
+                    const std::vector<int64_t>& counts, std::vector<search::FacetValue>& out,
+                    auto index) {
+      out.reserve(keys.size());  // regions, states and taxonomies: a few dozen at most
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        std::size_t i = index(k);
         if (counts[i] > 0 && !keys[i].empty()) out.push_back({keys[i], labels[i], counts[i]});
-      return out;
+      }
     };
-    result.facets["field"] = facet(f->field_keys, f->field_keys, field_n);
-    result.facets["target_group"] = facet(f->group_keys, f->group_keys, group_n);
-    auto by_label = [](std::vector<search::FacetValue> v) {
-      std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.label < b.label; });
-      return v;
+    auto same = [](std::size_t k) { return k; };
+    auto in = [](const std::vector<uint16_t>& order) {
+      return [&order](std::size_t k) -> std::size_t { return order[k]; };
     };
-    result.facets["region"] = by_label(facet(f->region_codes, f->region_names, region_n));
-    result.facets["state"] = by_label(facet(f->states, f->states, state_n));
-    auto cities = facet(f->cities, f->cities, city_n);
-    std::sort(cities.begin(), cities.end(), [](const auto& a, const auto& b) {
-      return a.count != b.count ? a.count > b.count : a.label < b.label;
-    });
-    if (cities.size() > 30) cities.resize(30);
-    result.facets["city"] = cities;
-    for (const auto& [l, count] : letter_n) {
-      std::string s(1, l);
-      result.facets["letter"].push_back({s, s, count});
-    }
+    facet(f->field_keys, f->field_keys, field_n, result.facets["field"], same);
+    facet(f->group_keys, f->group_keys, group_n, result.facets["target_group"], same);
+    facet(f->region_codes, f->region_names, region_n, result.facets["region"], in(f->region_order));
+    facet(f->states, f->states, state_n, result.facets["state"], in(f->state_order));
+    // Cities are sorted as indexes (name order kept among equal counts), then copied.
+    std::vector<uint16_t> top;
+    for (auto i : f->city_order)
+      if (city_n[i] > 0 && !f->cities[i].empty()) top.push_back(i);
+    std::stable_sort(top.begin(), top.end(),
+                     [&](uint16_t a, uint16_t b) { return city_n[a] > city_n[b]; });
+    if (top.size() > kMaxCities) top.resize(kMaxCities);
+    auto& cities = result.facets["city"];
+    cities.reserve(top.size());
+    for (auto i : top) cities.push_back({f->cities[i], f->cities[i], city_n[i]});
+    auto& letters = result.facets["letter"];
+    letters.reserve(27);
+    for (std::size_t l = 0; l < letter_n.size(); ++l)
+      if (letter_n[l] > 0) {
+        std::string s(1, static_cast<char>(l));
+        letters.push_back({s, s, letter_n[l]});
+      }
 
     // Order: name rank is the position already; relevance puts better tiers first;
     // newest sorts by creation.
@@ -270,36 +307,9 @@ search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q)
     if (q.page_size <= 0) return;
     std::size_t from = static_cast<std::size_t>(std::max<int64_t>(0, (q.page - 1) * q.page_size));
     std::size_t to = std::min(hits.size(), from + static_cast<std::size_t>(q.page_size));
-    // The shown page's rows in one query, put back into the computed order.
-    std::string ids = "[";
+    result.hits.reserve(to > from ? to - from : 0);
     for (std::size_t k = from; k < to; ++k)
-      ids += (k > from ? "," : "") + std::to_string(f->ids[hits[k]]);
-    ids += "]";
-    std::unordered_map<int64_t, db::Row> rows;
-    for (auto& r : c.query(R"sql(
-        SELECT o.id, o.slug, o.name, o.city, rg.name, o.short_description,
-               (SELECT group_concat(field_key, ',') FROM organisation_fields
-                 WHERE organisation_id = o.id)
-          FROM organisations o JOIN regions rg ON rg.id = o.region_id
-         WHERE o.id IN (SELECT value FROM json_each($1)))sql",
-                           {ids}))
-      rows.emplace(r.int64(0), std::move(r));
-    for (std::size_t k = from; k < to; ++k) {
-      auto i = hits[k];
-      auto it = rows.find(f->ids[i]);
-      if (it == rows.end()) continue;
-      const auto& r = it->second;
-      search::DirectoryHit h;
-      h.id = f->ids[i];
-      h.slug = r.text(1);
-      h.name = r.text(2);
-      h.city = r.text(3);
-      h.region_name = r.text(4);
-      h.short_description = r.text(5);
-      h.fields = split_keys(r.text(6));
-      h.exact = has_text && tier[i] <= 1;
-      result.hits.push_back(std::move(h));
-    }
+      result.hits.push_back({f->cards[hits[k]], has_text && tier[hits[k]] <= 1});
   });
   return result;
 }

@@ -22,7 +22,8 @@ void reindex_all_organisations(db::Connection& c);
 // Thread-safe. FTS5 finds the matching ids (stems in the name, stems anywhere, then
 // trigram substrings: three tiers, stemmed hits first); filters, facet counts and
 // ordering run over facts of every published organisation kept in memory until the
-// directory generation changes; only the shown page's rows are read.
+// directory generation changes. The cards of the shown page come from the same facts,
+// so a request without search words reads nothing but the generation.
 class SqliteDirectory final : public search::Directory {
  public:
   explicit SqliteDirectory(db::Database& db) : db_(db) {}

@@ -13,6 +13,7 @@
 #include "web/csrf.hpp"
 #include "web/static_files.hpp"
 #include "web/view.hpp"
+#include "web/view_dict.hpp"
 
 namespace verbund::web {
 
@@ -38,50 +39,75 @@ std::string Context::csrf_token() const {
 // ---- Page ------------------------------------------------------------------------
 
 Page::Page(Context& ctx, std::string body_template, std::string title)
-    : ctx_(ctx), title_(std::move(title)), layout_("layout") {
-  body_ = layout_.AddIncludeDictionary("BODY");
-  body_->SetFilename(ctx.locale + "/" + body_template);
+    : ctx_(ctx), body_template_(std::move(body_template)), title_(std::move(title)) {}
+
+ctemplate::TemplateDictionary& Page::dict() {
+  if (!body_) body_.emplace("body");
+  return *body_;
 }
 
 ctemplate::TemplateDictionary& Page::head(const std::string& head_template) {
-  auto* head = layout_.AddIncludeDictionary("HEAD");
-  head->SetFilename(ctx_.locale + "/" + head_template);
-  return *head;
+  if (!head_) head_.emplace("head");
+  head_template_ = head_template;
+  return *head_;
 }
 
 http::Response Page::render(int status) {
+  auto& body = dict();
+  const std::string csrf = ctx_.csrf_token();
+  body.SetTemplateGlobalValue("LANG", ctx_.locale);
+  body.SetTemplateGlobalValue("CSRF", csrf);
+  body.SetTemplateGlobalValue("SITE_NAME", ctx_.app.config().site_name);
+  return render_layout(body, csrf, status);
+}
+
+http::Response Page::render(ViewDict& body, int status) {
+  const std::string csrf = ctx_.csrf_token();
+  body.set_global("LANG", ctx_.locale);
+  body.set_global("CSRF", csrf);
+  body.set_global("SITE_NAME", ctx_.app.config().site_name);
+  return render_layout(body, csrf, status);
+}
+
+http::Response Page::render_layout(const ctemplate::TemplateDictionaryInterface& body,
+                                   const std::string& csrf, int status) {
   const auto& cfg = ctx_.app.config();
-  auto& d = layout_;
-  d.SetTemplateGlobalValue("LANG", ctx_.locale);
-  d.SetTemplateGlobalValue("CSRF", ctx_.csrf_token());
-  d.SetTemplateGlobalValue("SITE_NAME", cfg.site_name);
-  d.SetValue("TITLE", title_);
-  d.SetValue("CSS_URL", static_url("css/site.css"));
-  d.SetValue("JS_URL", static_url("js/site.js"));
-  d.SetValue("CURRENT_PATH", ctx_.req.target);
-  d.SetValue("OTHER_LOCALE", ctx_.locale == "de" ? "en" : "de");
+  ViewDict d;
+  d.set_global("LANG", ctx_.locale);
+  d.set_global("CSRF", csrf);
+  d.set_global("SITE_NAME", cfg.site_name);
+  d.set("TITLE", title_);
+  d.set("CSS_URL", static_url("css/site.css"));
+  d.set("JS_URL", static_url("js/site.js"));
+  d.set("CURRENT_PATH", ctx_.req.target);
+  d.set("OTHER_LOCALE", ctx_.locale == "de" ? "en" : "de");
   // The navigation marks the area the visitor is in (aria-current).
-  static const std::pair<const char*, const char*> kNav[] = {
-      {"/organisationen", "NAV_ORGS"},   {"/social-wall", "NAV_WALL"},
-      {"/webzeugkoffer", "NAV_TOOLKIT"}, {"/veranstaltungen", "NAV_EVENTS"},
-      {"/austausch", "NAV_EXCHANGE"},    {"/kampagnen", "NAV_CAMPAIGNS"}};
-  for (const auto& [prefix, name] : kNav)
-    if (ctx_.req.path.starts_with(prefix)) d.ShowSection(std::string(name) + "_CURRENT");
+  struct Nav {
+    std::string_view prefix;
+    ViewDict::Name section;
+  };
+  static constexpr Nav kNav[] = {
+      {"/organisationen", "NAV_ORGS_CURRENT"},   {"/social-wall", "NAV_WALL_CURRENT"},
+      {"/webzeugkoffer", "NAV_TOOLKIT_CURRENT"}, {"/veranstaltungen", "NAV_EVENTS_CURRENT"},
+      {"/austausch", "NAV_EXCHANGE_CURRENT"},    {"/kampagnen", "NAV_CAMPAIGNS_CURRENT"}};
+  for (const auto& [prefix, section] : kNav)
+    if (ctx_.req.path.starts_with(prefix)) d.show(section);
   if (ctx_.user) {
-    auto* u = d.AddSectionDictionary("SIGNED_IN");
-    u->SetValue("USER_NAME", ctx_.user->display_name);
-    if (ctx_.user->is_platform_admin()) u->ShowSection("IS_ADMIN");
+    auto& u = d.add_section("SIGNED_IN");
+    u.set("USER_NAME", ctx_.user->display_name);
+    if (ctx_.user->is_platform_admin()) u.show("IS_ADMIN");
     if (ctx_.user->is_platform_admin() || ctx_.user->has_role(model::Role::regional_editor))
-      u->ShowSection("IS_REVIEWER");
+      u.show("IS_REVIEWER");
   } else {
-    d.ShowSection("SIGNED_OUT");
+    d.show("SIGNED_OUT");
   }
-  if (cfg.dev_mode) d.ShowSection("DEV_MODE");
+  if (cfg.dev_mode) d.show("DEV_MODE");
   auto notice = ctx_.query_value("hinweis");
   if (!notice.empty() && i18n::has(ctx_.locale, "notice." + notice))
-    d.SetValueAndShowSection("NOTICE", i18n::t(ctx_.locale, "notice." + notice), "HAS_NOTICE");
-  auto r = http::Response::html(status, expand(ctx_.locale, "layout.html", layout_));
-  return r;
+    d.set_and_show("NOTICE", i18n::t(ctx_.locale, "notice." + notice), "HAS_NOTICE");
+  d.include("BODY", body, ctx_.locale + "/" + body_template_);
+  if (head_) d.include("HEAD", *head_, ctx_.locale + "/" + head_template_);
+  return http::Response::html(status, expand(ctx_.locale, "layout.html", d));
 }
 
 // ---- App -------------------------------------------------------------------------

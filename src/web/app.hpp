@@ -26,6 +26,7 @@
 namespace verbund::web {
 
 class App;
+class ViewDict;
 
 // Who may call a route. Objects of other organisations are checked in the handler's
 // queries (they answer 404), not here.
@@ -61,20 +62,27 @@ struct RouteSpec {
   bool uploads = false;        // accepts multipart/form-data (then set body_limit too)
 };
 
-// A page: the layout around one feature template. Handlers fill dict() and render().
+// A page: the layout around one feature template. Handlers fill dict() and render(), or
+// fill a ViewDict (pages with many sections, see web/view_dict.hpp) and render(body).
 class Page {
  public:
   Page(Context& ctx, std::string body_template, std::string title);
-  ctemplate::TemplateDictionary& dict() { return *body_; }
+  ctemplate::TemplateDictionary& dict();
   // Extra elements for <head> (meta tags, JSON-LD) from templates/<head_template>.
   ctemplate::TemplateDictionary& head(const std::string& head_template);
   http::Response render(int status = 200);
+  http::Response render(ViewDict& body, int status = 200);
 
  private:
+  http::Response render_layout(const ctemplate::TemplateDictionaryInterface& body,
+                               const std::string& csrf, int status);
+
   Context& ctx_;
+  std::string body_template_;
   std::string title_;
-  ctemplate::TemplateDictionary layout_;
-  ctemplate::TemplateDictionary* body_;
+  std::optional<ctemplate::TemplateDictionary> body_;  // created by the first dict()
+  std::optional<ctemplate::TemplateDictionary> head_;  // created by head()
+  std::string head_template_;
 };
 
 class App {

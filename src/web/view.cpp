@@ -88,7 +88,7 @@ Status load_templates() {
 }
 
 std::string expand(std::string_view locale, std::string_view name,
-                   const ctemplate::TemplateDictionary& dict) {
+                   const ctemplate::TemplateDictionaryInterface& dict) {
   std::string key = std::string(locale) + "/" + std::string(name);
   std::string out;
   bool html = name.ends_with(".html");

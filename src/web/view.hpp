@@ -19,7 +19,7 @@ Status load_templates();
 
 // Expands templates/<name> for `locale` with `dict`.
 std::string expand(std::string_view locale, std::string_view name,
-                   const ctemplate::TemplateDictionary& dict);
+                   const ctemplate::TemplateDictionaryInterface& dict);
 
 // The content-hashed URL of a static file, e.g. "/static/css/site.3f2a91c0.css".
 std::string static_url(std::string_view path);

@@ -1,168 +1,239 @@
 // The member directory at /organisationen: search in German, facets with counts, A–Z,
 // sorting and pages. Every state of the page is a plain GET URL that can be shared.
-#include <map>
+#include <array>
+#include <deque>
+#include <stdexcept>
+#include <string_view>
 
 #include "core/i18n.hpp"
 #include "search/analyzer.hpp"
 #include "web/app.hpp"
+#include "web/orgs/directory_query.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
+#include "web/view_dict.hpp"
 
 namespace verbund::web::orgs {
 
 namespace {
 
 constexpr int64_t kPageSize = 50;
-constexpr std::size_t kMaxQueryBytes = 200;
 
-// URL parameter names (German, as visitors see them) and the query field they set.
+// URL parameter names (German, as visitors see them), the query field they set, the
+// facet they filter and the catalog prefix of their labels ("" when shown as stored).
 struct ParamSpec {
   const char* name;
   std::string search::DirectoryQuery::*member;
   const char* facet;
+  std::string_view label_prefix;
 };
 const ParamSpec kParams[] = {
-    {"feld", &search::DirectoryQuery::field, "field"},
-    {"zielgruppe", &search::DirectoryQuery::target_group, "target_group"},
-    {"verband", &search::DirectoryQuery::region, "region"},
-    {"land", &search::DirectoryQuery::state, "state"},
-    {"ort", &search::DirectoryQuery::city, "city"},
-    {"buchstabe", &search::DirectoryQuery::letter, "letter"},
+    {"feld", &search::DirectoryQuery::field, "field", "field."},
+    {"zielgruppe", &search::DirectoryQuery::target_group, "target_group", "target."},
+    {"verband", &search::DirectoryQuery::region, "region", ""},
+    {"land", &search::DirectoryQuery::state, "state", ""},
+    {"ort", &search::DirectoryQuery::city, "city", ""},
+    {"buchstabe", &search::DirectoryQuery::letter, "letter", ""},
 };
 
-// The current query as URL parameters, with `name` set to `value` ("" removes it); the
-// page number resets whenever anything else changes.
-std::string link_with(const Context& ctx, const std::string& name, const std::string& value) {
-  std::vector<std::pair<std::string, std::string>> kv;
-  for (const char* key :
-       {"q", "feld", "zielgruppe", "verband", "land", "ort", "buchstabe", "sortierung"}) {
-    std::string v = key == name ? value : ctx.query_value(key);
-    if (!v.empty()) kv.emplace_back(key, v);
+// Links to other states of the page: the current query as URL parameters in a fixed
+// order, with one parameter replaced. The parameters before and after each one are
+// joined once per request, so a facet link costs one encoded value and three appends.
+class Links {
+ public:
+  explicit Links(const Context& ctx) {
+    std::array<std::string, kKeys.size()> params;  // "name=value", empty when absent
+    for (std::size_t i = 0; i < kKeys.size(); ++i) {
+      std::string v = ctx.query_value(std::string(kKeys[i]));
+      if (v.empty()) continue;
+      params[i].append(kKeys[i]).append("=");
+      http::url_encode_append(params[i], v);
+    }
+    auto join = [&](std::size_t from, std::size_t to) {
+      std::string out;
+      for (std::size_t i = from; i < to; ++i)
+        if (!params[i].empty()) out.append(out.empty() ? "" : "&").append(params[i]);
+      return out;
+    };
+    for (std::size_t i = 0; i < kKeys.size(); ++i) {
+      before_[i] = join(0, i);
+      after_[i] = join(i + 1, kKeys.size());
+    }
+    all_ = join(0, kKeys.size());
   }
-  if (name == "seite" && !value.empty() && value != "1") kv.emplace_back("seite", value);
-  std::string url = "/organisationen";
-  for (std::size_t i = 0; i < kv.size(); ++i)
-    url += (i ? "&" : "?") + kv[i].first + "=" + http::url_encode(kv[i].second);
-  return url;
-}
 
-std::string facet_label(const std::string& locale, const std::string& facet,
-                        const search::FacetValue& v) {
-  if (facet == "field") return i18n::t(locale, "field." + v.key);
-  if (facet == "target_group") return i18n::t(locale, "target." + v.key);
-  return v.label;
-}
+  // The current query with `name` (one of kKeys) set to `value` ("" removes it); the page
+  // number resets whenever anything else changes. Valid until the next call.
+  std::string_view with(std::string_view name, std::string_view value) {
+    std::size_t i = 0;
+    while (i < kKeys.size() && kKeys[i] != name) ++i;
+    if (i == kKeys.size()) throw std::logic_error("Links::with: unknown parameter");
+    url_.assign(kPath);
+    char sep = '?';
+    auto add = [&](std::string_view part) {
+      if (part.empty()) return;
+      url_ += sep;
+      sep = '&';
+      url_ += part;
+    };
+    add(before_[i]);
+    if (!value.empty()) {
+      add(name);
+      url_ += '=';
+      http::url_encode_append(url_, value);
+    }
+    add(after_[i]);
+    return url_;
+  }
+
+  // The current query on page `n`.
+  std::string page(int64_t n) const {
+    std::string url(kPath);
+    if (!all_.empty()) url.append("?").append(all_);
+    if (n != 1) url.append(all_.empty() ? "?seite=" : "&seite=").append(std::to_string(n));
+    return url;
+  }
+
+ private:
+  static constexpr std::array<std::string_view, 8> kKeys = {
+      "q", "feld", "zielgruppe", "verband", "land", "ort", "buchstabe", "sortierung"};
+  static constexpr std::string_view kPath = "/organisationen";
+  std::array<std::string, kKeys.size()> before_, after_;
+  std::string all_;
+  std::string url_;  // with()'s result, reused
+};
+
+// Catalog texts of taxonomy keys (prefix "field." or "target."), looked up once per key
+// and request.
+class Labels {
+ public:
+  explicit Labels(const std::string& locale) : locale_(locale) {}
+  const std::string& get(std::string_view prefix, std::string_view key) {
+    // Most keys differ in length or first letter: check those before comparing.
+    for (const auto& e : seen_)
+      if (e.key.size() == key.size() && !key.empty() && e.key[0] == key[0] && e.key == key &&
+          e.prefix == prefix)
+        return e.text;
+    std::string full;
+    full.reserve(prefix.size() + key.size());
+    full.append(prefix).append(key);
+    seen_.push_back({prefix, std::string(key), i18n::t(locale_, full)});
+    return seen_.back().text;
+  }
+
+ private:
+  struct Entry {
+    std::string_view prefix;
+    std::string key, text;
+  };
+  const std::string& locale_;
+  std::deque<Entry> seen_;  // references handed out stay valid
+};
 
 }  // namespace
 
 http::Response directory(Context& ctx) {
-  search::DirectoryQuery q;
-  q.text = ctx.query_value("q");
-  if (q.text.size() > kMaxQueryBytes || !model::valid_utf8(q.text))
-    return ctx.app.error_page(ctx, 400, "orgs.query_too_long");
-  for (const auto& p : kParams) q.*(p.member) = ctx.query_value(p.name).substr(0, 100);
-  auto sort = ctx.query_value("sortierung");
-  q.sort = sort.empty() ? (q.text.empty() ? "name" : "relevanz") : sort;
-  if (q.sort != "relevanz" && q.sort != "name" && q.sort != "neu")
-    return ctx.app.error_page(ctx, 400, "orgs.bad_sort");
-  auto page = ctx.query_value("seite");
-  if (!page.empty()) {
-    if (page.size() > 6 || page.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoll(page) < 1)
-      return ctx.app.error_page(ctx, 400, "error.page_number");
-    q.page = std::stoll(page);
-  }
+  auto parsed = directory_query(ctx);
+  if (!parsed) return ctx.app.error_page(ctx, 400, parsed.error().code);
+  search::DirectoryQuery& q = *parsed;
   q.page_size = kPageSize;
 
   auto result = ctx.app.directory().search(q);
 
   Page page_view(ctx, "orgs/directory.html", i18n::t(ctx.locale, "orgs.title"));
-  auto& d = page_view.dict();
-  add_map_panel(ctx, d);
-  d.SetValue("Q", q.text);
-  d.SetValue("COUNT", i18n::format(ctx.locale, result.total == 1 ? "orgs.count_one" : "orgs.count",
-                                   {{"n", std::to_string(result.total)}}));
-  for (const char* s : {"relevanz", "name", "neu"}) {
-    auto* opt = d.AddSectionDictionary("SORT");
-    opt->SetValue("VALUE", s);
-    opt->SetValue("LABEL", i18n::t(ctx.locale, std::string("orgs.sort.") + s));
-    if (q.sort == s) opt->SetValue("SELECTED", "selected");
+  ViewDict d;
+  ctemplate::TemplateDictionary map_panel("map_panel");
+  if (fill_map_panel(ctx, map_panel))
+    d.include("MAP_PANEL", map_panel, ctx.locale + "/orgs/map_panel.html");
+  Links links(ctx);
+  Labels labels(ctx.locale);
+  d.set("Q", q.text);
+  d.set("COUNT", i18n::format(ctx.locale, result.total == 1 ? "orgs.count_one" : "orgs.count",
+                              {{"n", std::to_string(result.total)}}));
+  static const std::pair<const char*, const char*> kSorts[] = {
+      {"relevanz", "orgs.sort.relevanz"}, {"name", "orgs.sort.name"}, {"neu", "orgs.sort.neu"}};
+  for (const auto& [value, label] : kSorts) {
+    auto& opt = d.add_section("SORT");
+    opt.set("VALUE", value);
+    opt.set("LABEL", i18n::t(ctx.locale, label));
+    if (q.sort == value) opt.set("SELECTED", "selected");
   }
+  const auto& region_facet = result.facets["region"];
   // Hidden inputs keep the active filters when the visitor searches again.
   for (const auto& p : kParams) {
     const std::string& v = q.*(p.member);
     if (v.empty()) continue;
-    auto* h = d.AddSectionDictionary("KEEP");
-    h->SetValue("NAME", p.name);
-    h->SetValue("VALUE", v);
-    auto* active = d.AddSectionDictionary("ACTIVE_FILTER");
-    std::string label = v;
-    if (std::string(p.facet) == "field") label = i18n::t(ctx.locale, "field." + v);
-    if (std::string(p.facet) == "target_group") label = i18n::t(ctx.locale, "target." + v);
-    if (std::string(p.facet) == "region")
-      for (const auto& f : result.facets["region"])
-        if (f.key == v) label = f.label;
-    active->SetValue("LABEL", label);
-    active->SetValue("REMOVE", link_with(ctx, p.name, ""));
+    auto& h = d.add_section("KEEP");
+    h.set("NAME", p.name);
+    h.set("VALUE", v);
+    auto& active = d.add_section("ACTIVE_FILTER");
+    const std::string* label = &v;
+    if (!p.label_prefix.empty()) label = &labels.get(p.label_prefix, v);
+    if (p.member == &search::DirectoryQuery::region)
+      for (const auto& f : region_facet)
+        if (f.key == v) label = &f.label;
+    active.set("LABEL", *label);
+    active.set("REMOVE", links.with(p.name, ""));
   }
   for (const auto& p : kParams) {
-    if (std::string(p.facet) == "letter") continue;
-    auto* group = d.AddSectionDictionary("FACET");
-    group->SetValue("TITLE", i18n::t(ctx.locale, std::string("orgs.facet.") + p.facet));
-    group->SetValue("ID", p.facet);
-    for (const auto& v : result.facets[p.facet]) {
-      auto* item = group->AddSectionDictionary("VALUE");
-      item->SetValue("LABEL", facet_label(ctx.locale, p.facet, v));
-      item->SetValue("COUNT", std::to_string(v.count));
-      bool active = q.*(p.member) == v.key;
-      item->SetValue("URL", link_with(ctx, p.name, active ? "" : v.key));
-      if (active) item->ShowSection("VALUE_ACTIVE");
+    if (p.member == &search::DirectoryQuery::letter) continue;
+    const auto& values = result.facets[p.facet];
+    const std::string& chosen = q.*(p.member);
+    auto& group = d.add_section("FACET");
+    group.set("TITLE", i18n::t(ctx.locale, std::string("orgs.facet.") + p.facet));
+    group.set("ID", p.facet);
+    for (const auto& v : values) {
+      auto& item = group.add_section("VALUE");
+      item.set("LABEL", p.label_prefix.empty() ? v.label : labels.get(p.label_prefix, v.key));
+      item.set("COUNT", std::to_string(v.count));
+      bool active = chosen == v.key;
+      item.set("URL", links.with(p.name, active ? std::string_view() : v.key));
+      if (active) item.show("VALUE_ACTIVE");
     }
-    if (result.facets[p.facet].empty()) group->ShowSection("NONE");
+    if (values.empty()) group.show("NONE");
   }
+  const std::string letter_folded = search::fold(q.letter);
   for (const auto& v : result.facets["letter"]) {
-    auto* item = d.AddSectionDictionary("LETTER");
-    item->SetValue("LETTER", v.label);
-    item->SetValue("URL", link_with(ctx, "buchstabe", q.letter == v.label ? "" : v.label));
-    if (search::fold(q.letter) == search::fold(v.label)) item->ShowSection("LETTER_ACTIVE");
+    auto& item = d.add_section("LETTER");
+    item.set("LETTER", v.label);
+    item.set("URL", links.with("buchstabe", q.letter == v.label ? std::string_view() : v.label));
+    if (!letter_folded.empty() && letter_folded == search::fold(v.label))
+      item.show("LETTER_ACTIVE");
   }
   if (result.hits.empty()) {
-    auto* empty = d.AddSectionDictionary("EMPTY");
+    auto& empty = d.add_section("EMPTY");
     bool filtered = !q.text.empty();
     for (const auto& p : kParams) filtered = filtered || !(q.*(p.member)).empty();
     if (!filtered) {
-      empty->ShowSection("NOTHING_YET");
+      empty.show("NOTHING_YET");
     } else {
-      auto* tips = empty->AddSectionDictionary("TIPS");
-      tips->SetValue("RESET", "/organisationen");
-      if (!q.text.empty()) tips->SetValueAndShowSection("Q", q.text, "HAD_QUERY");
+      auto& tips = empty.add_section("TIPS");
+      tips.set("RESET", "/organisationen");
+      if (!q.text.empty()) tips.set_and_show("Q", q.text, "HAD_QUERY");
     }
   }
   for (const auto& h : result.hits) {
-    auto* card = d.AddSectionDictionary("ORG");
-    card->SetValue("URL", "/organisationen/" + h.slug);
-    card->SetValue("NAME", h.name);
-    card->SetValue("CITY", h.city);
-    card->SetValue("REGION", h.region_name);
-    card->SetValue("SUMMARY", h.short_description);
-    for (const auto& f : h.fields)
-      card->AddSectionDictionary("FIELD")->SetValue("LABEL", i18n::t(ctx.locale, "field." + f));
+    const search::DirectoryCard& org = *h.card;
+    auto& card = d.add_section("ORG");
+    card.set("SLUG", org.slug);
+    card.set("NAME", org.name);
+    card.set("CITY", org.city);
+    card.set("REGION", org.region_name);
+    card.set("SUMMARY", org.short_description);
+    for (const auto& f : org.fields)
+      card.add_section("FIELD").set("LABEL", labels.get("field.", f));
   }
   int64_t pages = (result.total + kPageSize - 1) / kPageSize;
   if (q.page > pages && pages > 0) return ctx.app.error_page(ctx, 404, "error.page_number");
   if (pages > 1) {
-    auto* nav = d.AddSectionDictionary("PAGER");
-    nav->SetValue("PAGE_INFO", i18n::format(ctx.locale, "pager.info",
-                                            {{"page", std::to_string(q.page)},
-                                             {"pages", std::to_string(pages)}}));
-    if (q.page > 1)
-      nav->SetValueAndShowSection("PREV", link_with(ctx, "seite", std::to_string(q.page - 1)),
-                                  "HAS_PREV");
-    if (q.page < pages)
-      nav->SetValueAndShowSection("NEXT", link_with(ctx, "seite", std::to_string(q.page + 1)),
-                                  "HAS_NEXT");
+    auto& nav = d.add_section("PAGER");
+    nav.set("PAGE_INFO",
+            i18n::format(ctx.locale, "pager.info",
+                         {{"page", std::to_string(q.page)}, {"pages", std::to_string(pages)}}));
+    if (q.page > 1) nav.set_and_show("PREV", links.page(q.page - 1), "HAS_PREV");
+    if (q.page < pages) nav.set_and_show("NEXT", links.page(q.page + 1), "HAS_NEXT");
   }
-  return page_view.render();
+  return page_view.render(d);
 }
 
 }  // namespace verbund::web::orgs

@@ -6,16 +6,21 @@ namespace verbund::web::orgs {
 
 namespace {
 constexpr std::size_t kMaxQueryBytes = 200;
-}
 
-const DirectoryParam kDirectoryParams[6] = {
-    {"feld", &search::DirectoryQuery::field, "field"},
-    {"zielgruppe", &search::DirectoryQuery::target_group, "target_group"},
-    {"verband", &search::DirectoryQuery::region, "region"},
-    {"land", &search::DirectoryQuery::state, "state"},
-    {"ort", &search::DirectoryQuery::city, "city"},
-    {"buchstabe", &search::DirectoryQuery::letter, "letter"},
+// URL parameter names (German, as visitors see them) and the query field they set.
+struct DirectoryParam {
+  const char* name;
+  std::string search::DirectoryQuery::*member;
 };
+const DirectoryParam kDirectoryParams[] = {
+    {"feld", &search::DirectoryQuery::field},
+    {"zielgruppe", &search::DirectoryQuery::target_group},
+    {"verband", &search::DirectoryQuery::region},
+    {"land", &search::DirectoryQuery::state},
+    {"ort", &search::DirectoryQuery::city},
+    {"buchstabe", &search::DirectoryQuery::letter},
+};
+}  // namespace
 
 Result<search::DirectoryQuery> directory_query(const Context& ctx) {
   search::DirectoryQuery q;

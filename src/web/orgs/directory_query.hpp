@@ -8,14 +8,6 @@
 
 namespace verbund::web::orgs {
 
-// URL parameter names (German, as visitors see them) and the query field they set.
-struct DirectoryParam {
-  const char* name;
-  std::string search::DirectoryQuery::*member;
-  const char* facet;
-};
-extern const DirectoryParam kDirectoryParams[6];
-
 // Error codes are catalog keys for a 400 page ("orgs.query_too_long", "orgs.bad_sort",
 // "error.page_number").
 Result<search::DirectoryQuery> directory_query(const Context& ctx);

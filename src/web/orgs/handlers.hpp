@@ -8,8 +8,8 @@ namespace verbund::web::orgs {
 
 http::Response directory(Context& ctx);
 http::Response directory_map(Context& ctx);
-// Adds the map panel (orgs/map_panel.html) as MAP_PANEL when map tiles are configured.
-void add_map_panel(Context& ctx, ctemplate::TemplateDictionary& d);
+// Fills templates/orgs/map_panel.html; false (nothing to show) without map tiles.
+bool fill_map_panel(Context& ctx, ctemplate::TemplateDictionary& panel);
 http::Response profile(Context& ctx);
 // Fills templates/orgs/profile.html for `o` (the public page and the preview).
 void fill_profile(Context& ctx, ctemplate::TemplateDictionary& d, const model::Organisation& o);

@@ -15,11 +15,10 @@ namespace {
 constexpr int64_t kMaxPoints = 5000;
 }  // namespace
 
-void add_map_panel(Context& ctx, ctemplate::TemplateDictionary& d) {
+bool fill_map_panel(Context& ctx, ctemplate::TemplateDictionary& d) {
   const auto& cfg = ctx.app.config();
-  if (cfg.map_tile_url.empty()) return;
-  auto* panel = d.AddIncludeDictionary("MAP_PANEL");
-  panel->SetFilename(ctx.locale + "/orgs/map_panel.html");
+  if (cfg.map_tile_url.empty()) return false;
+  auto* panel = &d;
   panel->SetValue("TILE_URL", cfg.map_tile_url);
   panel->SetValue("ATTRIBUTION", cfg.map_attribution);
   std::string origin = cfg.map_tile_origin();
@@ -29,6 +28,7 @@ void add_map_panel(Context& ctx, ctemplate::TemplateDictionary& d) {
   panel->SetValue("LEAFLET_JS", static_url("vendor/leaflet/leaflet.js"));
   panel->SetValue("LEAFLET_CSS", static_url("vendor/leaflet/leaflet.css"));
   panel->SetValue("MAP_JS", static_url("js/map.js"));
+  return true;
 }
 
 http::Response directory_map(Context& ctx) {
@@ -39,7 +39,7 @@ http::Response directory_map(Context& ctx) {
   auto result = ctx.app.directory().search(*q);
   std::vector<int64_t> ids;
   ids.reserve(result.hits.size());
-  for (const auto& h : result.hits) ids.push_back(h.id);
+  for (const auto& h : result.hits) ids.push_back(h.card->id);
   auto locations =
       ctx.app.db().read([&](db::Connection& c) { return store::locations_of(c, ids); });
   std::unordered_map<int64_t, const store::OrgLocation*> by_id;
@@ -49,12 +49,12 @@ http::Response directory_map(Context& ctx) {
   w.key("total").value(static_cast<long long>(result.total));
   w.begin_array("points");
   for (const auto& h : result.hits) {
-    auto it = by_id.find(h.id);
+    auto it = by_id.find(h.card->id);
     if (it == by_id.end()) continue;
     w.begin_object();
-    w.field("name", h.name);
-    w.field("city", h.city);
-    w.field("url", "/organisationen/" + h.slug);
+    w.field("name", h.card->name);
+    w.field("city", h.card->city);
+    w.field("url", "/organisationen/" + h.card->slug);
     w.key("lat").value_number(it->second->latitude);
     w.key("lon").value_number(it->second->longitude);
     w.end_object();

@@ -57,7 +57,7 @@ class DirectoryTest : public ::testing::Test {
     q.text = text;
     q.field = field;
     std::vector<std::string> out;
-    for (const auto& h : store::SqliteDirectory(t.db()).search(q).hits) out.push_back(h.name);
+    for (const auto& h : store::SqliteDirectory(t.db()).search(q).hits) out.push_back(h.card->name);
     return out;
   }
 
@@ -119,13 +119,14 @@ TEST_F(DirectoryTest, LetterSortAndPagesAreStable) {
   q.letter = "M";
   auto m = store::SqliteDirectory(t.db()).search(q);
   ASSERT_EQ(m.total, 1);
-  EXPECT_EQ(m.hits[0].name, "Müttercafé München");
+  EXPECT_EQ(m.hits[0].card->name, "Müttercafé München");
   search::DirectoryQuery p;
   p.sort = "name";
   p.page_size = 2;
   std::vector<std::string> seen;
   for (p.page = 1; p.page <= 3; ++p.page)
-    for (const auto& h : store::SqliteDirectory(t.db()).search(p).hits) seen.push_back(h.name);
+    for (const auto& h : store::SqliteDirectory(t.db()).search(p).hits)
+      seen.push_back(h.card->name);
   EXPECT_EQ(seen.size(), 5u);
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end(), [](const auto& a, const auto& b) {
     return search::fold(a) < search::fold(b);
@@ -137,7 +138,7 @@ TEST_F(DirectoryTest, HitsCarryTheirFieldKeysWhole) {
   q.text = "Jugendhilfe";
   auto r = store::SqliteDirectory(t.db()).search(q);
   ASSERT_FALSE(r.hits.empty());
-  EXPECT_EQ(r.hits[0].fields, std::vector<std::string>{"kinder_jugend"});
+  EXPECT_EQ(r.hits[0].card->fields, std::vector<std::string>{"kinder_jugend"});
   // The field's German label is searchable: "Kinder- und Jugendhilfe".
   q.text = "Jugendhilfe";
   q.field = "kinder_jugend";
@@ -148,7 +149,7 @@ TEST_F(DirectoryTest, NewestFirstSortsByCreation) {
   search::DirectoryQuery q;
   q.sort = "neu";
   auto r = store::SqliteDirectory(t.db()).search(q);
-  EXPECT_EQ(r.hits.front().name, "Suchtberatung Ostalb");
+  EXPECT_EQ(r.hits.front().card->name, "Suchtberatung Ostalb");
 }
 
 TEST_F(DirectoryTest, NoiseQueriesFindNothingAndDoNotFail) {

@@ -33,7 +33,7 @@ class OrgImportStoreTest : public ::testing::Test {
     search::DirectoryQuery q;
     q.text = text;
     std::vector<std::string> out;
-    for (const auto& h : store::SqliteDirectory(t.db()).search(q).hits) out.push_back(h.name);
+    for (const auto& h : store::SqliteDirectory(t.db()).search(q).hits) out.push_back(h.card->name);
     return out;
   }
   test::TempDatabase t;
