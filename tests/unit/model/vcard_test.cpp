@@ -39,8 +39,9 @@ TEST(Vcard, FoldsLongLinesWithoutSplittingCharacters) {
     ASSERT_NE(end, std::string::npos);
     EXPECT_LE(end - start, 75u);
     // A continuation line never starts inside a UTF-8 sequence.
-    if (v[start] == ' ' && start + 1 < v.size())
+    if (v[start] == ' ' && start + 1 < v.size()) {
       EXPECT_NE(static_cast<unsigned char>(v[start + 1]) & 0xC0, 0x80);
+    }
     start = end + 2;
   }
   EXPECT_NE(v.find("NOTE:" + std::string(70, 'x')), std::string::npos);
