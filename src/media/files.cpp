@@ -70,7 +70,7 @@ bool Files::valid_name(std::string_view name) {
   for (std::size_t i = 0; i < kKeyHexChars; ++i)
     if (!std::isxdigit(static_cast<unsigned char>(name[i])) || std::isupper(name[i])) return false;
   std::string_view variant = name.substr(kKeyHexChars + 1);
-  for (Purpose p : {Purpose::logo, Purpose::cover})
+  for (Purpose p : {Purpose::logo, Purpose::cover, Purpose::gallery})
     for (const auto& v : variant_names(p))
       if (variant == v) return true;
   return false;

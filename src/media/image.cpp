@@ -31,6 +31,8 @@ struct Size {
 const std::vector<Size>& sizes(Purpose purpose) {
   static const std::vector<Size> logo{{320, 320}, {160, 160}};
   static const std::vector<Size> cover{{1600, 600}, {800, 300}};
+  static const std::vector<Size> gallery{{1200, 1200}, {400, 400}};
+  if (purpose == Purpose::gallery) return gallery;
   return purpose == Purpose::logo ? logo : cover;
 }
 
@@ -130,8 +132,9 @@ void init() {
     vips_block_untrusted_set(TRUE);
     // libvips reports every broken upload as a GLib warning on stderr; the handler
     // logs the refusal itself, in the structured log.
-    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING,
-                      [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
+    g_log_set_handler(
+        "VIPS", G_LOG_LEVEL_WARNING, [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {},
+        nullptr);
   });
 }
 
@@ -158,6 +161,8 @@ const std::vector<std::string>& variant_names(Purpose purpose) {
   };
   static const std::vector<std::string> logo = names(Purpose::logo);
   static const std::vector<std::string> cover = names(Purpose::cover);
+  static const std::vector<std::string> gallery = names(Purpose::gallery);
+  if (purpose == Purpose::gallery) return gallery;
   return purpose == Purpose::logo ? logo : cover;
 }
 

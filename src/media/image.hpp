@@ -18,7 +18,7 @@ namespace verbund::media {
 // untrusted loaders blocked. Safe to call more than once.
 void init();
 
-enum class Purpose { logo, cover };
+enum class Purpose { logo, cover, gallery };
 
 struct Variant {
   std::string name;  // "160.webp", "320.jpg", …: appended to the image key

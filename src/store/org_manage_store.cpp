@@ -276,4 +276,39 @@ std::optional<std::string> current_slug(db::Connection& c, const std::string& ol
   return r->text(0);
 }
 
+std::vector<GalleryImage> gallery_of(db::Connection& c, int64_t org_id) {
+  std::vector<GalleryImage> out;
+  for (const auto& r : c.query(R"sql(
+      SELECT id, media_key, alt FROM organisation_images
+       WHERE organisation_id = $1 ORDER BY id)sql",
+                               {org_id}))
+    out.push_back(GalleryImage{r.int64(0), r.text(1), r.text(2)});
+  return out;
+}
+
+Result<int64_t> add_gallery_image(db::Connection& c, const Actor& a, int64_t org_id,
+                                  const std::string& key, const std::string& alt, int64_t now) {
+  if (!load_managed(c, a, org_id)) return make_error("not_found", "organisation not found");
+  if (c.query_int("SELECT COUNT(*) FROM organisation_images WHERE organisation_id = $1",
+                  {org_id}) >= kGalleryMax)
+    return make_error("gallery_full", "the gallery is full");
+  return c
+      .query_one(R"sql(
+    INSERT INTO organisation_images (organisation_id, media_key, alt, created_at)
+    VALUES ($1, $2, $3, $4) RETURNING id)sql",
+                 {org_id, key, alt, now})
+      ->int64(0);
+}
+
+Result<std::string> remove_gallery_image(db::Connection& c, const Actor& a, int64_t org_id,
+                                         int64_t image_id) {
+  if (!load_managed(c, a, org_id)) return make_error("not_found", "organisation not found");
+  auto r = c.query_one(
+      "SELECT media_key FROM organisation_images WHERE id = $1 AND organisation_id = $2",
+      {image_id, org_id});
+  if (!r) return make_error("not_found", "image not found");
+  c.execute("DELETE FROM organisation_images WHERE id = $1", {image_id});
+  return r->text(0);
+}
+
 }  // namespace verbund::store

@@ -31,6 +31,20 @@ struct Actor {
 
 std::vector<ManagedOrg> organisations_of(db::Connection& c, int64_t user_id);
 
+// The small gallery: at most kGalleryMax images, each with its alternative text.
+inline constexpr int64_t kGalleryMax = 8;
+struct GalleryImage {
+  int64_t id = 0;
+  std::string key, alt;
+};
+std::vector<GalleryImage> gallery_of(db::Connection& c, int64_t org_id);
+// Errors: "not_found" (not the actor's), "gallery_full".
+Result<int64_t> add_gallery_image(db::Connection& c, const Actor& a, int64_t org_id,
+                                  const std::string& key, const std::string& alt, int64_t now);
+// Returns the media key whose files the caller deletes after the commit.
+Result<std::string> remove_gallery_image(db::Connection& c, const Actor& a, int64_t org_id,
+                                         int64_t image_id);
+
 // The organisation if the actor administers it.
 std::optional<ManagedOrg> load_managed(db::Connection& c, const Actor& a, int64_t org_id);
 

@@ -220,6 +220,44 @@ class ImageUploadTest(ServerTestCase):
         r = owner.request("POST", self.page, body=body, headers={"Content-Type": ctype})
         self.assertEqual(r.status, 400)
 
+    def gallery_upload(self, client, data, alt):
+        body, ctype = multipart({"csrf": client.csrf_for(self.page), "art": "galerie", "alt": alt},
+                                {"bild": ("foto.png", "image/png", data)})
+        return client.request("POST", self.page, body=body, headers={"Content-Type": ctype})
+
+    def test_the_gallery_needs_a_description_holds_eight_photos_and_shows_them(self):
+        owner = login(self.server, self.owner)
+        r = self.gallery_upload(owner, png(800, 600), "   ")
+        self.assertEqual(r.status, 422)
+        self.assertIn('id="gallery_alt-error"', r.body)
+        r = self.gallery_upload(owner, b"%PDF-1.4", "Kinder beim Basteln")
+        self.assertEqual(r.status, 422)
+        self.assertIn('id="gallery-error"', r.body)
+        self.assertIn('value="Kinder beim Basteln"', r.body)  # the typed text stays
+        for i in range(8):
+            r = self.gallery_upload(owner, png(800, 600), "Foto %d: Sommerfest im Hof" % i)
+            self.assertEqual(r.status, 303, r.body[:300])
+        r = self.gallery_upload(owner, png(800, 600), "Noch eines")
+        self.assertEqual(r.status, 422)
+        self.assertIn("Galerie ist voll", r.body)
+        public = Client(self.server).get("/organisationen/" + self.slug).body
+        self.assertIn('alt="Foto 0: Sommerfest im Hof"', public)
+        self.assertEqual(public.count('loading="lazy"'), 8)
+        key = re.search(r'/media/([0-9a-f]{32})-400\.jpg', public).group(1)
+        self.assertEqual(Client(self.server).get("/media/%s-1200.webp" % key).status, 200)
+        image_id = self.server.sql(
+            "SELECT id FROM organisation_images WHERE media_key = '%s'" % key)
+        other = login(self.server, self.other)
+        r = other.post(self.page + "/galerie/%s/entfernen" % image_id,
+                       {"csrf": other.csrf_for("/meine-organisationen/neu")})
+        self.assertEqual(r.status, 404)
+        r = owner.post(self.page + "/galerie/%s/entfernen" % image_id,
+                       {"csrf": owner.csrf_for(self.page)})
+        self.assertEqual(r.status, 303)
+        self.assertFalse(any(f.startswith(key) for f in self.media_files()))
+        self.assertEqual(self.server.sql(
+            "SELECT COUNT(*) FROM organisation_images WHERE organisation_id = %s" % self.org_id), "7")
+
     def test_media_names_outside_the_pattern_are_not_found(self):
         c = Client(self.server)
         for path in ("/media/..%2Fverbund.db", "/media/verbund.db",

@@ -25,6 +25,7 @@ http::Response details_submit(Context& ctx);
 http::Response images_show(Context& ctx);
 http::Response images_upload(Context& ctx);
 http::Response images_remove(Context& ctx);
+http::Response gallery_remove(Context& ctx);
 http::Response media_file(Context& ctx);
 http::Response members_show(Context& ctx);
 http::Response members_invite(Context& ctx);

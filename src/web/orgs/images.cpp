@@ -4,6 +4,7 @@
 // the commit, so a crash leaves at worst an unreferenced file, never a broken image.
 #include "core/i18n.hpp"
 #include "core/log.hpp"
+#include "model/user.hpp"
 #include "store/org_manage_store.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
@@ -39,7 +40,8 @@ std::string base_url(int64_t id) {
 }
 
 http::Response images_page(Context& ctx, const store::ManagedOrg& org,
-                           const std::vector<model::FieldError>& errors, int status) {
+                           const std::vector<model::FieldError>& errors, int status,
+                           const std::string& typed_alt = "") {
   Page page(ctx, "orgs/images.html", i18n::t(ctx.locale, "images.title"));
   auto& d = page.dict();
   d.SetValue("NAME", org.name);
@@ -54,8 +56,51 @@ http::Response images_page(Context& ctx, const store::ManagedOrg& org,
     d.SetValueAndShowSection("COVER_KEY", org.cover_key, "HAS_COVER");
   else
     d.ShowSection("NO_COVER");
+  auto gallery = ctx.app.db().read([&](db::Connection& c) { return store::gallery_of(c, org.id); });
+  for (const auto& g : gallery) {
+    auto* item = d.AddSectionDictionary("GALLERY_IMAGE");
+    item->SetValue("G_KEY", g.key);
+    item->SetValue("G_ALT", g.alt);
+    item->SetValue("G_REMOVE",
+                   base_url(org.id) + "/galerie/" + std::to_string(g.id) + "/entfernen");
+  }
+  if (gallery.empty()) d.ShowSection("NO_GALLERY");
+  if (static_cast<int64_t>(gallery.size()) < store::kGalleryMax)
+    d.ShowSection("GALLERY_OPEN");
+  else
+    d.ShowSection("GALLERY_FULL");
+  d.SetValue("V_alt", typed_alt);
   add_field_errors(d, ctx.locale, errors);
   return page.render(status);
+}
+
+http::Response gallery_upload(Context& ctx, const store::ManagedOrg& org) {
+  std::string alt = ctx.field("alt");
+  while (!alt.empty() && std::isspace(static_cast<unsigned char>(alt.back()))) alt.pop_back();
+  const http::FormPart* file = nullptr;
+  for (const auto& f : ctx.files)
+    if (f.name == "bild") file = &f;
+  std::vector<model::FieldError> errors;
+  if (alt.empty())
+    errors.push_back({"gallery_alt", "images.error.alt_missing"});
+  else if (alt.size() > 200 || !model::valid_utf8(alt))
+    errors.push_back({"gallery_alt", "images.error.alt_too_long"});
+  auto processed =
+      media::process_image(file ? file->data : std::string_view(), media::Purpose::gallery);
+  if (!processed) errors.push_back({"gallery", "images.error." + processed.error().code});
+  if (!errors.empty()) return images_page(ctx, org, errors, 422, alt);
+  auto key = ctx.app.media().save(*processed);
+  if (!key) throw std::runtime_error("storing an image failed: " + key.error().message);
+  auto added = ctx.app.db().write([&](db::Connection& c) {
+    return store::add_gallery_image(c, actor(ctx), org.id, *key, alt, ctx.now);
+  });
+  if (!added) {
+    ctx.app.media().remove(*key, media::Purpose::gallery);
+    if (added.error().code == "gallery_full")
+      return images_page(ctx, org, {{"gallery", "images.error.gallery_full"}}, 422, alt);
+    return ctx.app.error_page(ctx, 404);
+  }
+  return http::Response::redirect(base_url(org.id) + "?hinweis=bild_gespeichert");
 }
 
 std::optional<store::ManagedOrg> managed(Context& ctx) {
@@ -86,6 +131,7 @@ http::Response images_show(Context& ctx) {
 http::Response images_upload(Context& ctx) {
   auto org = managed(ctx);
   if (!org) return ctx.app.error_page(ctx, 404);
+  if (ctx.field("art") == "galerie") return gallery_upload(ctx, *org);
   const Kind* kind = kind_of(ctx.field("art"));
   if (!kind) return ctx.app.error_page(ctx, 400);
   const http::FormPart* file = nullptr;
@@ -114,6 +160,18 @@ http::Response images_remove(Context& ctx) {
   const Kind* kind = kind_of(ctx.field("art"));
   if (!kind) return ctx.app.error_page(ctx, 400);
   if (!replace_image(ctx, *org, *kind, "")) return ctx.app.error_page(ctx, 404);
+  return http::Response::redirect(base_url(org->id) + "?hinweis=bild_entfernt");
+}
+
+http::Response gallery_remove(Context& ctx) {
+  auto org = managed(ctx);
+  if (!org) return ctx.app.error_page(ctx, 404);
+  int64_t image_id = std::stoll(ctx.param(1));
+  auto key = ctx.app.db().write([&](db::Connection& c) {
+    return store::remove_gallery_image(c, actor(ctx), org->id, image_id);
+  });
+  if (!key) return ctx.app.error_page(ctx, 404);
+  ctx.app.media().remove(*key, media::Purpose::gallery);
   return http::Response::redirect(base_url(org->id) + "?hinweis=bild_entfernt");
 }
 

@@ -196,11 +196,20 @@ http::Response profile(Context& ctx) {
     if (moved) return http::Response::redirect("/organisationen/" + *moved, 301);
     return ctx.app.error_page(ctx, 404, "orgs.not_found");
   }
-  bool open_to_claim =
-      ctx.app.db().read([&](db::Connection& c) { return store::claimable(c, org->id); });
+  auto [open_to_claim, gallery] = ctx.app.db().read([&](db::Connection& c) {
+    return std::make_pair(store::claimable(c, org->id), store::gallery_of(c, org->id));
+  });
   Page page(ctx, "orgs/profile.html", org->name);
   fill_head(ctx, page, *org);
   fill_profile(ctx, page.dict(), *org);
+  if (!gallery.empty()) {
+    auto* section = page.dict().AddSectionDictionary("HAS_GALLERY");
+    for (const auto& g : gallery) {
+      auto* item = section->AddSectionDictionary("PHOTO");
+      item->SetValue("PHOTO_KEY", g.key);
+      item->SetValue("PHOTO_ALT", g.alt);
+    }
+  }
   if (open_to_claim)
     page.dict().SetValueAndShowSection("CLAIM_URL", profile_path(*org) + "/beanspruchen",
                                        "CAN_CLAIM");

@@ -30,6 +30,8 @@ void register_routes(App& app) {
   app.add(Method::post, "/meine-organisationen/{id:int}/bilder", upload);
   app.add(Method::post, "/meine-organisationen/{id:int}/bilder/entfernen",
           {images_remove, Access::signed_in});
+  app.add(Method::post, "/meine-organisationen/{id:int}/bilder/galerie/{img:int}/entfernen",
+          {gallery_remove, Access::signed_in});
   app.add(Method::get, "/media/{file}", {media_file});
   const std::string members = "/meine-organisationen/{id:int}/mitglieder";
   app.add(Method::get, members, {members_show, Access::signed_in});
