@@ -91,4 +91,21 @@ std::vector<FieldError> validate(OrgBasics& b, const std::set<std::string>& regi
   return e;
 }
 
+void apply_basics(Organisation& o, const OrgBasics& b, int64_t region_id) {
+  o.name = b.name;
+  o.short_name = b.short_name;
+  o.legal_form = b.legal_form;
+  o.region_id = region_id;
+  o.street = b.street;
+  o.postcode = b.postcode;
+  o.city = b.city;
+  o.short_description = b.short_description;
+  o.about = b.about;
+  o.email = b.email;
+  o.phone = b.phone;
+  o.website = b.website;
+  o.fields = b.fields;
+  o.target_groups = b.target_groups;
+}
+
 }  // namespace verbund::model

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "model/organisation.hpp"
 #include "model/user.hpp"
 
 namespace verbund::model {
@@ -32,5 +33,9 @@ std::vector<FieldError> validate(OrgBasics& b, const std::set<std::string>& regi
                                  const std::set<std::string>& group_keys);
 
 const std::vector<std::string>& legal_forms();
+
+// Copies the basics section into an organisation (registration, import, preview); the
+// region is given as its id, already looked up from b.region_code.
+void apply_basics(Organisation& o, const OrgBasics& b, int64_t region_id);
 
 }  // namespace verbund::model

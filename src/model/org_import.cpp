@@ -468,21 +468,8 @@ std::optional<ImportRow> read_import_row(const ImportHeader& header, const csv::
   o.opening_hours = limited(ImportColumn::opening_hours, 300, true);
 
   if (problems.size() > before) return std::nullopt;
-  o.name = b.name;
-  o.short_name = b.short_name;
-  o.legal_form = b.legal_form;
-  o.region_id = region->id;
+  apply_basics(o, b, region->id);
   o.region_name = region->name;
-  o.street = b.street;
-  o.postcode = b.postcode;
-  o.city = b.city;
-  o.short_description = b.short_description;
-  o.about = b.about;
-  o.email = b.email;
-  o.phone = b.phone;
-  o.website = b.website;
-  o.fields = b.fields;
-  o.target_groups = b.target_groups;
   return ImportRow{line, slugify(o.name), std::move(o)};
 }
 

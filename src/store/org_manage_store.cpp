@@ -75,20 +75,7 @@ std::vector<ManagedOrg> organisations_of(db::Connection& c, int64_t user_id) {
 int64_t create_application(db::Connection& c, int64_t user_id, const model::OrgBasics& b,
                            int64_t region_id, int64_t now) {
   model::Organisation o;
-  o.name = b.name;
-  o.short_name = b.short_name;
-  o.legal_form = b.legal_form;
-  o.region_id = region_id;
-  o.street = b.street;
-  o.postcode = b.postcode;
-  o.city = b.city;
-  o.short_description = b.short_description;
-  o.about = b.about;
-  o.email = b.email;
-  o.phone = b.phone;
-  o.website = b.website;
-  o.fields = b.fields;
-  o.target_groups = b.target_groups;
+  model::apply_basics(o, b, region_id);
   o.status = "pending";
   int64_t id = insert_organisation(c, o, now);
   auto st = grant_role(c, user_id, model::Role::org_admin, std::nullopt, id);
