@@ -57,7 +57,8 @@ constexpr const char* kCommonOptions = R"(
 Options for every command:
   --config FILE      TOML configuration file (also VERBUND_CONFIG)
   --data DIR         data folder (default ./data; VERBUND_DATA_DIR)
-  --database URL     sqlite:PATH (default sqlite:DATA/verbund.db; VERBUND_DATABASE)
+  --database URL     sqlite:PATH (default sqlite:DATA/verbund.db) or
+                     postgres://USER[:PASSWORD]@HOST[:PORT]/DB (VERBUND_DATABASE)
   --set KEY=VALUE    any configuration key (see README); repeatable
   --help             this text
 Configuration: defaults < config file < VERBUND_* environment < flags.
@@ -206,15 +207,20 @@ Result<std::unique_ptr<db::Database>> open_database(const core::Config& cfg) {
   if (ec)
     return make_error("data", "cannot create data folder " + cfg.data_dir + ": " + ec.message());
   auto path = cfg.database_path();
-  auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (!path.empty()) {
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
   std::unique_ptr<db::Database> database;
   try {
-    database = db::open_sqlite(path);
+    db::OpenOptions options;
+    // Request workers, job workers and the odd maintenance call each hold one at most.
+    options.pool_size = cfg.workers + cfg.job_workers + 2;
+    database = db::open(cfg.database_url(), options);
   } catch (const std::exception& e) {
     return make_error("db", e.what());
   }
-  auto applied = db::migrate(*database, db::embedded_migrations(database->dialect()));
+  auto applied = db::migrate(*database, db::embedded_migrations(database->dialect_name()));
   if (!applied) return applied.error();
   return database;
 }
@@ -292,7 +298,7 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
                                                                     : cfg.listen_host;
   std::cout << "Verbund läuft auf http://" << host << ":" << server.port() << "/" << std::endl;
   log::info("listening", {{"address", host + ":" + std::to_string(server.port())},
-                          {"database", cfg.database_path()},
+                          {"database", db.describe()},
                           {"dev_mode", cfg.dev_mode ? "true" : "false"}});
   server.run();
   runner.stop();
@@ -480,7 +486,7 @@ int main(int argc, char** argv) {
     if (a.command == "migrate") {
       auto database = open_database(*cfg);
       if (!database) return fail(database.error().message);
-      std::cout << "database is up to date: " << cfg->database_path() << "\n";
+      std::cout << "database is up to date: " << (*database)->describe() << "\n";
       return 0;
     }
     if (a.command == "demo") {

@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     q.sort = q.text.empty() ? "name" : "relevanz";
     queries.push_back(q);
   }
-  store::SqliteDirectory dir(*database);
+  store::OrgDirectory dir(*database);
   std::vector<double> ms;
   int64_t hits = 0;
   for (int r = 0; r < rounds; ++r) {

@@ -89,10 +89,12 @@ const std::map<std::string, Setter>& setters() {
       {"data_dir", text(&Config::data_dir)},
       {"database",
        [](Config& c, const std::string& v) -> Status {
-         if (!v.empty() && !v.starts_with("sqlite:") && !v.starts_with("postgres"))
-           return invalid("database", "must start with sqlite: or postgresql://", v);
-         if (v.starts_with("postgres"))
-           return invalid("database", "PostgreSQL support is not built yet; use sqlite:PATH", v);
+         bool pg = v.starts_with("postgres://") || v.starts_with("postgresql://");
+         if (!v.empty() && !v.starts_with("sqlite:") && !pg)
+           return invalid("database", "must be sqlite:PATH or postgres://USER@HOST:PORT/DB", v);
+         if (v == "sqlite:") return invalid("database", "sqlite: needs a file path", v);
+         if (pg && v.find('/', v.find("://") + 3) == std::string::npos)
+           return invalid("database", "postgres:// needs a database name after the host", v);
          c.database = v;
          return Ok{};
        }},
@@ -229,9 +231,14 @@ Status apply_toml(Config& c, const toml::table& table, const std::string& prefix
 
 }  // namespace
 
+std::string Config::database_url() const {
+  if (database.empty()) return "sqlite:" + data_dir + "/verbund.db";
+  return database;
+}
+
 std::string Config::database_path() const {
-  if (database.empty()) return data_dir + "/verbund.db";
-  return database.substr(std::string("sqlite:").size());
+  auto url = database_url();
+  return url.starts_with("sqlite:") ? url.substr(std::string("sqlite:").size()) : "";
 }
 
 std::string Config::public_url() const {

@@ -27,7 +27,9 @@ struct Config {
   std::string listen_host = "127.0.0.1";
   int listen_port = 8080;
   std::string data_dir = "./data";
-  std::string database;  // "sqlite:PATH"; empty means sqlite:DATA_DIR/verbund.db
+  // "sqlite:PATH" or "postgres://USER[:PASSWORD]@HOST[:PORT]/DB"; empty means
+  // sqlite:DATA_DIR/verbund.db.
+  std::string database;
   std::string base_url;  // public URL for links in mails; empty: http://LISTEN
   bool dev_mode = false;
   bool behind_proxy = false;  // trust X-Forwarded-Proto / X-Forwarded-For from the proxy
@@ -74,7 +76,8 @@ struct Config {
   std::string map_attribution;  // shown on the map, e.g. "© OpenStreetMap-Mitwirkende"
 
   // Derived after loading.
-  std::string database_path() const;  // the SQLite file when database is sqlite:
+  std::string database_url() const;   // database, or the SQLite default in data_dir
+  std::string database_path() const;  // the SQLite file when database is sqlite:, else ""
   std::string public_url() const;
   std::string map_tile_origin() const;  // scheme://host[:port] of map_tile_url, or ""
 };

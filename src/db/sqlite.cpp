@@ -1,10 +1,14 @@
 // The SQLite driver. One connection per concurrently running thread (pooled), each with
-// its own prepared-statement cache; writes serialized by a mutex and run as
-// BEGIN IMMEDIATE ... COMMIT so that SQLITE_BUSY cannot appear half-way.
+// a bounded cache of prepared statements. Reads run in a deferred transaction (in WAL
+// mode a snapshot from the first statement on; a statement that would write is
+// refused). Writes are serialized by a mutex within the process and run as
+// BEGIN IMMEDIATE ... COMMIT, so SQLITE_BUSY cannot appear half-way; another process on
+// the same file waits on the busy timeout, then the transaction is retried.
 #include <sqlite3.h>
 
 #include <cctype>
 #include <chrono>
+#include <list>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -12,46 +16,6 @@
 #include "db/database.hpp"
 
 namespace verbund::db {
-
-int64_t Row::int64(int i) const {
-  const auto& v = values_.at(i);
-  if (auto p = std::get_if<int64_t>(&v)) return *p;
-  if (auto p = std::get_if<double>(&v)) return static_cast<int64_t>(*p);
-  if (auto p = std::get_if<std::string>(&v)) return std::stoll(*p);
-  return 0;
-}
-
-double Row::real(int i) const {
-  const auto& v = values_.at(i);
-  if (auto p = std::get_if<double>(&v)) return *p;
-  if (auto p = std::get_if<int64_t>(&v)) return static_cast<double>(*p);
-  if (auto p = std::get_if<std::string>(&v)) return std::stod(*p);
-  return 0;
-}
-
-std::string Row::text(int i) const {
-  const auto& v = values_.at(i);
-  if (auto p = std::get_if<std::string>(&v)) return *p;
-  if (auto p = std::get_if<int64_t>(&v)) return std::to_string(*p);
-  if (auto p = std::get_if<double>(&v)) return std::to_string(*p);
-  return {};
-}
-
-std::optional<std::string> Row::opt_text(int i) const {
-  if (is_null(i)) return std::nullopt;
-  return text(i);
-}
-
-std::optional<int64_t> Row::opt_int64(int i) const {
-  if (is_null(i)) return std::nullopt;
-  return int64(i);
-}
-
-std::optional<double> Row::opt_double(int i) const {
-  if (is_null(i)) return std::nullopt;
-  return real(i);
-}
-
 namespace {
 
 struct StmtDeleter {
@@ -77,15 +41,25 @@ DbError error_from(sqlite3* db, int rc, std::string_view sql) {
   else if ((rc & 0xff) == SQLITE_CONSTRAINT)
     kind = DbError::Kind::constraint;
   else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-    kind = DbError::Kind::busy;
+    kind = DbError::Kind::retry;
   std::string msg = std::string("sqlite: ") + sqlite3_errmsg(db);
   if (!sql.empty()) msg += " in: " + trim(sql);
   return DbError(kind, msg);
 }
 
+// An IntList travels as JSON text for json_each() (see in_ints).
+std::string json_list(const IntList& ids) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(ids[i]);
+  }
+  return out + "]";
+}
+
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(const std::string& path) {
+  SqliteConnection(const std::string& path, int cache_limit) : cache_limit_(cache_limit) {
     sqlite3* raw = nullptr;
     int rc =
         sqlite3_open_v2(path.c_str(), &raw,
@@ -102,6 +76,8 @@ class SqliteConnection final : public Connection {
         "PRAGMA foreign_keys=ON;"
         "PRAGMA temp_store=MEMORY;");
   }
+
+  Dialect dialect() const override { return Dialect::sqlite; }
 
   // Runs each statement in turn so that an error names the statement that failed.
   void exec_script(std::string_view sql) override {
@@ -131,10 +107,11 @@ class SqliteConnection final : public Connection {
     }
   }
 
-  std::vector<Row> query(std::string_view sql, Params params) override {
-    sqlite3_stmt* st = prepare(sql, params);
+  std::vector<Row> query(std::string_view sql, const Params& params) override {
+    auto& entry = prepare(sql, params);
+    sqlite3_stmt* st = entry.stmt.get();
     std::vector<Row> rows;
-    int cols = sqlite3_column_count(st);
+    const int cols = static_cast<int>(entry.columns->size());
     for (;;) {
       int rc = sqlite3_step(st);
       if (rc == SQLITE_DONE) break;
@@ -162,14 +139,14 @@ class SqliteConnection final : public Connection {
           }
         }
       }
-      rows.emplace_back(std::move(values));
+      rows.emplace_back(entry.columns, std::move(values));
     }
     sqlite3_reset(st);
     return rows;
   }
 
-  int64_t execute(std::string_view sql, Params params) override {
-    sqlite3_stmt* st = prepare(sql, params);
+  int64_t execute(std::string_view sql, const Params& params) override {
+    sqlite3_stmt* st = prepare(sql, params).stmt.get();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     }
@@ -182,30 +159,55 @@ class SqliteConnection final : public Connection {
     return sqlite3_changes64(db_.get());
   }
 
-  sqlite3* handle() { return db_.get(); }
+  // While set, statements that would write are refused (read transactions).
+  void set_read_only(bool on) { read_only_ = on; }
+  std::size_t cached_statements() const override { return lru_.size(); }
 
  private:
-  // Prepared statements are cached per connection by their SQL text.
-  sqlite3_stmt* prepare(std::string_view sql, Params params) {
-    auto it = cache_.find(sql);
-    sqlite3_stmt* st;
-    if (it != cache_.end()) {
-      st = it->second.get();
+  struct Entry {
+    std::string sql;
+    StmtPtr stmt;
+    Columns columns;
+    bool writes = false;
+  };
+
+  // Prepared statements are cached by their SQL text, the least recently used evicted
+  // beyond the limit (SQL built at run time, such as IN-lists, must not grow it).
+  Entry& prepare(std::string_view sql, const Params& params) {
+    Entry* e;
+    auto it = index_.find(sql);
+    if (it != index_.end()) {
+      lru_.splice(lru_.begin(), lru_, it->second);
+      e = &*it->second;
     } else {
+      sqlite3_stmt* raw = nullptr;
       const char* tail = nullptr;
       int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
-                                  SQLITE_PREPARE_PERSISTENT, &st, &tail);
+                                  SQLITE_PREPARE_PERSISTENT, &raw, &tail);
       if (rc != SQLITE_OK) throw error_from(db_.get(), rc, sql);
-      cache_.emplace(std::string(sql), StmtPtr(st));
+      auto names = std::make_shared<std::vector<std::string>>();
+      for (int i = 0, n = sqlite3_column_count(raw); i < n; ++i)
+        names->emplace_back(sqlite3_column_name(raw, i));
+      lru_.push_front(
+          Entry{std::string(sql), StmtPtr(raw), std::move(names), sqlite3_stmt_readonly(raw) == 0});
+      index_.emplace(lru_.front().sql, lru_.begin());
+      while (static_cast<int>(lru_.size()) > cache_limit_) {
+        index_.erase(lru_.back().sql);
+        lru_.pop_back();
+      }
+      e = &lru_.front();
     }
+    if (read_only_ && e->writes)
+      throw DbError(DbError::Kind::other, "sqlite: a read transaction may not write: " + trim(sql));
+    sqlite3_stmt* st = e->stmt.get();
     sqlite3_clear_bindings(st);
     int n = 1;
     for (const auto& p : params) {
       // "$n" parameters: SQLite numbers named parameters by first appearance, so look
       // each one up by name to support any order.
-      std::string name = "$" + std::to_string(n);
-      int idx = sqlite3_bind_parameter_index(st, name.c_str());
-      ++n;
+      char name[16];
+      std::snprintf(name, sizeof name, "$%d", n++);
+      int idx = sqlite3_bind_parameter_index(st, name);
       if (idx == 0) continue;
       const auto& v = p.value();
       if (auto i = std::get_if<int64_t>(&v)) {
@@ -214,11 +216,14 @@ class SqliteConnection final : public Connection {
         sqlite3_bind_double(st, idx, *d);
       } else if (auto s = std::get_if<std::string>(&v)) {
         sqlite3_bind_text64(st, idx, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      } else if (auto l = std::get_if<IntList>(&v)) {
+        auto text = json_list(*l);
+        sqlite3_bind_text64(st, idx, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
       } else {
         sqlite3_bind_null(st, idx);
       }
     }
-    return st;
+    return *e;
   }
 
   struct Hash {
@@ -226,27 +231,31 @@ class SqliteConnection final : public Connection {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unique_ptr<sqlite3, DbDeleter> db_;
-  std::unordered_map<std::string, StmtPtr, Hash, std::equal_to<>> cache_;
+  int cache_limit_;
+  bool read_only_ = false;
+  std::list<Entry> lru_;  // most recently used first
+  std::unordered_map<std::string_view, std::list<Entry>::iterator, Hash, std::equal_to<>> index_;
 };
 
 class SqliteDatabase final : public Database {
  public:
-  explicit SqliteDatabase(std::string path) : path_(std::move(path)) {
+  SqliteDatabase(std::string path, OpenOptions options)
+      : path_(std::move(path)), options_(options) {
     // Open one connection now so that errors (bad path, not a database) surface early.
-    free_.push_back(std::make_unique<SqliteConnection>(path_));
+    free_.push_back(std::make_unique<SqliteConnection>(path_, options_.statement_cache));
     open_ = 1;
   }
 
   PoolStats stats() const override {
     std::lock_guard lock(mu_);
-    return PoolStats{open_, open_ - static_cast<int>(free_.size()), writes_};
+    return PoolStats{open_, open_ - static_cast<int>(free_.size()), writes_, retries_};
   }
-  std::string dialect() const override { return "sqlite"; }
+  Dialect dialect() const override { return Dialect::sqlite; }
+  std::string describe() const override { return "sqlite:" + path_; }
 
   void backup_to(const std::string& path) override {
     auto lease = acquire();
-    auto* c = static_cast<SqliteConnection*>(lease.get());
-    c->execute("VACUUM INTO $1", {path});
+    lease->execute("VACUUM INTO $1", {path});
   }
 
  protected:
@@ -261,7 +270,7 @@ class SqliteDatabase final : public Database {
       ++open_;
     }
     try {
-      return new SqliteConnection(path_);
+      return new SqliteConnection(path_, options_.statement_cache);
     } catch (...) {
       std::lock_guard lock(mu_);
       --open_;
@@ -274,37 +283,64 @@ class SqliteDatabase final : public Database {
     free_.emplace_back(static_cast<SqliteConnection*>(c));
   }
 
-  void run_write(const std::function<void(Connection&)>& fn) override {
-    std::lock_guard wlock(write_mu_);
-    auto lease = acquire();
-    lease->exec_script("BEGIN IMMEDIATE");
-    try {
-      fn(*lease);
-      lease->exec_script("COMMIT");
-    } catch (...) {
+  void run_transaction(const Isolation* isolation,
+                       const std::function<void(Connection&)>& fn) override {
+    for (int attempt = 1;; ++attempt) {
       try {
-        lease->exec_script("ROLLBACK");
+        if (isolation) {
+          std::lock_guard wlock(write_mu_);
+          once(fn, "BEGIN IMMEDIATE", false);
+          std::lock_guard lock(mu_);
+          ++writes_;
+        } else {
+          once(fn, "BEGIN", true);
+        }
+        return;
+      } catch (const DbError& e) {
+        if (e.kind() != DbError::Kind::retry || attempt >= options_.max_attempts) throw;
+        {
+          std::lock_guard lock(mu_);
+          ++retries_;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
+      }
+    }
+  }
+
+ private:
+  void once(const std::function<void(Connection&)>& fn, const char* begin, bool read_only) {
+    auto lease = acquire();
+    auto& c = static_cast<SqliteConnection&>(*lease);
+    c.execute(begin, {});
+    c.set_read_only(read_only);
+    try {
+      fn(c);
+      c.set_read_only(false);
+      c.execute("COMMIT", {});
+    } catch (...) {
+      c.set_read_only(false);
+      try {
+        c.execute("ROLLBACK", {});
       } catch (...) {
       }
       throw;
     }
-    std::lock_guard lock(mu_);
-    ++writes_;
   }
 
- private:
   std::string path_;
+  OpenOptions options_;
   mutable std::mutex mu_;
   std::mutex write_mu_;
   std::vector<std::unique_ptr<SqliteConnection>> free_;
   int open_ = 0;
   uint64_t writes_ = 0;
+  uint64_t retries_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<Database> open_sqlite(const std::string& path) {
-  return std::make_unique<SqliteDatabase>(path);
+std::unique_ptr<Database> open_sqlite(const std::string& path, const OpenOptions& options) {
+  return std::make_unique<SqliteDatabase>(path, options);
 }
 
 }  // namespace verbund::db

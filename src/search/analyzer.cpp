@@ -210,6 +210,30 @@ std::string stem_match(const std::string& text) {
   return out;
 }
 
+std::string tsquery_match(const std::string& text) {
+  // The same terms as stem_match in PostgreSQL's tsquery syntax: stems are letters and
+  // digits only, quoted all the same.
+  std::string out;
+  for (const auto& w : words(text)) {
+    if (!out.empty()) out += " & ";
+    auto variants = stem_variants(w);
+    std::string terms;
+    for (const auto& s : variants) {
+      if (!terms.empty()) terms += " | ";
+      terms += "'" + s + "'" + (s.size() >= 2 ? ":*" : "");
+    }
+    out += variants.size() > 1 ? "(" + terms + ")" : terms;
+  }
+  return out;
+}
+
+std::vector<std::string> trigram_words(const std::string& text) {
+  std::vector<std::string> out;
+  for (auto& w : words(fold(text)))
+    if (w.size() >= 3) out.push_back(std::move(w));
+  return out;
+}
+
 std::string trigram_match(const std::string& text) {
   std::string out;
   for (const auto& w : words(fold(text))) {

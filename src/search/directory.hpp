@@ -1,6 +1,6 @@
-// The directory search API. The SQLite implementation lives in src/store
-// (directory_store.cpp, FTS5); a PostgreSQL one will use to_tsvector('german', …) and
-// pg_trgm behind the same interface.
+// The directory search API, implemented in src/store/directory_store.cpp over both
+// dialects: SQLite FTS5 (stems, trigram tokenizer) and PostgreSQL tsvector with the
+// application's stems plus pg_trgm for substrings.
 #pragma once
 
 #include <cstdint>
@@ -59,5 +59,9 @@ class Directory {
 // FTS5 query strings for the stem and trigram indexes; empty when the text has none.
 std::string stem_match(const std::string& text);
 std::string trigram_match(const std::string& text);
+// The same for PostgreSQL: a tsquery over the stems (prefixes as :*), and the folded
+// words of three or more letters that must appear as substrings.
+std::string tsquery_match(const std::string& text);
+std::vector<std::string> trigram_words(const std::string& text);
 
 }  // namespace verbund::search

@@ -12,44 +12,140 @@
 
 namespace verbund::store {
 
+namespace {
+
+// The dialect seam of the directory: how search text is stored and matched.
+// SQLite: two FTS5 tables keyed by rowid (migrations/sqlite/0002). PostgreSQL: one row
+// per organisation in org_search with tsvectors of the stems and the folded text under
+// a pg_trgm index (migrations/postgres/0002).
+void store_search_text(db::Connection& c, int64_t id, const std::string& name_stems,
+                       const std::string& body_stems, const std::string& folded) {
+  if (c.dialect() == db::Dialect::sqlite) {
+    c.execute("DELETE FROM org_stems WHERE rowid = $1", {id});
+    c.execute("DELETE FROM org_trigram WHERE rowid = $1", {id});
+    c.execute("INSERT INTO org_stems (rowid, name, body) VALUES ($1, $2, $3)",
+              {id, name_stems, body_stems});
+    c.execute("INSERT INTO org_trigram (rowid, text) VALUES ($1, $2)", {id, folded});
+    return;
+  }
+  c.execute(R"sql(
+    INSERT INTO org_search (organisation_id, name_tsv, all_tsv, folded)
+    VALUES ($1, to_tsvector('simple', $2), to_tsvector('simple', $2 || ' ' || $3), $4)
+    ON CONFLICT (organisation_id) DO UPDATE
+       SET name_tsv = excluded.name_tsv, all_tsv = excluded.all_tsv, folded = excluded.folded)sql",
+            {id, name_stems, body_stems, folded});
+}
+
+void drop_search_text(db::Connection& c, int64_t id) {
+  if (c.dialect() == db::Dialect::sqlite) {
+    c.execute("DELETE FROM org_stems WHERE rowid = $1", {id});
+    c.execute("DELETE FROM org_trigram WHERE rowid = $1", {id});
+  } else {
+    c.execute("DELETE FROM org_search WHERE organisation_id = $1", {id});
+  }
+}
+
+std::vector<int64_t> ids_of(db::Connection& c, const std::string& sql, const db::Params& params) {
+  std::vector<int64_t> out;
+  for (const auto& r : c.query(sql, params)) out.push_back(r.int64("id"));
+  return out;
+}
+
+// Matches by tier: 0 every word's stem in the name, 1 stems anywhere, 2 every word as a
+// substring of the folded text. Each returns organisation ids.
+struct Matches {
+  std::vector<int64_t> name, stems, substrings;
+};
+
+Matches match_text(db::Connection& c, const std::string& text) {
+  Matches m;
+  if (c.dialect() == db::Dialect::sqlite) {
+    std::string stem_q = search::stem_match(text);
+    std::string tri_q = search::trigram_match(text);
+    if (!stem_q.empty()) {
+      const char* sql = "SELECT rowid AS id FROM org_stems WHERE org_stems MATCH $1";
+      m.name = ids_of(c, sql, {"name : (" + stem_q + ")"});
+      m.stems = ids_of(c, sql, {stem_q});
+    }
+    if (!tri_q.empty())
+      m.substrings =
+          ids_of(c, "SELECT rowid AS id FROM org_trigram WHERE org_trigram MATCH $1", {tri_q});
+    return m;
+  }
+  std::string ts = search::tsquery_match(text);
+  if (!ts.empty()) {
+    m.name = ids_of(c,
+                    "SELECT organisation_id AS id FROM org_search "
+                    "WHERE name_tsv @@ to_tsquery('simple', $1)",
+                    {ts});
+    m.stems = ids_of(c,
+                     "SELECT organisation_id AS id FROM org_search "
+                     "WHERE all_tsv @@ to_tsquery('simple', $1)",
+                     {ts});
+  }
+  auto words = search::trigram_words(text);
+  if (!words.empty()) {
+    // Words are letters and digits only (no LIKE wildcards); pg_trgm's GIN index
+    // serves LIKE '%word%'.
+    db::Params params;
+    std::string sql = "SELECT organisation_id AS id FROM org_search WHERE ";
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (i) sql += " AND ";
+      sql += "folded LIKE " + params.next();
+      params.add("%" + words[i] + "%");
+    }
+    m.substrings = ids_of(c, sql, params);
+  }
+  return m;
+}
+
+// Keys of an organisation's fields of work or target groups, in key order.
+std::vector<std::string> keys_of(db::Connection& c, const char* sql, int64_t id) {
+  std::vector<std::string> out;
+  for (const auto& r : c.query(sql, {id})) out.push_back(r.text("k"));
+  return out;
+}
+
+}  // namespace
+
 void index_organisation(db::Connection& c, int64_t id) {
   auto row = c.query_one(R"sql(
-    SELECT o.name, o.short_name, o.short_description, o.about, o.why, o.city, o.state, r.name,
-           (SELECT group_concat(field_key, ' ') FROM organisation_fields WHERE organisation_id = o.id),
-           (SELECT group_concat(group_key, ' ') FROM organisation_target_groups
-             WHERE organisation_id = o.id)
+    SELECT o.name, o.short_name, o.short_description, o.about, o.why, o.city, o.state,
+           r.name AS region_name
       FROM organisations o JOIN regions r ON r.id = o.region_id
      WHERE o.id = $1)sql",
                          {id});
-  c.execute("DELETE FROM org_stems WHERE rowid = $1", {id});
-  c.execute("DELETE FROM org_trigram WHERE rowid = $1", {id});
   bump_directory_generation(c);
-  if (!row) return;
+  if (!row) {
+    drop_search_text(c, id);
+    return;
+  }
   // Fields of work and target groups are searchable by their German labels.
   std::string labels;
-  for (int col : {8, 9}) {
-    std::string keys = row->text(col);
-    std::string prefix = col == 8 ? "field." : "target.";
-    for (std::size_t p = 0; p < keys.size();) {
-      auto end = keys.find(' ', p);
-      labels += i18n::t("de", prefix + keys.substr(p, end - p)) + " ";
-      if (end == std::string::npos) break;
-      p = end + 1;
-    }
-  }
-  std::string name = row->text(0) + " " + row->text(1);
-  std::string body = row->text(2) + " " + row->text(3) + " " + row->text(4) + " " + row->text(5) +
-                     " " + row->text(6) + " " + row->text(7) + " " + labels;
-  c.execute("INSERT INTO org_stems (rowid, name, body) VALUES ($1, $2, $3)",
-            {id, search::stem_document(name), search::stem_document(body)});
-  c.execute("INSERT INTO org_trigram (rowid, text) VALUES ($1, $2)",
-            {id, search::fold(name + " " + row->text(2) + " " + row->text(5) + " " + labels)});
+  for (const auto& k : keys_of(c,
+                               "SELECT field_key AS k FROM organisation_fields "
+                               "WHERE organisation_id = $1 ORDER BY field_key",
+                               id))
+    labels += i18n::t("de", "field." + k) + " ";
+  for (const auto& k : keys_of(c,
+                               "SELECT group_key AS k FROM organisation_target_groups "
+                               "WHERE organisation_id = $1 ORDER BY group_key",
+                               id))
+    labels += i18n::t("de", "target." + k) + " ";
+  std::string name = row->text("name") + " " + row->text("short_name");
+  std::string body = row->text("short_description") + " " + row->text("about") + " " +
+                     row->text("why") + " " + row->text("city") + " " + row->text("state") + " " +
+                     row->text("region_name") + " " + labels;
+  store_search_text(c, id, search::stem_document(name), search::stem_document(body),
+                    search::fold(name + " " + row->text("short_description") + " " +
+                                 row->text("city") + " " + labels));
   c.execute("UPDATE organisations SET sort_key = $2 WHERE id = $1",
-            {id, search::fold(row->text(0))});
+            {id, search::fold(row->text("name"))});
 }
 
 void reindex_all_organisations(db::Connection& c) {
-  for (const auto& r : c.query("SELECT id FROM organisations")) index_organisation(c, r.int64(0));
+  for (const auto& r : c.query("SELECT id FROM organisations ORDER BY id"))
+    index_organisation(c, r.int64("id"));
 }
 
 namespace {
@@ -76,9 +172,14 @@ uint16_t intern(std::vector<std::string>& table, std::map<std::string, uint16_t>
 // because the counts are over the hits, which are all in that city.
 constexpr std::size_t kMaxCities = 30;
 
-std::vector<int64_t> ids_of(db::Connection& c, const char* sql, const std::string& match) {
-  std::vector<int64_t> out;
-  for (const auto& r : c.query(sql, {match})) out.push_back(r.int64(0));
+// Every organisation's keys of one taxonomy, joined by commas, in key order.
+std::unordered_map<int64_t, std::string> keys_by_organisation(db::Connection& c, const char* sql) {
+  std::unordered_map<int64_t, std::string> out;
+  for (const auto& r : c.query(sql)) {
+    auto& keys = out[r.int64("organisation_id")];
+    if (!keys.empty()) keys += ',';
+    keys += r.text("k");
+  }
   return out;
 }
 
@@ -91,7 +192,7 @@ void bump_directory_generation(db::Connection& c) {
 // What filters, facets and sorting need of every published organisation, in name
 // order, held in memory: filtering and counting thousands of hits then takes
 // microseconds instead of a GROUP BY per facet.
-struct SqliteDirectory::Facts {
+struct OrgDirectory::Facts {
   int64_t generation = -1;
   std::vector<int64_t> ids;  // in name order (position = name rank)
   std::unordered_map<int64_t, uint32_t> position;
@@ -107,7 +208,7 @@ struct SqliteDirectory::Facts {
   std::vector<std::shared_ptr<const search::DirectoryCard>> cards;
 };
 
-std::shared_ptr<const SqliteDirectory::Facts> SqliteDirectory::facts(db::Connection& c) {
+std::shared_ptr<const OrgDirectory::Facts> OrgDirectory::facts(db::Connection& c) {
   int64_t generation = c.query_int("SELECT generation FROM directory_state WHERE id = 1");
   {
     std::lock_guard lock(mu_);
@@ -116,9 +217,9 @@ std::shared_ptr<const SqliteDirectory::Facts> SqliteDirectory::facts(db::Connect
   auto f = std::make_shared<Facts>();
   f->generation = generation;
   for (const auto& r : c.query("SELECT key FROM fields_of_work ORDER BY position"))
-    f->field_keys.push_back(r.text(0));
+    f->field_keys.push_back(r.text("key"));
   for (const auto& r : c.query("SELECT key FROM target_groups ORDER BY position"))
-    f->group_keys.push_back(r.text(0));
+    f->group_keys.push_back(r.text("key"));
   std::map<std::string, uint16_t> region_seen, state_seen, city_seen;
   std::map<std::string, std::string> region_name;
   auto bits = [](const std::string& keys, const std::vector<std::string>& table) {
@@ -128,33 +229,40 @@ std::shared_ptr<const SqliteDirectory::Facts> SqliteDirectory::facts(db::Connect
         if (table[i] == k) out |= 1u << i;
     return out;
   };
+  auto fields_of =
+      keys_by_organisation(c,
+                           "SELECT organisation_id, field_key AS k FROM organisation_fields "
+                           "ORDER BY organisation_id, field_key");
+  auto groups_of =
+      keys_by_organisation(c,
+                           "SELECT organisation_id, group_key AS k FROM organisation_target_groups "
+                           "ORDER BY organisation_id, group_key");
   for (const auto& r : c.query(R"sql(
-      SELECT o.id, rg.code, rg.name, o.state, o.city, o.sort_key, o.created_at,
-             (SELECT group_concat(field_key, ',') FROM organisation_fields
-               WHERE organisation_id = o.id),
-             (SELECT group_concat(group_key, ',') FROM organisation_target_groups
-               WHERE organisation_id = o.id),
-             o.slug, o.name, o.short_description
+      SELECT o.id, rg.code AS region_code, rg.name AS region_name, o.state, o.city, o.sort_key,
+             o.created_at, o.slug, o.name, o.short_description
         FROM organisations o JOIN regions rg ON rg.id = o.region_id
        WHERE o.status = 'published'
        ORDER BY o.sort_key, o.id)sql")) {
-    f->position.emplace(r.int64(0), static_cast<uint32_t>(f->ids.size()));
-    f->ids.push_back(r.int64(0));
-    f->region.push_back(intern(f->region_codes, region_seen, r.text(1)));
-    region_name[r.text(1)] = r.text(2);
-    f->state.push_back(intern(f->states, state_seen, r.text(3)));
-    f->city.push_back(intern(f->cities, city_seen, r.text(4)));
-    std::string key = r.text(5);
+    const int64_t id = r.int64("id");
+    f->position.emplace(id, static_cast<uint32_t>(f->ids.size()));
+    f->ids.push_back(id);
+    std::string region_code = r.text("region_code");
+    f->region.push_back(intern(f->region_codes, region_seen, region_code));
+    region_name[region_code] = r.text("region_name");
+    f->state.push_back(intern(f->states, state_seen, r.text("state")));
+    std::string city = r.text("city");
+    f->city.push_back(intern(f->cities, city_seen, city));
+    std::string key = r.text("sort_key");
     char first =
         key.empty() ? '#' : static_cast<char>(std::toupper(static_cast<unsigned char>(key[0])));
     f->letter.push_back(std::isalpha(static_cast<unsigned char>(first)) ? first : '#');
-    f->created.push_back(r.int64(6));
-    std::string field_keys = r.text(7);
+    f->created.push_back(r.int64("created_at"));
+    const std::string& field_keys = fields_of[id];
     f->fields.push_back(bits(field_keys, f->field_keys));
-    f->groups.push_back(bits(r.text(8), f->group_keys));
+    f->groups.push_back(bits(groups_of[id], f->group_keys));
     f->cards.push_back(std::make_shared<const search::DirectoryCard>(
-        search::DirectoryCard{r.int64(0), r.text(9), r.text(10), r.text(4), r.text(2), r.text(11),
-                              split_keys(field_keys)}));
+        search::DirectoryCard{id, r.text("slug"), r.text("name"), city, r.text("region_name"),
+                              r.text("short_description"), split_keys(field_keys)}));
   }
   for (const auto& code : f->region_codes) f->region_names.push_back(region_name[code]);
   auto name_order = [](const std::vector<std::string>& names) {
@@ -173,22 +281,10 @@ std::shared_ptr<const SqliteDirectory::Facts> SqliteDirectory::facts(db::Connect
   return f;
 }
 
-search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q) {
+search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
   search::DirectoryResult result;
   bool has_text = !search::words(q.text).empty();
-  std::string stem_q = search::stem_match(q.text);
-  std::string tri_q = search::trigram_match(q.text);
-  db_.read([&](db::Connection& c) {
-    c.exec_script("BEGIN");  // one snapshot for facts, matches and rows
-    struct Commit {
-      db::Connection& c;
-      ~Commit() {
-        try {
-          c.exec_script("COMMIT");
-        } catch (...) {
-        }
-      }
-    } commit{c};
+  db_.read([&](db::Connection& c) {  // one snapshot for facts and matches
     auto f = facts(c);
     const std::size_t n = f->ids.size();
 
@@ -202,14 +298,10 @@ search::DirectoryResult SqliteDirectory::search(const search::DirectoryQuery& q)
           if (it != f->position.end() && tier[it->second] > t) tier[it->second] = t;
         }
       };
-      if (!stem_q.empty()) {
-        mark(ids_of(c, "SELECT rowid FROM org_stems WHERE org_stems MATCH $1",
-                    "name : (" + stem_q + ")"),
-             0);
-        mark(ids_of(c, "SELECT rowid FROM org_stems WHERE org_stems MATCH $1", stem_q), 1);
-      }
-      if (!tri_q.empty())
-        mark(ids_of(c, "SELECT rowid FROM org_trigram WHERE org_trigram MATCH $1", tri_q), 2);
+      auto m = match_text(c, q.text);
+      mark(m.name, 0);
+      mark(m.stems, 1);
+      mark(m.substrings, 2);
     }
 
     // Filters (unknown values match nothing).

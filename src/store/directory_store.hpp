@@ -1,6 +1,6 @@
-// The SQLite directory: keeps the search indexes of organisations current and answers
-// search::DirectoryQuery with FTS5 (stems, then trigram substrings), filters, facets
-// with counts, sorting and pages.
+// The directory of organisations: keeps their search text current and answers
+// search::DirectoryQuery (stems, then substrings), with filters, facets with counts,
+// sorting and pages, on SQLite (FTS5) and PostgreSQL (tsvector, pg_trgm) alike.
 #pragma once
 
 #include <memory>
@@ -19,14 +19,14 @@ void bump_directory_generation(db::Connection& c);
 // Rebuilds the whole index (after a migration or an import).
 void reindex_all_organisations(db::Connection& c);
 
-// Thread-safe. FTS5 finds the matching ids (stems in the name, stems anywhere, then
-// trigram substrings: three tiers, stemmed hits first); filters, facet counts and
+// Thread-safe. The text index finds the matching ids (stems in the name, stems
+// anywhere, then substrings: three tiers, stemmed hits first); filters, facet counts and
 // ordering run over facts of every published organisation kept in memory until the
 // directory generation changes. The cards of the shown page come from the same facts,
 // so a request without search words reads nothing but the generation.
-class SqliteDirectory final : public search::Directory {
+class OrgDirectory final : public search::Directory {
  public:
-  explicit SqliteDirectory(db::Database& db) : db_(db) {}
+  explicit OrgDirectory(db::Database& db) : db_(db) {}
   search::DirectoryResult search(const search::DirectoryQuery& q) override;
 
  private:

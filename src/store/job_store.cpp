@@ -3,11 +3,12 @@
 namespace verbund::store {
 namespace {
 constexpr const char* kColumns =
-    "id, kind, payload, state, run_at, attempts, max_attempts, COALESCE(last_error, ''), "
-    "created_at";
+    "id, kind, payload, state, run_at, attempts, max_attempts, "
+    "COALESCE(last_error, '') AS last_error, created_at";
 Job job_from(const db::Row& r) {
-  return Job{r.int64(0), r.text(1),  r.text(2), r.text(3), r.int64(4),
-             r.int64(5), r.int64(6), r.text(7), r.int64(8)};
+  return Job{r.int64("id"),           r.text("kind"),       r.text("payload"),
+             r.text("state"),         r.int64("run_at"),    r.int64("attempts"),
+             r.int64("max_attempts"), r.text("last_error"), r.int64("created_at")};
 }
 }  // namespace
 
@@ -18,7 +19,7 @@ int64_t enqueue_job(db::Connection& c, const std::string& kind, const std::strin
     INSERT INTO jobs (kind, payload, run_at, max_attempts, created_at)
     VALUES ($1, $2, $3, $4, $3) RETURNING id)sql",
                  {kind, payload, run_at, max_attempts})
-      ->int64(0);
+      ->int64("id");
 }
 
 std::optional<Job> claim_job(db::Connection& c, const std::string& worker, int64_t now,
@@ -46,7 +47,7 @@ bool fail_job(db::Connection& c, int64_t id, const std::string& error, int64_t r
                     state = CASE WHEN attempts + 1 >= max_attempts THEN 'failed' ELSE 'queued' END
      WHERE id = $1 RETURNING state)sql",
                          {id, error.substr(0, 2000), retry_at});
-  return row && row->text(0) == "failed";
+  return row && row->text("state") == "failed";
 }
 
 std::vector<Job> failed_jobs(db::Connection& c, int64_t limit) {

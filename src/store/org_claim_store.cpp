@@ -37,8 +37,8 @@ Status create_claim(db::Connection& c, int64_t user_id, int64_t org_id, const st
 std::vector<ClaimItem> open_claims(db::Connection& c, const Actor& a) {
   std::vector<ClaimItem> out;
   for (const auto& r : c.query(std::string(R"sql(
-      SELECT cl.id, o.id, o.name, o.slug, o.city, rg.name, u.display_name, u.email, cl.message,
-             cl.created_at
+      SELECT cl.id, o.id AS organisation_id, o.name, o.slug, o.city, rg.name AS region_name,
+             u.display_name, u.email, cl.message, cl.created_at
         FROM org_claims cl
         JOIN organisations o ON o.id = cl.organisation_id
         JOIN regions rg ON rg.id = o.region_id
@@ -46,15 +46,17 @@ std::vector<ClaimItem> open_claims(db::Connection& c, const Actor& a) {
        WHERE cl.status = 'open' AND )sql") +
                                    kReviewerScope + " ORDER BY cl.created_at, cl.id",
                                {a.user_id, a.platform_admin ? 1 : 0}))
-    out.push_back(ClaimItem{r.int64(0), r.int64(1), r.text(2), r.text(3), r.text(4), r.text(5),
-                            r.text(6), r.text(7), r.text(8), r.int64(9)});
+    out.push_back(ClaimItem{r.int64("id"), r.int64("organisation_id"), r.text("name"),
+                            r.text("slug"), r.text("city"), r.text("region_name"),
+                            r.text("display_name"), r.text("email"), r.text("message"),
+                            r.int64("created_at")});
   return out;
 }
 
 Result<ClaimDecision> decide_claim(db::Connection& c, const Actor& a, int64_t claim_id,
                                    bool approve, const std::string& note, int64_t now) {
   auto r = c.query_one(std::string(R"sql(
-      SELECT cl.user_id, o.id, o.name, o.slug, u.email, u.locale
+      SELECT cl.user_id, o.id AS organisation_id, o.name, o.slug, u.email, u.locale
         FROM org_claims cl
         JOIN organisations o ON o.id = cl.organisation_id
         JOIN users u ON u.id = cl.user_id
@@ -62,7 +64,7 @@ Result<ClaimDecision> decide_claim(db::Connection& c, const Actor& a, int64_t cl
                            kReviewerScope,
                        {a.user_id, a.platform_admin ? 1 : 0, claim_id});
   if (!r) return make_error("not_found", "claim not found");
-  int64_t user_id = r->int64(0), org_id = r->int64(1);
+  int64_t user_id = r->int64("user_id"), org_id = r->int64("organisation_id");
   if (approve) {
     c.execute(R"sql(
       DELETE FROM user_roles
@@ -77,7 +79,7 @@ Result<ClaimDecision> decide_claim(db::Connection& c, const Actor& a, int64_t cl
     UPDATE org_claims SET status = $2, note = $3, decided_at = $4, decided_by = $5
      WHERE id = $1)sql",
             {claim_id, std::string(approve ? "approved" : "rejected"), note, now, a.user_id});
-  return ClaimDecision{r->text(4), r->text(5), r->text(2), r->text(3)};
+  return ClaimDecision{r->text("email"), r->text("locale"), r->text("name"), r->text("slug")};
 }
 
 }  // namespace verbund::store

@@ -31,8 +31,10 @@ constexpr const char* kManaged = R"sql(
                                AND ur.role = 'org_admin')))sql";
 
 ManagedOrg managed_from(const db::Row& r) {
-  return ManagedOrg{r.int64(0), r.text(1),  r.text(2),  r.text(3), r.text(4),
-                    r.text(5),  r.int64(6), r.int64(7), r.text(8), r.text(9)};
+  return ManagedOrg{r.int64("id"),      r.text("slug"),        r.text("name"),
+                    r.text("status"),   r.text("review_note"), r.text("applicant_reply"),
+                    r.int64("version"), r.int64("region_id"),  r.text("logo_key"),
+                    r.text("cover_key")};
 }
 
 }  // namespace
@@ -60,14 +62,15 @@ std::vector<ManagedOrg> organisations_of(db::Connection& c, int64_t user_id) {
   std::vector<ManagedOrg> out;
   for (const auto& r : c.query(R"sql(
       SELECT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
-             o.region_id, o.logo_key, o.cover_key, MAX(ur.role = 'org_admin')
+             o.region_id, o.logo_key, o.cover_key,
+             MAX(CASE WHEN ur.role = 'org_admin' THEN 1 ELSE 0 END) AS admin
         FROM organisations o JOIN user_roles ur ON ur.organisation_id = o.id
        WHERE ur.user_id = $1 AND ur.role IN ('org_admin', 'org_member')
        GROUP BY o.id
        ORDER BY o.name)sql",
                                {user_id})) {
     out.push_back(managed_from(r));
-    out.back().admin = r.int64(10) == 1;
+    out.back().admin = r.int64("admin") == 1;
   }
   return out;
 }
@@ -93,15 +96,27 @@ std::optional<std::pair<model::OrgBasics, ManagedOrg>> load_for_edit(db::Connect
            o.short_description, o.about, o.email, o.phone, o.website, o.applicant_reply
       FROM organisations o JOIN regions rg ON rg.id = o.region_id WHERE o.id = $1)sql",
                        {org_id});
-  model::OrgBasics b{r->text(0),  r->text(1),  r->text(2), r->text(3), r->text(4),
-                     r->text(5),  r->text(6),  r->text(7), r->text(8), r->text(9),
-                     r->text(10), r->text(11), {},         {},         r->text(12)};
+  model::OrgBasics b{r->text("name"),
+                     r->text("short_name"),
+                     r->text("legal_form"),
+                     r->text("code"),
+                     r->text("street"),
+                     r->text("postcode"),
+                     r->text("city"),
+                     r->text("short_description"),
+                     r->text("about"),
+                     r->text("email"),
+                     r->text("phone"),
+                     r->text("website"),
+                     {},
+                     {},
+                     r->text("applicant_reply")};
   for (const auto& f :
        c.query("SELECT field_key FROM organisation_fields WHERE organisation_id = $1", {org_id}))
-    b.fields.push_back(f.text(0));
+    b.fields.push_back(f.text("field_key"));
   for (const auto& g : c.query(
            "SELECT group_key FROM organisation_target_groups WHERE organisation_id = $1", {org_id}))
-    b.target_groups.push_back(g.text(0));
+    b.target_groups.push_back(g.text("group_key"));
   return std::make_pair(std::move(b), managed_from(*m));
 }
 
@@ -139,23 +154,23 @@ std::optional<std::pair<model::OrgDetails, ManagedOrg>> load_details(db::Connect
       FROM organisations WHERE id = $1)sql",
                        {org_id});
   model::OrgDetails d;
-  d.why = r->text(0);
-  d.founded = r->opt_int64(1);
-  d.languages = model::split_language_codes(r->text(2));
-  d.accessibility = r->text(3);
-  d.opening_hours = r->text(4);
-  d.latitude = r->opt_double(5);
-  d.longitude = r->opt_double(6);
-  d.mastodon = r->text(7);
-  d.instagram = r->text(8);
-  d.facebook = r->text(9);
-  d.linkedin = r->text(10);
-  d.youtube = r->text(11);
-  d.feed_url = r->text(12);
-  d.donation_url = r->text(13);
-  d.legal_representative = r->text(14);
-  d.register_entry = r->text(15);
-  d.content_responsible = r->text(16);
+  d.why = r->text("why");
+  d.founded = r->opt_int64("founded");
+  d.languages = model::split_language_codes(r->text("languages"));
+  d.accessibility = r->text("accessibility");
+  d.opening_hours = r->text("opening_hours");
+  d.latitude = r->opt_double("latitude");
+  d.longitude = r->opt_double("longitude");
+  d.mastodon = r->text("social_mastodon");
+  d.instagram = r->text("social_instagram");
+  d.facebook = r->text("social_facebook");
+  d.linkedin = r->text("social_linkedin");
+  d.youtube = r->text("social_youtube");
+  d.feed_url = r->text("feed_url");
+  d.donation_url = r->text("donation_url");
+  d.legal_representative = r->text("legal_representative");
+  d.register_entry = r->text("register_entry");
+  d.content_responsible = r->text("content_responsible");
   return std::make_pair(std::move(d), managed_from(*m));
 }
 
@@ -202,10 +217,11 @@ Status update_details(db::Connection& c, const Actor& a, int64_t org_id, int64_t
 std::vector<ReviewItem> review_queue(db::Connection& c, const Actor& a) {
   std::vector<ReviewItem> out;
   for (const auto& r : c.query(R"sql(
-      SELECT o.id, o.name, o.city, rg.name, o.short_description, o.applicant_reply,
+      SELECT o.id, o.name, o.city, rg.name AS region_name, o.short_description,
+             o.applicant_reply,
              COALESCE((SELECT u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id
                         WHERE ur.organisation_id = o.id AND ur.role = 'org_admin'
-                        ORDER BY ur.id LIMIT 1), ''),
+                        ORDER BY ur.id LIMIT 1), '') AS applicant_email,
              o.created_at
         FROM organisations o JOIN regions rg ON rg.id = o.region_id
        WHERE o.status = 'pending'
@@ -213,8 +229,9 @@ std::vector<ReviewItem> review_queue(db::Connection& c, const Actor& a) {
                                          WHERE user_id = $1 AND role = 'regional_editor'))
        ORDER BY o.created_at, o.id)sql",
                                {a.user_id, a.platform_admin ? 1 : 0}))
-    out.push_back(ReviewItem{r.int64(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5),
-                             r.text(6), r.int64(7)});
+    out.push_back(ReviewItem{r.int64("id"), r.text("name"), r.text("city"), r.text("region_name"),
+                             r.text("short_description"), r.text("applicant_reply"),
+                             r.text("applicant_email"), r.int64("created_at")});
   return out;
 }
 
@@ -240,7 +257,7 @@ std::vector<std::string> reviewer_emails(db::Connection& c, int64_t region_id) {
       SELECT DISTINCT u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id
        WHERE ur.role = 'regional_editor' AND ur.region_id = $1 AND u.disabled_at IS NULL)sql",
                                {region_id}))
-    out.push_back(r.text(0));
+    out.push_back(r.text("email"));
   return out;
 }
 
@@ -250,7 +267,7 @@ std::vector<std::pair<std::string, std::string>> admin_contacts(db::Connection& 
       SELECT u.email, u.locale FROM user_roles ur JOIN users u ON u.id = ur.user_id
        WHERE ur.role = 'org_admin' AND ur.organisation_id = $1 AND u.disabled_at IS NULL)sql",
                                {org_id}))
-    out.emplace_back(r.text(0), r.text(1));
+    out.emplace_back(r.text("email"), r.text("locale"));
   return out;
 }
 
@@ -260,7 +277,7 @@ std::optional<std::string> current_slug(db::Connection& c, const std::string& ol
      WHERE s.slug = $1 AND o.status = 'published')sql",
                        {old_slug});
   if (!r) return std::nullopt;
-  return r->text(0);
+  return r->text("slug");
 }
 
 std::vector<GalleryImage> gallery_of(db::Connection& c, int64_t org_id) {
@@ -269,7 +286,7 @@ std::vector<GalleryImage> gallery_of(db::Connection& c, int64_t org_id) {
       SELECT id, media_key, alt FROM organisation_images
        WHERE organisation_id = $1 ORDER BY id)sql",
                                {org_id}))
-    out.push_back(GalleryImage{r.int64(0), r.text(1), r.text(2)});
+    out.push_back(GalleryImage{r.int64("id"), r.text("media_key"), r.text("alt")});
   return out;
 }
 
@@ -284,7 +301,7 @@ Result<int64_t> add_gallery_image(db::Connection& c, const Actor& a, int64_t org
     INSERT INTO organisation_images (organisation_id, media_key, alt, created_at)
     VALUES ($1, $2, $3, $4) RETURNING id)sql",
                  {org_id, key, alt, now})
-      ->int64(0);
+      ->int64("id");
 }
 
 Result<std::string> remove_gallery_image(db::Connection& c, const Actor& a, int64_t org_id,
@@ -295,7 +312,7 @@ Result<std::string> remove_gallery_image(db::Connection& c, const Actor& a, int6
       {image_id, org_id});
   if (!r) return make_error("not_found", "image not found");
   c.execute("DELETE FROM organisation_images WHERE id = $1", {image_id});
-  return r->text(0);
+  return r->text("media_key");
 }
 
 }  // namespace verbund::store

@@ -11,21 +11,19 @@ bool may_manage(db::Connection& c, const Actor& a, int64_t org_id) {
 }
 
 int64_t admin_count(db::Connection& c, int64_t org_id) {
-  return c
-      .query_one(
-          "SELECT COUNT(*) FROM user_roles WHERE organisation_id = $1 AND role = 'org_admin'",
-          {org_id})
-      ->int64(0);
+  return c.query_int(
+      "SELECT COUNT(*) FROM user_roles WHERE organisation_id = $1 AND role = 'org_admin'",
+      {org_id});
 }
 
 std::optional<bool> role_of(db::Connection& c, int64_t org_id, int64_t user_id) {
   auto r = c.query_one(R"sql(
-    SELECT MAX(role = 'org_admin') FROM user_roles
+    SELECT MAX(CASE WHEN role = 'org_admin' THEN 1 ELSE 0 END) AS admin FROM user_roles
      WHERE organisation_id = $1 AND user_id = $2 AND role IN ('org_admin', 'org_member')
     HAVING COUNT(*) > 0)sql",
                        {org_id, user_id});
   if (!r) return std::nullopt;
-  return r->int64(0) == 1;
+  return r->int64("admin") == 1;
 }
 
 void put_role(db::Connection& c, int64_t org_id, int64_t user_id, bool admin, int64_t now) {
@@ -41,19 +39,19 @@ void put_role(db::Connection& c, int64_t org_id, int64_t user_id, bool admin, in
 
 OrgInvitation invitation_from(const db::Row& r) {
   OrgInvitation i;
-  i.id = r.int64(0);
-  i.organisation_id = r.int64(1);
-  i.organisation_name = r.text(2);
-  i.email = r.text(3);
-  i.admin = r.text(4) == "org_admin";
-  i.created_at = r.int64(5);
-  i.expires_at = r.int64(6);
-  i.accepted_at = r.opt_int64(7);
+  i.id = r.int64("id");
+  i.organisation_id = r.int64("organisation_id");
+  i.organisation_name = r.text("organisation_name");
+  i.email = r.text("email");
+  i.admin = r.text("role") == "org_admin";
+  i.created_at = r.int64("created_at");
+  i.expires_at = r.int64("expires_at");
+  i.accepted_at = r.opt_int64("accepted_at");
   return i;
 }
 
 constexpr const char* kInvitationColumns = R"sql(
-  SELECT i.id, i.organisation_id, o.name, i.email, i.role, i.created_at, i.expires_at,
+  SELECT i.id, i.organisation_id, o.name AS organisation_name, i.email, i.role, i.created_at, i.expires_at,
          i.accepted_at
     FROM org_invitations i JOIN organisations o ON o.id = i.organisation_id )sql";
 
@@ -62,13 +60,15 @@ constexpr const char* kInvitationColumns = R"sql(
 std::vector<OrgPerson> org_people(db::Connection& c, int64_t org_id) {
   std::vector<OrgPerson> out;
   for (const auto& r : c.query(R"sql(
-      SELECT u.id, u.display_name, u.email, MAX(ur.role = 'org_admin') AS admin
+      SELECT u.id, u.display_name, u.email,
+             MAX(CASE WHEN ur.role = 'org_admin' THEN 1 ELSE 0 END) AS admin
         FROM user_roles ur JOIN users u ON u.id = ur.user_id
        WHERE ur.organisation_id = $1 AND ur.role IN ('org_admin', 'org_member')
-       GROUP BY u.id
-       ORDER BY admin DESC, u.display_name COLLATE NOCASE, u.email)sql",
+       GROUP BY u.id, u.display_name, u.email
+       ORDER BY admin DESC, lower(u.display_name), u.email)sql",
                                {org_id}))
-    out.push_back(OrgPerson{r.int64(0), r.text(1), r.text(2), r.int64(3) == 1});
+    out.push_back(
+        OrgPerson{r.int64("id"), r.text("display_name"), r.text("email"), r.int64("admin") == 1});
   return out;
 }
 
@@ -88,23 +88,30 @@ Result<std::string> invite(db::Connection& c, const Actor& a, int64_t org_id,
   if (!may_manage(c, a, org_id)) return make_error("not_found", "organisation not found");
   if (c.query_one(R"sql(
       SELECT 1 FROM user_roles ur JOIN users u ON u.id = ur.user_id
-       WHERE ur.organisation_id = $1 AND u.email = $2 COLLATE NOCASE
+       WHERE ur.organisation_id = $1 AND lower(u.email) = lower($2)
          AND ur.role IN ('org_admin', 'org_member'))sql",
                   {org_id, email}))
     return make_error("already_member", "already in the organisation");
-  if (c.query_one(R"sql(
-      SELECT 1 FROM org_invitations
-       WHERE organisation_id = $1 AND email = $2 COLLATE NOCASE
-         AND accepted_at IS NULL AND expires_at > $3)sql",
-                  {org_id, email, now}))
-    return make_error("already_invited", "an open invitation exists");
-  std::string token = random::token(32);
+  // One open invitation per address and organisation is a unique index
+  // (org_invitations_open); an expired one makes room for a new one first.
   c.execute(R"sql(
-    INSERT INTO org_invitations (organisation_id, email, role, token_hash, invited_by,
-                                 created_at, expires_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7))sql",
-            {org_id, email, std::string(admin ? "org_admin" : "org_member"),
-             random::sha256_hex(token), a.user_id, now, now + kInvitationSeconds});
+    DELETE FROM org_invitations
+     WHERE organisation_id = $1 AND lower(email) = lower($2) AND accepted_at IS NULL
+       AND expires_at <= $3)sql",
+            {org_id, email, now});
+  std::string token = random::token(32);
+  try {
+    c.execute(R"sql(
+      INSERT INTO org_invitations (organisation_id, email, role, token_hash, invited_by,
+                                   created_at, expires_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7))sql",
+              {org_id, email, std::string(admin ? "org_admin" : "org_member"),
+               random::sha256_hex(token), a.user_id, now, now + kInvitationSeconds});
+  } catch (const db::DbError& e) {
+    if (e.kind() == db::DbError::Kind::unique)
+      return make_error("already_invited", "an open invitation exists");
+    throw;
+  }
   return token;
 }
 

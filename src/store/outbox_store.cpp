@@ -5,8 +5,9 @@
 namespace verbund::store {
 namespace {
 OutgoingMail mail_from(const db::Row& r) {
-  return OutgoingMail{r.int64(0), r.text(1),      r.text(2),  r.text(3), r.text(4),
-                      r.int64(5), r.opt_int64(6), r.int64(7), r.text(8)};
+  return OutgoingMail{r.int64("id"),          r.text("message_id"), r.text("recipient"),
+                      r.text("subject"),      r.text("body"),       r.int64("created_at"),
+                      r.opt_int64("sent_at"), r.int64("attempts"),  r.text("last_error")};
 }
 constexpr const char* kColumns =
     "id, message_id, recipient, subject, body, created_at, sent_at, attempts, last_error";
@@ -19,7 +20,7 @@ int64_t enqueue_mail(db::Connection& c, const std::string& recipient, const std:
     INSERT INTO outbox (message_id, recipient, subject, body, created_at)
     VALUES ($1, $2, $3, $4, $5) RETURNING id)sql",
                          {message_id, recipient, subject, body, now});
-  int64_t id = row->int64(0);
+  int64_t id = row->int64("id");
   enqueue_job(c, "mail.send", std::to_string(id), now, max_attempts);
   return id;
 }

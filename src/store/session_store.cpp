@@ -35,7 +35,8 @@ std::optional<Session> find_session(db::Connection& c, const std::string& token,
      WHERE s.id_hash = $1 AND s.last_seen_at > $2 AND u.disabled_at IS NULL)sql",
                          {random::sha256_hex(token), now - idle_seconds});
   if (!row) return std::nullopt;
-  return Session{row->text(0), row->int64(1), row->text(2), row->int64(3)};
+  return Session{row->text("id_hash"), row->int64("user_id"), row->text("csrf_token"),
+                 row->int64("last_seen_at")};
 }
 
 void touch_session(db::Connection& c, const std::string& id_hash, int64_t now) {
@@ -73,10 +74,10 @@ std::optional<TokenUse> consume_token(db::Connection& c, const std::string& toke
   auto row = c.query_one(R"sql(
     UPDATE user_tokens SET used_at = $3
      WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
-    RETURNING user_id, COALESCE(new_email, ''))sql",
+    RETURNING user_id, COALESCE(new_email, '') AS new_email)sql",
                          {random::sha256_hex(token), purpose_key(purpose), now});
   if (!row) return std::nullopt;
-  return TokenUse{row->int64(0), row->text(1)};
+  return TokenUse{row->int64("user_id"), row->text("new_email")};
 }
 
 bool token_valid(db::Connection& c, const std::string& token, TokenPurpose purpose, int64_t now) {
@@ -95,7 +96,7 @@ std::optional<std::string> token_owner_email(db::Connection& c, const std::strin
      WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL AND t.expires_at > $3)sql",
                          {random::sha256_hex(token), purpose_key(purpose), now});
   if (!row) return std::nullopt;
-  return row->text(0);
+  return row->text("email");
 }
 
 void record_login_failure(db::Connection& c, const std::string& scope, int64_t now) {
@@ -104,9 +105,10 @@ void record_login_failure(db::Connection& c, const std::string& scope, int64_t n
 
 FailureCount count_login_failures(db::Connection& c, const std::string& scope, int64_t since) {
   auto row = c.query_one(
-      "SELECT count(*), COALESCE(min(at), 0) FROM login_failures WHERE scope = $1 AND at > $2",
+      "SELECT count(*) AS n, COALESCE(min(at), 0) AS oldest FROM login_failures "
+      "WHERE scope = $1 AND at > $2",
       {scope, since});
-  return FailureCount{row->int64(0), row->int64(1)};
+  return FailureCount{row->int64("n"), row->int64("oldest")};
 }
 
 void clear_login_failures(db::Connection& c, const std::string& scope) {

@@ -6,13 +6,25 @@ namespace verbund::store {
 namespace {
 
 Credentials credentials_from(const db::Row& r) {
-  return Credentials{r.int64(0), r.text(1), r.text(2), !r.is_null(3), !r.is_null(4)};
+  return Credentials{r.int64("id"), r.text("email"), r.text("password_hash"),
+                     !r.is_null("email_confirmed_at"), !r.is_null("disabled_at")};
+}
+
+int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+std::string like_escape(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out;
 }
 
 std::vector<model::RoleGrant> load_roles(db::Connection& c, int64_t user_id) {
   std::vector<model::RoleGrant> out;
   auto rows = c.query(R"sql(
-    SELECT ur.role, ur.region_id, ur.organisation_id, COALESCE(r.name, o.name, '')
+    SELECT ur.role, ur.region_id, ur.organisation_id, COALESCE(r.name, o.name, '') AS scope_name
       FROM user_roles ur
       LEFT JOIN regions r ON r.id = ur.region_id
       LEFT JOIN organisations o ON o.id = ur.organisation_id
@@ -20,9 +32,10 @@ std::vector<model::RoleGrant> load_roles(db::Connection& c, int64_t user_id) {
      ORDER BY ur.id)sql",
                       {user_id});
   for (const auto& r : rows) {
-    auto role = model::parse_role(r.text(0));
+    auto role = model::parse_role(r.text("role"));
     if (!role) continue;
-    out.push_back(model::RoleGrant{*role, r.opt_int64(1), r.opt_int64(2), r.text(3)});
+    out.push_back(model::RoleGrant{*role, r.opt_int64("region_id"), r.opt_int64("organisation_id"),
+                                   r.text("scope_name")});
   }
   return out;
 }
@@ -35,10 +48,10 @@ Result<int64_t> create_user(db::Connection& c, const std::string& email,
   try {
     auto row = c.query_one(R"sql(
       INSERT INTO users (email, display_name, password_hash, locale, created_at)
-      VALUES ($1, $2, $3, $4, unixepoch())
+      VALUES ($1, $2, $3, $4, $5)
       RETURNING id)sql",
-                           {email, display_name, password_hash, locale});
-    return row->int64(0);
+                           {email, display_name, password_hash, locale, now()});
+    return row->int64("id");
   } catch (const db::DbError& e) {
     if (e.kind() == db::DbError::Kind::unique)
       return make_error("exists", "store: e-mail address already registered");
@@ -49,7 +62,7 @@ Result<int64_t> create_user(db::Connection& c, const std::string& email,
 std::optional<Credentials> find_credentials(db::Connection& c, const std::string& email) {
   auto row = c.query_one(R"sql(
     SELECT id, email, password_hash, email_confirmed_at, disabled_at
-      FROM users WHERE email = $1)sql",
+      FROM users WHERE lower(email) = lower($1))sql",
                          {email});
   if (!row) return std::nullopt;
   return credentials_from(*row);
@@ -65,9 +78,9 @@ std::optional<Credentials> find_credentials(db::Connection& c, int64_t user_id) 
 }
 
 std::optional<int64_t> find_user_id(db::Connection& c, const std::string& email) {
-  auto row = c.query_one("SELECT id FROM users WHERE email = $1", {email});
+  auto row = c.query_one("SELECT id FROM users WHERE lower(email) = lower($1)", {email});
   if (!row) return std::nullopt;
-  return row->int64(0);
+  return row->int64("id");
 }
 
 std::optional<model::User> load_user(db::Connection& c, int64_t user_id) {
@@ -77,21 +90,21 @@ std::optional<model::User> load_user(db::Connection& c, int64_t user_id) {
                          {user_id});
   if (!row) return std::nullopt;
   model::User u;
-  u.id = row->int64(0);
-  u.email = row->text(1);
-  u.display_name = row->text(2);
-  u.locale = row->text(3);
-  u.email_confirmed = !row->is_null(4);
-  u.created_at = row->int64(5);
+  u.id = row->int64("id");
+  u.email = row->text("email");
+  u.display_name = row->text("display_name");
+  u.locale = row->text("locale");
+  u.email_confirmed = !row->is_null("email_confirmed_at");
+  u.created_at = row->int64("created_at");
   u.roles = load_roles(c, u.id);
   return u;
 }
 
 void confirm_email(db::Connection& c, int64_t user_id) {
   c.execute(
-      "UPDATE users SET email_confirmed_at = unixepoch() "
+      "UPDATE users SET email_confirmed_at = $2 "
       "WHERE id = $1 AND email_confirmed_at IS NULL",
-      {user_id});
+      {user_id, now()});
 }
 
 void set_password_hash(db::Connection& c, int64_t user_id, const std::string& hash) {
@@ -100,8 +113,8 @@ void set_password_hash(db::Connection& c, int64_t user_id, const std::string& ha
 
 Status set_email(db::Connection& c, int64_t user_id, const std::string& email) {
   try {
-    c.execute("UPDATE users SET email = $2, email_confirmed_at = unixepoch() WHERE id = $1",
-              {user_id, email});
+    c.execute("UPDATE users SET email = $2, email_confirmed_at = $3 WHERE id = $1",
+              {user_id, email, now()});
     return Ok{};
   } catch (const db::DbError& e) {
     if (e.kind() == db::DbError::Kind::unique)
@@ -123,9 +136,9 @@ Status grant_role(db::Connection& c, int64_t user_id, model::Role role,
   try {
     c.execute(R"sql(
       INSERT INTO user_roles (user_id, role, region_id, organisation_id, created_at)
-      VALUES ($1, $2, $3, $4, unixepoch())
+      VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT DO NOTHING)sql",
-              {user_id, std::string(model::role_key(role)), region_id, organisation_id});
+              {user_id, std::string(model::role_key(role)), region_id, organisation_id, now()});
   } catch (const db::DbError& e) {
     if (e.kind() == db::DbError::Kind::constraint)
       return make_error("invalid", "store: unknown user, region or organisation");
@@ -139,25 +152,29 @@ bool revoke_role(db::Connection& c, int64_t user_id, model::Role role,
   return c.execute(R"sql(
     DELETE FROM user_roles
      WHERE user_id = $1 AND role = $2
-       AND IFNULL(region_id, 0) = IFNULL($3, 0)
-       AND IFNULL(organisation_id, 0) = IFNULL($4, 0))sql",
+       AND COALESCE(region_id, 0) = COALESCE(CAST($3 AS BIGINT), 0)
+       AND COALESCE(organisation_id, 0) = COALESCE(CAST($4 AS BIGINT), 0))sql",
                    {user_id, std::string(model::role_key(role)), region_id, organisation_id}) > 0;
 }
 
 UserPage list_users(db::Connection& c, const std::string& query, int64_t offset, int64_t limit) {
   UserPage page;
-  std::string pattern = "%" + query + "%";
+  // Case-insensitive in both dialects: lower() on both sides (SQLite's LIKE ignores
+  // ASCII case, PostgreSQL's does not); % and _ typed by the admin are literal.
+  std::string pattern = "%" + like_escape(query) + "%";
   page.total = c.query_int(R"sql(
     SELECT count(*) FROM users
-     WHERE $1 = '' OR email LIKE $2 OR display_name LIKE $2)sql",
+     WHERE $1 = '' OR lower(email) LIKE lower($2) ESCAPE ''
+        OR lower(display_name) LIKE lower($2) ESCAPE '')sql",
                            {query, pattern});
   auto rows = c.query(R"sql(
     SELECT id FROM users
-     WHERE $1 = '' OR email LIKE $2 OR display_name LIKE $2
+     WHERE $1 = '' OR lower(email) LIKE lower($2) ESCAPE ''
+        OR lower(display_name) LIKE lower($2) ESCAPE ''
      ORDER BY email LIMIT $3 OFFSET $4)sql",
                       {query, pattern, limit, offset});
   for (const auto& r : rows) {
-    auto u = load_user(c, r.int64(0));
+    auto u = load_user(c, r.int64("id"));
     if (u) page.users.push_back(std::move(*u));
   }
   return page;

@@ -115,7 +115,7 @@ http::Response Page::render_layout(const ctemplate::TemplateDictionaryInterface&
 App::App(core::Config config, db::Database& db)
     : config_(std::move(config)),
       db_(db),
-      directory_(std::make_unique<store::SqliteDirectory>(db)),
+      directory_(std::make_unique<store::OrgDirectory>(db)),
       media_(std::filesystem::path(config_.data_dir) / "media") {
   // One signing secret per installation, shared by every node through the database.
   secret_ = db_.write([](db::Connection& c) {

@@ -9,10 +9,10 @@
 
 using namespace verbund;
 
-class RunnerTest : public ::testing::Test {
+class RunnerTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override { t.migrate(); }
-  test::TempDatabase t;
+  test::TempDatabase t{GetParam()};
 };
 
 TEST(Backoff, DoublesFromTheBaseAndCapsAtADay) {
@@ -22,7 +22,7 @@ TEST(Backoff, DoublesFromTheBaseAndCapsAtADay) {
   EXPECT_EQ(jobs::backoff_seconds(40, 30), 86400);
 }
 
-TEST_F(RunnerTest, SuccessfulJobIsRemoved) {
+TEST_P(RunnerTest, SuccessfulJobIsRemoved) {
   int runs = 0;
   jobs::Runner r(t.db(), {});
   r.add("demo", [&](const store::Job& j) {
@@ -36,7 +36,7 @@ TEST_F(RunnerTest, SuccessfulJobIsRemoved) {
   EXPECT_EQ(t.db().read([](db::Connection& c) { return store::queue_depth(c); }), 0);
 }
 
-TEST_F(RunnerTest, ThrowingJobIsRetriedWithBackoffThenKeptAsFailed) {
+TEST_P(RunnerTest, ThrowingJobIsRetriedWithBackoffThenKeptAsFailed) {
   jobs::Runner r(t.db(), {1, 10, 60, 300});
   int runs = 0;
   r.add("flaky", [&](const store::Job&) {
@@ -66,7 +66,7 @@ TEST_F(RunnerTest, ThrowingJobIsRetriedWithBackoffThenKeptAsFailed) {
   EXPECT_EQ(r.run_due(), 1);
 }
 
-TEST_F(RunnerTest, UnknownKindCountsAsFailure) {
+TEST_P(RunnerTest, UnknownKindCountsAsFailure) {
   jobs::Runner r(t.db(), {1, 10, 60, 300});
   t.db().write(
       [](db::Connection& c) { store::enqueue_job(c, "nobody", "", std::time(nullptr), 1); });
@@ -76,7 +76,7 @@ TEST_F(RunnerTest, UnknownKindCountsAsFailure) {
   EXPECT_NE(failed[0].last_error.find("no handler"), std::string::npos);
 }
 
-TEST_F(RunnerTest, LeasedJobIsNotClaimedTwice) {
+TEST_P(RunnerTest, LeasedJobIsNotClaimedTwice) {
   t.db().write([](db::Connection& c) { store::enqueue_job(c, "x", "", 100, 3); });
   t.db().write([](db::Connection& c) {
     EXPECT_TRUE(store::claim_job(c, "a", 200, 300));
@@ -84,3 +84,5 @@ TEST_F(RunnerTest, LeasedJobIsNotClaimedTwice) {
     EXPECT_TRUE(store::claim_job(c, "b", 501, 300));  // lease ran out: worker a died
   });
 }
+
+INSTANTIATE_TEST_SUITE_P(Drivers, RunnerTest, ::testing::ValuesIn(test::kDrivers));

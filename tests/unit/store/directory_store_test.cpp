@@ -12,7 +12,7 @@
 
 using namespace verbund;
 
-class DirectoryTest : public ::testing::Test {
+class DirectoryTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     ASSERT_TRUE(i18n::load().ok());
@@ -57,15 +57,15 @@ class DirectoryTest : public ::testing::Test {
     q.text = text;
     q.field = field;
     std::vector<std::string> out;
-    for (const auto& h : store::SqliteDirectory(t.db()).search(q).hits) out.push_back(h.card->name);
+    for (const auto& h : store::OrgDirectory(t.db()).search(q).hits) out.push_back(h.card->name);
     return out;
   }
 
-  test::TempDatabase t;
+  test::TempDatabase t{GetParam()};
   int n = 0;
 };
 
-TEST_F(DirectoryTest, StemmedFormsFindEachOther) {
+TEST_P(DirectoryTest, StemmedFormsFindEachOther) {
   auto r = names("Kindern");
   EXPECT_NE(std::find(r.begin(), r.end(), "Familienzentrum Regenbogen Kassel e.V."), r.end());
   EXPECT_NE(std::find(r.begin(), r.end(), "Müttercafé München"), r.end());
@@ -74,7 +74,7 @@ TEST_F(DirectoryTest, StemmedFormsFindEachOther) {
   EXPECT_EQ(z.front(), "Familienzentrum Regenbogen Kassel e.V.");
 }
 
-TEST_F(DirectoryTest, CompoundPartsAreFoundAndStemmedHitsComeFirst) {
+TEST_P(DirectoryTest, CompoundPartsAreFoundAndStemmedHitsComeFirst) {
   auto r = names("Hilfe");
   // Jugendhilfe and Seniorenhilfe by substring; "Hilfen" (stem hilf) ranks first.
   ASSERT_EQ(r.size(), 2u);
@@ -82,25 +82,25 @@ TEST_F(DirectoryTest, CompoundPartsAreFoundAndStemmedHitsComeFirst) {
   EXPECT_EQ(r[1], "Seniorenhilfe Fürth e.V.");
 }
 
-TEST_F(DirectoryTest, UmlautsAndTransliterationsMatch) {
+TEST_P(DirectoryTest, UmlautsAndTransliterationsMatch) {
   EXPECT_EQ(names("Muenchen"), std::vector<std::string>{"Müttercafé München"});
   EXPECT_EQ(names("fuerth"), std::vector<std::string>{"Seniorenhilfe Fürth e.V."});
   EXPECT_EQ(names("Gluecksspiel"), std::vector<std::string>{"Suchtberatung Ostalb"});
 }
 
-TEST_F(DirectoryTest, PrefixesFindWordsAsTheyAreTyped) {
+TEST_P(DirectoryTest, PrefixesFindWordsAsTheyAreTyped) {
   EXPECT_EQ(names("Suchtber"), std::vector<std::string>{"Suchtberatung Ostalb"});
   EXPECT_EQ(names("Regenb"), std::vector<std::string>{"Familienzentrum Regenbogen Kassel e.V."});
 }
 
-TEST_F(DirectoryTest, OnlyPublishedOrganisationsAppear) {
+TEST_P(DirectoryTest, OnlyPublishedOrganisationsAppear) {
   auto r = names("Familienzentrum");
   EXPECT_EQ(std::find(r.begin(), r.end(), "Familienzentrum Unveröffentlicht"), r.end());
 }
 
-TEST_F(DirectoryTest, FacetCountsAgreeWithTheRows) {
+TEST_P(DirectoryTest, FacetCountsAgreeWithTheRows) {
   search::DirectoryQuery q;
-  auto all = store::SqliteDirectory(t.db()).search(q);
+  auto all = store::OrgDirectory(t.db()).search(q);
   EXPECT_EQ(all.total, 5);
   for (const auto& f : all.facets["field"]) {
     auto filtered = names("", f.key);
@@ -111,13 +111,13 @@ TEST_F(DirectoryTest, FacetCountsAgreeWithTheRows) {
   ASSERT_NE(by, all.facets["region"].end());
   EXPECT_EQ(by->count, 2);
   q.region = "by";
-  EXPECT_EQ(store::SqliteDirectory(t.db()).search(q).total, 2);
+  EXPECT_EQ(store::OrgDirectory(t.db()).search(q).total, 2);
 }
 
-TEST_F(DirectoryTest, LetterSortAndPagesAreStable) {
+TEST_P(DirectoryTest, LetterSortAndPagesAreStable) {
   search::DirectoryQuery q;
   q.letter = "M";
-  auto m = store::SqliteDirectory(t.db()).search(q);
+  auto m = store::OrgDirectory(t.db()).search(q);
   ASSERT_EQ(m.total, 1);
   EXPECT_EQ(m.hits[0].card->name, "Müttercafé München");
   search::DirectoryQuery p;
@@ -125,42 +125,41 @@ TEST_F(DirectoryTest, LetterSortAndPagesAreStable) {
   p.page_size = 2;
   std::vector<std::string> seen;
   for (p.page = 1; p.page <= 3; ++p.page)
-    for (const auto& h : store::SqliteDirectory(t.db()).search(p).hits)
-      seen.push_back(h.card->name);
+    for (const auto& h : store::OrgDirectory(t.db()).search(p).hits) seen.push_back(h.card->name);
   EXPECT_EQ(seen.size(), 5u);
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end(), [](const auto& a, const auto& b) {
     return search::fold(a) < search::fold(b);
   }));
 }
 
-TEST_F(DirectoryTest, HitsCarryTheirFieldKeysWhole) {
+TEST_P(DirectoryTest, HitsCarryTheirFieldKeysWhole) {
   search::DirectoryQuery q;
   q.text = "Jugendhilfe";
-  auto r = store::SqliteDirectory(t.db()).search(q);
+  auto r = store::OrgDirectory(t.db()).search(q);
   ASSERT_FALSE(r.hits.empty());
   EXPECT_EQ(r.hits[0].card->fields, std::vector<std::string>{"kinder_jugend"});
   // The field's German label is searchable: "Kinder- und Jugendhilfe".
   q.text = "Jugendhilfe";
   q.field = "kinder_jugend";
-  EXPECT_EQ(store::SqliteDirectory(t.db()).search(q).total, 1);
+  EXPECT_EQ(store::OrgDirectory(t.db()).search(q).total, 1);
 }
 
-TEST_F(DirectoryTest, NewestFirstSortsByCreation) {
+TEST_P(DirectoryTest, NewestFirstSortsByCreation) {
   search::DirectoryQuery q;
   q.sort = "neu";
-  auto r = store::SqliteDirectory(t.db()).search(q);
+  auto r = store::OrgDirectory(t.db()).search(q);
   EXPECT_EQ(r.hits.front().card->name, "Suchtberatung Ostalb");
 }
 
-TEST_F(DirectoryTest, NoiseQueriesFindNothingAndDoNotFail) {
+TEST_P(DirectoryTest, NoiseQueriesFindNothingAndDoNotFail) {
   names("\"*) OR NEAR(");  // must not throw: quotes and operators are not syntax
   EXPECT_TRUE(names("xyzzyqq").empty());
   // A one-letter word matches whole words only ("e" of "e.V."), not every word with e.
   for (const auto& n : names("e")) EXPECT_NE(n.find("e.V."), std::string::npos) << n;
 }
 
-TEST_F(DirectoryTest, UnfilteredFacetsAreCachedUntilTheDirectoryChanges) {
-  store::SqliteDirectory dir(t.db());
+TEST_P(DirectoryTest, UnfilteredFacetsAreCachedUntilTheDirectoryChanges) {
+  store::OrgDirectory dir(t.db());
   search::DirectoryQuery q;
   EXPECT_EQ(dir.search(q).total, 5);
   EXPECT_EQ(dir.search(q).total, 5);  // from the cache
@@ -179,3 +178,5 @@ TEST_F(DirectoryTest, UnfilteredFacetsAreCachedUntilTheDirectoryChanges) {
   ASSERT_NE(sn, r.facets["region"].end());
   EXPECT_EQ(sn->count, 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Drivers, DirectoryTest, ::testing::ValuesIn(test::kDrivers));

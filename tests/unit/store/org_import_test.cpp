@@ -13,7 +13,7 @@ namespace {
 
 const std::string kHeader = "Name;Rechtsform;Landesverband;Ort;Arbeitsfelder;Kurzbeschreibung\n";
 
-class OrgImportStoreTest : public ::testing::Test {
+class OrgImportStoreTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     ASSERT_TRUE(i18n::load().ok());
@@ -33,15 +33,15 @@ class OrgImportStoreTest : public ::testing::Test {
     search::DirectoryQuery q;
     q.text = text;
     std::vector<std::string> out;
-    for (const auto& h : store::SqliteDirectory(t.db()).search(q).hits) out.push_back(h.card->name);
+    for (const auto& h : store::OrgDirectory(t.db()).search(q).hits) out.push_back(h.card->name);
     return out;
   }
-  test::TempDatabase t;
+  test::TempDatabase t{GetParam()};
 };
 
 }  // namespace
 
-TEST_F(OrgImportStoreTest, ImportsAllRowsPublishedAndSearchable) {
+TEST_P(OrgImportStoreTest, ImportsAllRowsPublishedAndSearchable) {
   auto out = run(kHeader + "Tafel Kassel e.V.;e.V.;he;Kassel;familie;Lebensmittel für alle.\n" +
                  "Jugendhilfe Hochfeld e.V.;e.V.;Nordrhein-Westfalen;Duisburg;"
                  "Kinder- und Jugendhilfe;Jugendtreff und Lernförderung.\n");
@@ -56,7 +56,7 @@ TEST_F(OrgImportStoreTest, ImportsAllRowsPublishedAndSearchable) {
   EXPECT_EQ(org->fields, std::vector<std::string>{"kinder_jugend"});
 }
 
-TEST_F(OrgImportStoreTest, OneBadRowImportsNothing) {
+TEST_P(OrgImportStoreTest, OneBadRowImportsNothing) {
   auto out = run(kHeader + "Tafel Kassel e.V.;e.V.;he;Kassel;familie;Lebensmittel für alle.\n" +
                  "Tafel Fulda e.V.;e.V.;xx;Fulda;familie;Lebensmittel für alle.\n");
   EXPECT_EQ(out.imported, 0);
@@ -65,7 +65,7 @@ TEST_F(OrgImportStoreTest, OneBadRowImportsNothing) {
   EXPECT_EQ(count(), 0);
 }
 
-TEST_F(OrgImportStoreTest, ADryRunChangesNothing) {
+TEST_P(OrgImportStoreTest, ADryRunChangesNothing) {
   auto out =
       run(kHeader + "Tafel Kassel e.V.;e.V.;he;Kassel;familie;Lebensmittel für alle.\n", true);
   EXPECT_EQ(out.plan.errors(), 0u);
@@ -74,7 +74,7 @@ TEST_F(OrgImportStoreTest, ADryRunChangesNothing) {
   EXPECT_EQ(count(), 0);
 }
 
-TEST_F(OrgImportStoreTest, ANameThatExistsIsRefused) {
+TEST_P(OrgImportStoreTest, ANameThatExistsIsRefused) {
   std::string first = kHeader + "Tafel Kassel e.V.;e.V.;he;Kassel;familie;Lebensmittel.\n";
   ASSERT_EQ(run(first).imported, 1);
   auto again = run(kHeader + "Tafel Fulda e.V.;e.V.;he;Fulda;familie;Lebensmittel.\n" +
@@ -86,3 +86,5 @@ TEST_F(OrgImportStoreTest, ANameThatExistsIsRefused) {
             "/organisationen/tafel-kassel-e-v");
   EXPECT_EQ(count(), 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Drivers, OrgImportStoreTest, ::testing::ValuesIn(test::kDrivers));

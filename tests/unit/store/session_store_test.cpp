@@ -8,7 +8,7 @@
 
 using namespace verbund;
 
-class SessionStoreTest : public ::testing::Test {
+class SessionStoreTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     random::init();
@@ -17,11 +17,11 @@ class SessionStoreTest : public ::testing::Test {
       return *store::create_user(c, "anna@example.org", "Anna", "x", "de");
     });
   }
-  test::TempDatabase t;
+  test::TempDatabase t{GetParam()};
   int64_t user = 0;
 };
 
-TEST_F(SessionStoreTest, SessionExpiresAfterIdleTimeout) {
+TEST_P(SessionStoreTest, SessionExpiresAfterIdleTimeout) {
   const int64_t idle = 14 * 86400;
   auto s = t.db().write([&](db::Connection& c) { return store::create_session(c, user, 1000); });
   t.db().read([&](db::Connection& c) {
@@ -30,7 +30,7 @@ TEST_F(SessionStoreTest, SessionExpiresAfterIdleTimeout) {
   });
 }
 
-TEST_F(SessionStoreTest, TouchExtendsTheSession) {
+TEST_P(SessionStoreTest, TouchExtendsTheSession) {
   const int64_t idle = 100;
   auto s = t.db().write([&](db::Connection& c) { return store::create_session(c, user, 1000); });
   auto found =
@@ -40,7 +40,7 @@ TEST_F(SessionStoreTest, TouchExtendsTheSession) {
   t.db().read([&](db::Connection& c) { EXPECT_TRUE(store::find_session(c, s.token, 1140, idle)); });
 }
 
-TEST_F(SessionStoreTest, StoresOnlyTheHashOfTheCookie) {
+TEST_P(SessionStoreTest, StoresOnlyTheHashOfTheCookie) {
   auto s = t.db().write([&](db::Connection& c) { return store::create_session(c, user, 1000); });
   t.db().read([&](db::Connection& c) {
     EXPECT_EQ(c.query_int("SELECT count(*) FROM sessions WHERE id_hash = $1", {s.token}), 0);
@@ -50,13 +50,13 @@ TEST_F(SessionStoreTest, StoresOnlyTheHashOfTheCookie) {
   });
 }
 
-TEST_F(SessionStoreTest, DeletedSessionIsGone) {
+TEST_P(SessionStoreTest, DeletedSessionIsGone) {
   auto s = t.db().write([&](db::Connection& c) { return store::create_session(c, user, 1000); });
   t.db().write([&](db::Connection& c) { store::delete_session(c, s.token); });
   t.db().read([&](db::Connection& c) { EXPECT_FALSE(store::find_session(c, s.token, 1001, 100)); });
 }
 
-TEST_F(SessionStoreTest, TokensAreSingleUseAndExpire) {
+TEST_P(SessionStoreTest, TokensAreSingleUseAndExpire) {
   auto tok = t.db().write([&](db::Connection& c) {
     return store::issue_token(c, user, store::TokenPurpose::reset_password, 1000, 3600);
   });
@@ -70,7 +70,7 @@ TEST_F(SessionStoreTest, TokensAreSingleUseAndExpire) {
   });
 }
 
-TEST_F(SessionStoreTest, LoginFailuresCountWithinTheWindow) {
+TEST_P(SessionStoreTest, LoginFailuresCountWithinTheWindow) {
   t.db().write([&](db::Connection& c) {
     for (int i = 0; i < 3; ++i) store::record_login_failure(c, "ip:1.2.3.4", 1000 + i);
     store::record_login_failure(c, "ip:5.6.7.8", 1000);
@@ -82,3 +82,5 @@ TEST_F(SessionStoreTest, LoginFailuresCountWithinTheWindow) {
     EXPECT_EQ(store::count_login_failures(c, "ip:1.2.3.4", 1001).count, 1);
   });
 }
+
+INSTANTIATE_TEST_SUITE_P(Drivers, SessionStoreTest, ::testing::ValuesIn(test::kDrivers));
