@@ -49,6 +49,7 @@ Commands:
   user role EMAIL ROLE   grant (or with --revoke, take away) a role
   backup PATH        write a consistent copy of the database to PATH
   import orgs FILE   import a member list (CSV, UTF-8, ';' or ','): all rows or none
+  sql STATEMENT      run one SQL statement through the driver and print its rows
 
 Run 'verbund COMMAND --help' for the options of a command.
 )";
@@ -125,6 +126,13 @@ and spelling: "E-Mail", "email", "STRASSE") or the internal one of demo/organisa
 * required. Unknown columns are reported and ignored. A name that exists already, or
 twice in the file, is refused. Exit code: 0 imported (on a dry run: importable),
 1 refused, 2 wrong use or unreadable file.
+)"},
+    {"sql", R"(verbund sql STATEMENT [--database URL]
+
+Runs one statement on the configured database through Verbund's own driver, outside a
+transaction (so CREATE DATABASE works on PostgreSQL), without applying migrations, and
+prints its rows: values separated by '|', NULL as nothing (as sqlite3 -batch does).
+For operators and tests; there is no undo.
 )"},
     {"backup", R"(verbund backup PATH [--data DIR]
 
@@ -306,6 +314,29 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
   return 0;
 }
 
+int cmd_sql(const Args& a, const core::Config& cfg) {
+  if (a.positional.size() != 1) return fail("usage: verbund sql STATEMENT");
+  auto path = cfg.database_path();
+  if (!path.empty() && !std::filesystem::exists(path)) return fail("no database at " + path);
+  std::unique_ptr<db::Database> database;
+  try {
+    database = db::open(cfg.database_url());
+    auto lease = database->acquire();
+    for (const auto& row : lease->query(a.positional[0])) {
+      std::string line;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i) line += '|';
+        line += row.text_at(i);
+      }
+      std::cout << line << "\n";
+    }
+  } catch (const db::DbError& e) {
+    std::cerr << "verbund: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 int cmd_user(const Args& a, const core::Config& cfg) {
   if (a.positional.size() < 2) return fail("usage: verbund user add EMAIL | user role EMAIL ROLE");
   auto database = open_database(cfg);
@@ -483,6 +514,7 @@ int main(int argc, char** argv) {
     if (a.command == "serve") return cmd_serve(a, *cfg);
     if (a.command == "user") return cmd_user(a, *cfg);
     if (a.command == "import") return cmd_import(a, *cfg);
+    if (a.command == "sql") return cmd_sql(a, *cfg);
     if (a.command == "migrate") {
       auto database = open_database(*cfg);
       if (!database) return fail(database.error().message);

@@ -45,6 +45,11 @@ int64_t Row::first_int64() const {
   return int64((*columns_)[0]);
 }
 
+std::string Row::text_at(std::size_t i) const {
+  if (i >= columns_->size()) return {};
+  return text((*columns_)[i]);
+}
+
 bool Row::boolean(std::string_view column) const { return int64(column) != 0; }
 
 std::string Row::text(std::string_view column) const {

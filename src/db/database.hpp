@@ -119,6 +119,8 @@ class Row {
   std::size_t size() const { return values_.size(); }
   // The first column as an integer, whatever its name (count(*) and the like).
   int64_t first_int64() const;
+  // Column i as text ("" for NULL), for tools that print whole rows.
+  std::string text_at(std::size_t i) const;
 
  private:
   const Value& at(std::string_view column) const;
@@ -147,6 +149,28 @@ class Connection {
   // The first column of the first row as an integer; 0 when there is none or NULL.
   int64_t query_int(std::string_view sql, const Params& params = {});
 };
+
+// Runs `fn` inside a savepoint: when one of its statements fails, the transaction rolls
+// back to the savepoint and goes on (PostgreSQL otherwise refuses every later statement
+// of a transaction that saw an error); the error is rethrown for the caller to handle.
+template <typename F>
+auto with_savepoint(Connection& c, F&& fn) {
+  c.execute("SAVEPOINT verbund_sp");
+  try {
+    if constexpr (std::is_void_v<decltype(fn())>) {
+      fn();
+      c.execute("RELEASE SAVEPOINT verbund_sp");
+    } else {
+      auto out = fn();
+      c.execute("RELEASE SAVEPOINT verbund_sp");
+      return out;
+    }
+  } catch (const DbError&) {
+    c.execute("ROLLBACK TO SAVEPOINT verbund_sp");
+    c.execute("RELEASE SAVEPOINT verbund_sp");
+    throw;
+  }
+}
 
 // The dialect seam: the few pieces of SQL the two dialects write differently.
 // `column IN (list)` for an IntList parameter $n.

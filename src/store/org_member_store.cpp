@@ -101,12 +101,14 @@ Result<std::string> invite(db::Connection& c, const Actor& a, int64_t org_id,
             {org_id, email, now});
   std::string token = random::token(32);
   try {
-    c.execute(R"sql(
-      INSERT INTO org_invitations (organisation_id, email, role, token_hash, invited_by,
-                                   created_at, expires_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7))sql",
-              {org_id, email, std::string(admin ? "org_admin" : "org_member"),
-               random::sha256_hex(token), a.user_id, now, now + kInvitationSeconds});
+    db::with_savepoint(c, [&] {
+      c.execute(R"sql(
+        INSERT INTO org_invitations (organisation_id, email, role, token_hash, invited_by,
+                                     created_at, expires_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7))sql",
+                {org_id, email, std::string(admin ? "org_admin" : "org_member"),
+                 random::sha256_hex(token), a.user_id, now, now + kInvitationSeconds});
+    });
   } catch (const db::DbError& e) {
     if (e.kind() == db::DbError::Kind::unique)
       return make_error("already_invited", "an open invitation exists");

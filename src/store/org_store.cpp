@@ -32,13 +32,9 @@ int64_t insert_organisation(db::Connection& c, const model::Organisation& o, int
     slug = base + "-" + std::to_string(++n);
   std::optional<int64_t> inserted;
   for (int attempt = 0; !inserted; ++attempt) {
-    c.execute("SAVEPOINT org_slug");
     try {
-      inserted = insert_row(c, o, slug, now);
-      c.execute("RELEASE SAVEPOINT org_slug");
+      inserted = db::with_savepoint(c, [&] { return insert_row(c, o, slug, now); });
     } catch (const db::DbError& e) {
-      c.execute("ROLLBACK TO SAVEPOINT org_slug");
-      c.execute("RELEASE SAVEPOINT org_slug");
       if (e.kind() != db::DbError::Kind::unique || attempt >= 50) throw;
       slug = base + "-" + std::to_string(++n);
     }

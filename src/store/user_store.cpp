@@ -46,11 +46,13 @@ Result<int64_t> create_user(db::Connection& c, const std::string& email,
                             const std::string& display_name, const std::string& password_hash,
                             const std::string& locale) {
   try {
-    auto row = c.query_one(R"sql(
-      INSERT INTO users (email, display_name, password_hash, locale, created_at)
-      VALUES ($1, $2, $3, $4, $5)
-      RETURNING id)sql",
-                           {email, display_name, password_hash, locale, now()});
+    auto row = db::with_savepoint(c, [&] {
+      return c.query_one(R"sql(
+        INSERT INTO users (email, display_name, password_hash, locale, created_at)
+        VALUES ($1, $2, $3, $4, $5)
+        RETURNING id)sql",
+                         {email, display_name, password_hash, locale, now()});
+    });
     return row->int64("id");
   } catch (const db::DbError& e) {
     if (e.kind() == db::DbError::Kind::unique)
@@ -113,8 +115,10 @@ void set_password_hash(db::Connection& c, int64_t user_id, const std::string& ha
 
 Status set_email(db::Connection& c, int64_t user_id, const std::string& email) {
   try {
-    c.execute("UPDATE users SET email = $2, email_confirmed_at = $3 WHERE id = $1",
-              {user_id, email, now()});
+    db::with_savepoint(c, [&] {
+      c.execute("UPDATE users SET email = $2, email_confirmed_at = $3 WHERE id = $1",
+                {user_id, email, now()});
+    });
     return Ok{};
   } catch (const db::DbError& e) {
     if (e.kind() == db::DbError::Kind::unique)
@@ -134,11 +138,13 @@ Status grant_role(db::Connection& c, int64_t user_id, model::Role role,
   if (needs_region != region_id.has_value() || needs_org != organisation_id.has_value())
     return make_error("invalid", "store: role scope does not fit the role");
   try {
-    c.execute(R"sql(
-      INSERT INTO user_roles (user_id, role, region_id, organisation_id, created_at)
-      VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT DO NOTHING)sql",
-              {user_id, std::string(model::role_key(role)), region_id, organisation_id, now()});
+    db::with_savepoint(c, [&] {
+      c.execute(R"sql(
+        INSERT INTO user_roles (user_id, role, region_id, organisation_id, created_at)
+        VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT DO NOTHING)sql",
+                {user_id, std::string(model::role_key(role)), region_id, organisation_id, now()});
+    });
   } catch (const db::DbError& e) {
     if (e.kind() == db::DbError::Kind::constraint)
       return make_error("invalid", "store: unknown user, region or organisation");
@@ -164,13 +170,13 @@ UserPage list_users(db::Connection& c, const std::string& query, int64_t offset,
   std::string pattern = "%" + like_escape(query) + "%";
   page.total = c.query_int(R"sql(
     SELECT count(*) FROM users
-     WHERE $1 = '' OR lower(email) LIKE lower($2) ESCAPE ''
-        OR lower(display_name) LIKE lower($2) ESCAPE '')sql",
+     WHERE $1 = '' OR lower(email) LIKE lower($2) ESCAPE '\'
+        OR lower(display_name) LIKE lower($2) ESCAPE '\')sql",
                            {query, pattern});
   auto rows = c.query(R"sql(
     SELECT id FROM users
-     WHERE $1 = '' OR lower(email) LIKE lower($2) ESCAPE ''
-        OR lower(display_name) LIKE lower($2) ESCAPE ''
+     WHERE $1 = '' OR lower(email) LIKE lower($2) ESCAPE '\'
+        OR lower(display_name) LIKE lower($2) ESCAPE '\'
      ORDER BY email LIMIT $3 OFFSET $4)sql",
                       {query, pattern, limit, offset});
   for (const auto& r : rows) {

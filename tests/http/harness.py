@@ -98,6 +98,24 @@ def child_env(extra=None):
     return env
 
 
+def pg_server_url():
+    """The throwaway PostgreSQL server's URL when the suite runs on PostgreSQL
+    (ctest's http.pg.* entries set VERBUND_TEST_PG_DIR), else None."""
+    d = os.environ.get("VERBUND_TEST_PG_DIR")
+    if not d:
+        return None
+    with open(os.path.join(d, "url")) as f:
+        url = f.read().strip()
+    if not url:
+        raise RuntimeError("no PostgreSQL URL in %s/url" % d)
+    return url
+
+
+def pg_database_url(name):
+    url = pg_server_url()
+    return url[:url.rindex("/") + 1] + name
+
+
 def run_cli(args, data_dir=None, stdin=None, settings=None, timeout=60, env=None):
     """Runs `verbund ARGS [--data DIR] [--set k=v ...]`; returns CompletedProcess."""
     cmd = [wait_for_binary()] + list(args)
@@ -158,12 +176,32 @@ class Server:
         self.env = dict(env or {})
         self.own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="verbund-test-")
+        self.pg_database = None
+        if pg_server_url() and "database" not in self.settings:
+            self._use_postgres()
         self.log_path = os.path.join(self.data_dir, "server.log")
         self.port = None
         self.proc = None
         self._log_file = None
         if start:
             self.start()
+
+    def _use_postgres(self):
+        """Gives this data folder its own database on the PostgreSQL server; servers
+        started later on the same folder (restarts, second nodes) share it."""
+        marker = os.path.join(self.data_dir, "pg-database")
+        if os.path.exists(marker):
+            with open(marker) as f:
+                name = f.read().strip()
+        else:
+            name = "vh_%d_%s" % (os.getpid(), uuid.uuid4().hex[:10])
+            r = run_cli(["sql", "CREATE DATABASE " + name], settings={"database": pg_server_url()})
+            if r.returncode != 0:
+                raise ServerError("CREATE DATABASE failed: %s%s" % (r.stdout, r.stderr))
+            with open(marker, "w") as f:
+                f.write(name)
+            self.pg_database = name  # dropped by close()
+        self.settings["database"] = pg_database_url(name)
 
     # -- life cycle -------------------------------------------------------------
 
@@ -300,6 +338,10 @@ class Server:
             except ServerError:
                 pass
         self._close_log()
+        if self.pg_database:
+            run_cli(["sql", "DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.pg_database],
+                    settings={"database": pg_server_url()})
+            self.pg_database = None
         if self.own_dir:
             self._final_log = self.log_text()  # still shown if a test fails afterwards
             shutil.rmtree(self.data_dir, ignore_errors=True)
@@ -345,12 +387,18 @@ class Server:
         return r
 
     def sql(self, query):
-        """Runs a query with the sqlite3 command line tool; returns stdout stripped."""
-        r = subprocess.run(["sqlite3", "-batch", "-cmd", ".timeout 10000", self.db_path, query],
-                           capture_output=True, text=True, timeout=30)
+        """Runs one statement through Verbund's own driver (`verbund sql`) on this
+        server's database, SQLite or PostgreSQL; returns the rows as sqlite3 -batch
+        prints them ('|' between values), stripped."""
+        settings = {"database": self.settings["database"]} if "database" in self.settings else {}
+        r = run_cli(["sql", query], data_dir=self.data_dir, settings=settings, timeout=30)
         if r.returncode != 0:
-            raise ServerError("sqlite3 failed: %s" % r.stderr)
+            raise ServerError("verbund sql failed: %s%s" % (r.stdout, r.stderr))
         return r.stdout.strip()
+
+    @property
+    def on_postgres(self):
+        return "database" in self.settings and self.settings["database"].startswith("postgres")
 
     def mails(self, to=None):
         return read_mails(self.data_dir, to=to)

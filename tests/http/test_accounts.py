@@ -192,13 +192,13 @@ class AccountsTest(ServerTestCase):
         addr = create_account(self.server, "%s@Example.ORG" % local)
         # the domain is stored in lower case, the local part as typed
         self.assertEqual(self.server.sql(
-            "SELECT email FROM users WHERE email = '%s'" % addr), "%s@example.org" % local)
+            "SELECT email FROM users WHERE lower(email) = lower('%s')" % addr), "%s@example.org" % local)
         self.assertEqual(login(self.server.client(), addr.lower()).status, 303)
         # the same address in other capitals is the same account
         r = signup(self.c, addr.upper())
         self.assertEqual(r.status, 200)
         self.assertEqual(self.server.sql(
-            "SELECT count(*) FROM users WHERE email = '%s'" % addr.lower()), "1")
+            "SELECT count(*) FROM users WHERE lower(email) = '%s'" % addr.lower()), "1")
         mails = self.server.wait_for_mail(2, 10, to="%s@example.org" % local)
         self.assertEqual(mails[-1].subject, ALREADY_SUBJECT)
 

@@ -121,7 +121,8 @@ class KillNineTest(ServerTestCase):
         self.assertEqual(self.server.client().get("/healthz").status, 200)
         self.assertEqual(self.server.stop(), 0)
 
-        self.assertEqual(self.server.sql("PRAGMA integrity_check"), "ok")
+        if not self.server.on_postgres:  # PostgreSQL's WAL replay has no such check
+            self.assertEqual(self.server.sql("PRAGMA integrity_check"), "ok")
         quoted = ",".join("'%s'" % a for a in acknowledged)
         found = int(self.server.sql("SELECT count(*) FROM users WHERE email IN (%s)" % quoted))
         self.assertEqual(found, len(acknowledged),
