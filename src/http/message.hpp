@@ -22,7 +22,10 @@ struct Request {
   std::string query;   // raw query string without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
+  // The client: the TCP peer, or the address a trusted proxy forwarded (see
+  // http/client_addr.hpp); normalised (IPv4-mapped IPv6 as IPv4).
   std::string remote_addr;
+  std::string peer_addr;  // the TCP peer as such (the proxy, when there is one)
   std::string request_id;
   bool keep_alive = true;
 

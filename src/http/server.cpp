@@ -7,6 +7,7 @@
 
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "http/client_addr.hpp"
 
 namespace verbund::http {
 
@@ -39,6 +40,21 @@ Method to_method(bhttp::verb v) {
     default:
       return Method::other;
   }
+}
+
+// The client address of a request: the peer, or what a trusted proxy forwarded.
+std::string client_of(const Request& req, std::string_view peer,
+                      const std::vector<core::IpRange>& trusted) {
+  std::vector<std::string_view> xff, forwarded;
+  if (!trusted.empty()) {
+    for (const auto& [k, v] : req.headers) {
+      if (k == "x-forwarded-for")
+        xff.push_back(v);
+      else if (k == "forwarded")
+        forwarded.push_back(v);
+    }
+  }
+  return client_address(peer, xff, forwarded, trusted);
 }
 
 // One connection's state that the drain needs to see from outside its coroutine.
@@ -209,7 +225,13 @@ struct Server::Impl {
     {
       beast::error_code ec;
       auto ep = stream.socket().remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string();
+      if (!ec) {
+        auto a = ep.address();
+        // A dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d: log them as a.b.c.d.
+        if (a.is_v6() && a.to_v6().is_v4_mapped())
+          a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+        remote = a.to_string();
+      }
     }
     stream.socket().set_option(tcp::no_delay(true));
     uint64_t id = 0;
@@ -301,7 +323,8 @@ struct Server::Impl {
           req.headers.emplace_back(std::move(name), std::string(f.value()));
         }
         req.body = std::move(msg.body());
-        req.remote_addr = remote;
+        req.peer_addr = remote;
+        req.remote_addr = client_of(req, remote, opt.trusted_proxies);
         req.request_id = random::request_id();
         req.keep_alive = msg.keep_alive();
 
@@ -323,13 +346,25 @@ struct Server::Impl {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         char dur[32];
         std::snprintf(dur, sizeof dur, "%.6f", seconds);
-        log::info("request", {{"method", method_name(req.method)},
-                              {"path", req.path},
-                              {"status", std::to_string(status)},
-                              {"bytes", std::to_string(bytes)},
-                              {"duration", dur},
-                              {"id", req.request_id},
-                              {"remote", remote}});
+        // remote: the client; peer: the proxy that forwarded it, when there was one.
+        if (req.remote_addr == remote) {
+          log::info("request", {{"method", method_name(req.method)},
+                                {"path", req.path},
+                                {"status", std::to_string(status)},
+                                {"bytes", std::to_string(bytes)},
+                                {"duration", dur},
+                                {"id", req.request_id},
+                                {"remote", remote}});
+        } else {
+          log::info("request", {{"method", method_name(req.method)},
+                                {"path", req.path},
+                                {"status", std::to_string(status)},
+                                {"bytes", std::to_string(bytes)},
+                                {"duration", dur},
+                                {"id", req.request_id},
+                                {"remote", req.remote_addr},
+                                {"peer", remote}});
+        }
         if (dispatch.done) dispatch.done(req, status, seconds);
         if (!keep) break;
       }

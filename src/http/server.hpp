@@ -13,7 +13,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "core/ip_address.hpp"
 #include "http/message.hpp"
 
 namespace verbund::http {
@@ -29,6 +31,8 @@ struct ServerOptions {
   std::chrono::seconds body_timeout{60};
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds shutdown_grace{10};
+  // Peers whose X-Forwarded-For / Forwarded name the client (Request::remote_addr).
+  std::vector<core::IpRange> trusted_proxies;
 };
 
 // What the transport asks the application once a request's header has arrived.

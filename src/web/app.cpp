@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "core/i18n.hpp"
+#include "core/ip_address.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "mail/mail.hpp"
@@ -26,8 +27,11 @@ bool is_state_changing(http::Method m) {
          m == http::Method::del;
 }
 
+// `addr` is the resolved client (http/client_addr): behind nginx on the same machine
+// the peer is loopback for everyone, the forwarded address is not.
 bool is_loopback(const std::string& addr) {
-  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
+  auto a = core::parse_ip(addr);
+  return a && a->is_loopback();
 }
 }  // namespace
 
