@@ -127,6 +127,8 @@ App::App(core::Config config, db::Database& db)
   });
   // Map tiles come from the operator's tile server: the CSP lets exactly that origin in.
   if (!config_.map_tile_url.empty()) http::allow_image_origin(config_.map_tile_origin());
+  // Served over https only: browsers are told to never try plain HTTP (RFC 6797).
+  if (config_.base_url.starts_with("https://")) http::enable_hsts();
   register_routes(*this);
 }
 
