@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "core/log.hpp"
@@ -41,6 +42,14 @@ Method to_method(bhttp::verb v) {
       return Method::other;
   }
 }
+
+// accept() failing (EMFILE, ENFILE, ENOBUFS) fails again at once while the pending
+// connection waits in the backlog: without a pause the loop spins a core and logs
+// without end. Wait, doubling from the first to the last delay, and warn at most once
+// per interval with the number of failures in between.
+constexpr std::chrono::milliseconds kAcceptBackoffFirst{50};
+constexpr std::chrono::milliseconds kAcceptBackoffLast{1000};
+constexpr std::chrono::seconds kAcceptWarnEvery{10};
 
 // The client address of a request: the peer, or what a trusted proxy forwarded.
 std::string client_of(const Request& req, std::string_view peer,
@@ -114,6 +123,7 @@ struct Server::Impl {
   asio::thread_pool workers;
   tcp::acceptor acceptor;
   asio::steady_timer drain_timer;
+  asio::steady_timer accept_backoff;
   std::atomic<bool> stopping{false};
   std::mutex mu;
   std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections;
@@ -125,15 +135,41 @@ struct Server::Impl {
         ioc(opt.io_threads),
         workers(static_cast<std::size_t>(opt.workers)),
         acceptor(ioc),
-        drain_timer(ioc) {}
+        drain_timer(ioc),
+        accept_backoff(ioc) {}
 
   awaitable<void> accept_loop() {
+    auto delay = kAcceptBackoffFirst;
+    std::optional<std::chrono::steady_clock::time_point> last_warning;
+    uint64_t failures = 0;    // since the last success
+    uint64_t suppressed = 0;  // since the last warning
     while (!stopping) {
       auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), tuple_awaitable);
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) break;
-        log::warn("accept_failed", {{"error", ec.message()}});
-        continue;  // e.g. EMFILE: keep serving the connections we have
+        ++failures;
+        auto now = std::chrono::steady_clock::now();
+        if (!last_warning || now - *last_warning >= kAcceptWarnEvery) {
+          log::warn("accept_failed", {{"error", ec.message()},
+                                      {"suppressed", std::to_string(suppressed)},
+                                      {"retry_ms", std::to_string(delay.count())}});
+          last_warning = now;
+          suppressed = 0;
+        } else {
+          ++suppressed;
+        }
+        // Keep serving the connections we have; try again after a pause.
+        accept_backoff.expires_after(delay);
+        co_await accept_backoff.async_wait(tuple_awaitable);
+        delay = std::min(delay * 2, kAcceptBackoffLast);
+        continue;
+      }
+      if (failures > 0) {
+        log::info("accept_recovered", {{"failures", std::to_string(failures)}});
+        failures = 0;
+        suppressed = 0;
+        last_warning.reset();
+        delay = kAcceptBackoffFirst;
       }
       auto ex = socket.get_executor();
       asio::co_spawn(ex, session(std::move(socket)), asio::detached);
@@ -382,6 +418,7 @@ struct Server::Impl {
     log::info("shutdown_started", {{"grace_seconds", std::to_string(opt.shutdown_grace.count())}});
     beast::error_code ec;
     acceptor.close(ec);
+    accept_backoff.cancel();
     std::vector<std::shared_ptr<Connection>> snapshot;
     {
       std::lock_guard lock(mu);

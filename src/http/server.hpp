@@ -5,7 +5,9 @@
 // request's header (slow clients are cut off without holding a worker), an idle
 // timeout between keep-alive requests, a write timeout. Malformed requests get 400.
 // request_stop() drains: the listener closes, idle connections close, in-flight
-// requests finish within the grace period, then run() returns.
+// requests finish within the grace period, then run() returns. When accept() fails
+// (EMFILE: out of file descriptors) the listener backs off from 50 ms up to 1 s and
+// warns at most every 10 s, while the open connections go on being served.
 #pragma once
 
 #include <chrono>
