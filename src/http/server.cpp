@@ -143,6 +143,7 @@ struct Server::Impl {
     std::optional<std::chrono::steady_clock::time_point> last_warning;
     uint64_t failures = 0;    // since the last success
     uint64_t suppressed = 0;  // since the last warning
+    bool warned = false;      // a warning went out since the last accept_recovered
     while (!stopping) {
       auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), tuple_awaitable);
       if (ec) {
@@ -155,6 +156,7 @@ struct Server::Impl {
                                       {"retry_ms", std::to_string(delay.count())}});
           last_warning = now;
           suppressed = 0;
+          warned = true;
         } else {
           ++suppressed;
         }
@@ -165,10 +167,11 @@ struct Server::Impl {
         continue;
       }
       if (failures > 0) {
-        log::info("accept_recovered", {{"failures", std::to_string(failures)}});
+        // The warning clock keeps running: at the edge of the limit accept() may fail
+        // and succeed by turns, and each turn must not cost two log lines.
+        if (warned) log::info("accept_recovered", {{"failures", std::to_string(failures)}});
+        warned = false;
         failures = 0;
-        suppressed = 0;
-        last_warning.reset();
         delay = kAcceptBackoffFirst;
       }
       auto ex = socket.get_executor();
