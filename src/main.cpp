@@ -295,6 +295,7 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
   opt.idle_timeout = std::chrono::seconds(cfg.idle_timeout_seconds);
   opt.write_timeout = std::chrono::seconds(cfg.write_timeout_seconds);
   opt.shutdown_grace = std::chrono::seconds(cfg.shutdown_grace_seconds);
+  opt.trusted_proxies = cfg.client_proxies();
   http::Server server(opt, app.dispatch());
   try {
     server.bind();

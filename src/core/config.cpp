@@ -108,6 +108,18 @@ const std::map<std::string, Setter>& setters() {
        }},
       {"dev_mode", boolean(&Config::dev_mode, "dev_mode")},
       {"behind_proxy", boolean(&Config::behind_proxy, "behind_proxy")},
+      {"trusted_proxies",
+       [](Config& c, const std::string& v) -> Status {
+         auto ranges = parse_ip_ranges(v);
+         if (!ranges)
+           return invalid("trusted_proxies",
+                          "must be a comma-separated list of IP addresses or CIDR ranges, e.g. "
+                          "127.0.0.1/32,::1/128,10.0.0.0/8; " +
+                              ranges.error().message,
+                          v);
+         c.trusted_proxies = std::move(*ranges);
+         return Ok{};
+       }},
       {"workers", int_in(&Config::workers, 1, 256, "workers")},
       {"io_threads", int_in(&Config::io_threads, 1, 64, "io_threads")},
       {"log_level", one_of(&Config::log_level, {"debug", "info", "warn", "error"}, "log_level")},
@@ -219,9 +231,19 @@ Status apply_toml(Config& c, const toml::table& table, const std::string& prefix
       value = *b ? "true" : "false";
     } else if (auto i = node.value_exact<int64_t>()) {
       value = std::to_string(*i);
+    } else if (const auto* list = node.as_array()) {
+      // An array of strings is the comma-separated list (trusted_proxies = ["::1", ...]).
+      for (const auto& item : *list) {
+        auto s = item.value_exact<std::string>();
+        if (!s)
+          return make_error("config",
+                            "configuration key '" + key + "': array items must be strings");
+        value += (value.empty() ? "" : ",") + *s;
+      }
     } else {
       return make_error("config", "configuration key '" + key +
-                                      "': must be a string, a whole number or true/false");
+                                      "': must be a string, a whole number, true/false or a "
+                                      "list of strings");
     }
     auto s = set_config_value(c, key, value);
     if (!s) return s;
@@ -273,6 +295,11 @@ std::string Config::map_tile_origin() const {
   auto host_start = map_tile_url.find("://") + 3;
   auto path = map_tile_url.find('/', host_start);
   return map_tile_url.substr(0, path);
+}
+
+std::vector<IpRange> Config::client_proxies() const {
+  if (!trusted_proxies.empty() || !behind_proxy) return trusted_proxies;
+  return {*parse_ip_range("127.0.0.0/8"), *parse_ip_range("::1/128")};
 }
 
 std::vector<std::string> config_keys() {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ip_address.hpp"
 #include "core/result.hpp"
 
 namespace verbund::core {
@@ -32,9 +33,12 @@ struct Config {
   std::string database;
   std::string base_url;  // public URL for links in mails; empty: http://LISTEN
   bool dev_mode = false;
-  bool behind_proxy = false;  // trust X-Forwarded-Proto / X-Forwarded-For from the proxy
-  int workers = 4;            // request handler threads (they may block on the database)
-  int io_threads = 1;         // socket threads (never block)
+  bool behind_proxy = false;  // trust X-Forwarded-Proto (https) from the proxy in front
+  // Peers whose X-Forwarded-For / Forwarded headers name the client (nginx in front).
+  // Empty: none, unless behind_proxy is set; then loopback (see client_proxies()).
+  std::vector<IpRange> trusted_proxies;
+  int workers = 4;     // request handler threads (they may block on the database)
+  int io_threads = 1;  // socket threads (never block)
   std::string log_level = "info";
 
   // Limits on every request.
@@ -80,6 +84,9 @@ struct Config {
   std::string database_path() const;  // the SQLite file when database is sqlite:, else ""
   std::string public_url() const;
   std::string map_tile_origin() const;  // scheme://host[:port] of map_tile_url, or ""
+  // The ranges whose forwarded client address is believed: trusted_proxies, or with
+  // behind_proxy and no trusted_proxies 127.0.0.0/8 and ::1 (nginx on the same machine).
+  std::vector<IpRange> client_proxies() const;
 };
 
 // Loads the configuration: file (may be empty for none), the process environment,

@@ -87,36 +87,63 @@ const std::pair<const char*, const char*> kSecurityHeaders[] = {
     {"Permissions-Policy", "interest-cohort=(), geolocation=(), camera=(), microphone=()"},
 };
 
-std::string build_block(const std::string& extra_img_origin) {
+// Sent only when the site is https (enable_hsts): over plain HTTP browsers ignore it,
+// and on a development http://127.0.0.1 it would only confuse.
+constexpr std::pair<const char*, const char*> kHsts = {"Strict-Transport-Security",
+                                                       "max-age=31536000; includeSubDomains"};
+
+struct BlockSettings {
+  std::string img_origin;
+  bool hsts = false;
+};
+
+BlockSettings& settings() {
+  static BlockSettings s;
+  return s;
+}
+
+std::string build_block(const BlockSettings& s) {
   std::string b;
   for (const auto& [k, v] : kSecurityHeaders) {
     std::string value = v;
     if (auto at = value.find("{img}"); at != std::string::npos)
-      value.replace(at, 5, extra_img_origin.empty() ? "" : " " + extra_img_origin);
+      value.replace(at, 5, s.img_origin.empty() ? "" : " " + s.img_origin);
     b += std::string(k) + ": " + value + "\r\n";
   }
+  if (s.hsts) b += std::string(kHsts.first) + ": " + kHsts.second + "\r\n";
   return b;
 }
 
 std::string& block_storage() {
-  static std::string block = build_block("");
+  static std::string block = build_block(settings());
   return block;
+}
+
+bool same_name(std::string_view name, const char* k) {
+  return name.size() == std::char_traits<char>::length(k) &&
+         std::equal(name.begin(), name.end(), k, [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         });
 }
 }  // namespace
 
-void allow_image_origin(const std::string& origin) { block_storage() = build_block(origin); }
+void allow_image_origin(const std::string& origin) {
+  settings().img_origin = origin;
+  block_storage() = build_block(settings());
+}
+
+void enable_hsts() {
+  settings().hsts = true;
+  block_storage() = build_block(settings());
+}
 
 const std::string& security_header_block() { return block_storage(); }
 
 bool is_security_header(std::string_view name) {
   for (const auto& [k, v] : kSecurityHeaders)
-    if (name.size() == std::char_traits<char>::length(k) &&
-        std::equal(name.begin(), name.end(), k, [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        }))
-      return true;
-  return false;
+    if (same_name(name, k)) return true;
+  return same_name(name, kHsts.first);
 }
 
 static int hexval(char c) {

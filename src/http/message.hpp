@@ -22,7 +22,10 @@ struct Request {
   std::string query;   // raw query string without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
+  // The client: the TCP peer, or the address a trusted proxy forwarded (see
+  // http/client_addr.hpp); normalised (IPv4-mapped IPv6 as IPv4).
   std::string remote_addr;
+  std::string peer_addr;  // the TCP peer as such (the proxy, when there is one)
   std::string request_id;
   bool keep_alive = true;
 
@@ -54,6 +57,9 @@ const std::string& security_header_block();
 // Lets images load from `origin` too (the operator's map tiles). Call once at start-up,
 // before the server runs; the origin must be a scheme://host[:port] without spaces.
 void allow_image_origin(const std::string& origin);
+// Adds Strict-Transport-Security (a year, subdomains too: RFC 6797) for a site whose
+// public address is https://. Call once at start-up, before the server runs.
+void enable_hsts();
 // Whether `name` is one of them (a handler cannot weaken them by setting its own).
 bool is_security_header(std::string_view name);
 

@@ -3,10 +3,12 @@
 #include <array>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "http/client_addr.hpp"
 
 namespace verbund::http {
 
@@ -39,6 +41,29 @@ Method to_method(bhttp::verb v) {
     default:
       return Method::other;
   }
+}
+
+// accept() failing (EMFILE, ENFILE, ENOBUFS) fails again at once while the pending
+// connection waits in the backlog: without a pause the loop spins a core and logs
+// without end. Wait, doubling from the first to the last delay, and warn at most once
+// per interval with the number of failures in between.
+constexpr std::chrono::milliseconds kAcceptBackoffFirst{50};
+constexpr std::chrono::milliseconds kAcceptBackoffLast{1000};
+constexpr std::chrono::seconds kAcceptWarnEvery{10};
+
+// The client address of a request: the peer, or what a trusted proxy forwarded.
+std::string client_of(const Request& req, std::string_view peer,
+                      const std::vector<core::IpRange>& trusted) {
+  std::vector<std::string_view> xff, forwarded;
+  if (!trusted.empty()) {
+    for (const auto& [k, v] : req.headers) {
+      if (k == "x-forwarded-for")
+        xff.push_back(v);
+      else if (k == "forwarded")
+        forwarded.push_back(v);
+    }
+  }
+  return client_address(peer, xff, forwarded, trusted);
 }
 
 // One connection's state that the drain needs to see from outside its coroutine.
@@ -98,6 +123,7 @@ struct Server::Impl {
   asio::thread_pool workers;
   tcp::acceptor acceptor;
   asio::steady_timer drain_timer;
+  asio::steady_timer accept_backoff;
   std::atomic<bool> stopping{false};
   std::mutex mu;
   std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections;
@@ -109,15 +135,44 @@ struct Server::Impl {
         ioc(opt.io_threads),
         workers(static_cast<std::size_t>(opt.workers)),
         acceptor(ioc),
-        drain_timer(ioc) {}
+        drain_timer(ioc),
+        accept_backoff(ioc) {}
 
   awaitable<void> accept_loop() {
+    auto delay = kAcceptBackoffFirst;
+    std::optional<std::chrono::steady_clock::time_point> last_warning;
+    uint64_t failures = 0;    // since the last success
+    uint64_t suppressed = 0;  // since the last warning
+    bool warned = false;      // a warning went out since the last accept_recovered
     while (!stopping) {
       auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), tuple_awaitable);
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) break;
-        log::warn("accept_failed", {{"error", ec.message()}});
-        continue;  // e.g. EMFILE: keep serving the connections we have
+        ++failures;
+        auto now = std::chrono::steady_clock::now();
+        if (!last_warning || now - *last_warning >= kAcceptWarnEvery) {
+          log::warn("accept_failed", {{"error", ec.message()},
+                                      {"suppressed", std::to_string(suppressed)},
+                                      {"retry_ms", std::to_string(delay.count())}});
+          last_warning = now;
+          suppressed = 0;
+          warned = true;
+        } else {
+          ++suppressed;
+        }
+        // Keep serving the connections we have; try again after a pause.
+        accept_backoff.expires_after(delay);
+        co_await accept_backoff.async_wait(tuple_awaitable);
+        delay = std::min(delay * 2, kAcceptBackoffLast);
+        continue;
+      }
+      if (failures > 0) {
+        // The warning clock keeps running: at the edge of the limit accept() may fail
+        // and succeed by turns, and each turn must not cost two log lines.
+        if (warned) log::info("accept_recovered", {{"failures", std::to_string(failures)}});
+        warned = false;
+        failures = 0;
+        delay = kAcceptBackoffFirst;
       }
       auto ex = socket.get_executor();
       asio::co_spawn(ex, session(std::move(socket)), asio::detached);
@@ -209,7 +264,13 @@ struct Server::Impl {
     {
       beast::error_code ec;
       auto ep = stream.socket().remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string();
+      if (!ec) {
+        auto a = ep.address();
+        // A dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d: log them as a.b.c.d.
+        if (a.is_v6() && a.to_v6().is_v4_mapped())
+          a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+        remote = a.to_string();
+      }
     }
     stream.socket().set_option(tcp::no_delay(true));
     uint64_t id = 0;
@@ -301,7 +362,8 @@ struct Server::Impl {
           req.headers.emplace_back(std::move(name), std::string(f.value()));
         }
         req.body = std::move(msg.body());
-        req.remote_addr = remote;
+        req.peer_addr = remote;
+        req.remote_addr = client_of(req, remote, opt.trusted_proxies);
         req.request_id = random::request_id();
         req.keep_alive = msg.keep_alive();
 
@@ -323,13 +385,25 @@ struct Server::Impl {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         char dur[32];
         std::snprintf(dur, sizeof dur, "%.6f", seconds);
-        log::info("request", {{"method", method_name(req.method)},
-                              {"path", req.path},
-                              {"status", std::to_string(status)},
-                              {"bytes", std::to_string(bytes)},
-                              {"duration", dur},
-                              {"id", req.request_id},
-                              {"remote", remote}});
+        // remote: the client; peer: the proxy that forwarded it, when there was one.
+        if (req.remote_addr == remote) {
+          log::info("request", {{"method", method_name(req.method)},
+                                {"path", req.path},
+                                {"status", std::to_string(status)},
+                                {"bytes", std::to_string(bytes)},
+                                {"duration", dur},
+                                {"id", req.request_id},
+                                {"remote", remote}});
+        } else {
+          log::info("request", {{"method", method_name(req.method)},
+                                {"path", req.path},
+                                {"status", std::to_string(status)},
+                                {"bytes", std::to_string(bytes)},
+                                {"duration", dur},
+                                {"id", req.request_id},
+                                {"remote", req.remote_addr},
+                                {"peer", remote}});
+        }
         if (dispatch.done) dispatch.done(req, status, seconds);
         if (!keep) break;
       }
@@ -347,6 +421,7 @@ struct Server::Impl {
     log::info("shutdown_started", {{"grace_seconds", std::to_string(opt.shutdown_grace.count())}});
     beast::error_code ec;
     acceptor.close(ec);
+    accept_backoff.cancel();
     std::vector<std::shared_ptr<Connection>> snapshot;
     {
       std::lock_guard lock(mu);

@@ -5,7 +5,9 @@
 // request's header (slow clients are cut off without holding a worker), an idle
 // timeout between keep-alive requests, a write timeout. Malformed requests get 400.
 // request_stop() drains: the listener closes, idle connections close, in-flight
-// requests finish within the grace period, then run() returns.
+// requests finish within the grace period, then run() returns. When accept() fails
+// (EMFILE: out of file descriptors) the listener backs off from 50 ms up to 1 s and
+// warns at most every 10 s, while the open connections go on being served.
 #pragma once
 
 #include <chrono>
@@ -13,7 +15,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "core/ip_address.hpp"
 #include "http/message.hpp"
 
 namespace verbund::http {
@@ -29,6 +33,8 @@ struct ServerOptions {
   std::chrono::seconds body_timeout{60};
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds shutdown_grace{10};
+  // Peers whose X-Forwarded-For / Forwarded name the client (Request::remote_addr).
+  std::vector<core::IpRange> trusted_proxies;
 };
 
 // What the transport asks the application once a request's header has arrived.

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "core/i18n.hpp"
+#include "core/ip_address.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "mail/mail.hpp"
@@ -26,8 +27,11 @@ bool is_state_changing(http::Method m) {
          m == http::Method::del;
 }
 
+// `addr` is the resolved client (http/client_addr): behind nginx on the same machine
+// the peer is loopback for everyone, the forwarded address is not.
 bool is_loopback(const std::string& addr) {
-  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
+  auto a = core::parse_ip(addr);
+  return a && a->is_loopback();
 }
 }  // namespace
 
@@ -123,6 +127,8 @@ App::App(core::Config config, db::Database& db)
   });
   // Map tiles come from the operator's tile server: the CSP lets exactly that origin in.
   if (!config_.map_tile_url.empty()) http::allow_image_origin(config_.map_tile_origin());
+  // Served over https only: browsers are told to never try plain HTTP (RFC 6797).
+  if (config_.base_url.starts_with("https://")) http::enable_hsts();
   register_routes(*this);
 }
 

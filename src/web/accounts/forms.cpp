@@ -5,6 +5,7 @@
 #include "store/session_store.hpp"
 
 #include "core/password.hpp"
+#include "http/client_addr.hpp"
 
 namespace verbund::web::accounts {
 
@@ -61,5 +62,7 @@ int64_t throttle(Context& ctx, const std::string& scope, int max, int64_t window
     return 0;
   });
 }
+
+std::string client_key(const Context& ctx) { return http::rate_limit_key(ctx.req.remote_addr); }
 
 }  // namespace verbund::web::accounts

@@ -28,6 +28,9 @@ void check_new_password(const std::string& password, const std::string& repeat,
 // `max` attempts within `window_seconds` were made already; then returns the seconds
 // until the next attempt is allowed (for Retry-After). 0: allowed and counted.
 int64_t throttle(Context& ctx, const std::string& scope, int max, int64_t window_seconds);
+// The client's part of such a scope: its address, IPv6 grouped by /64 (one subscriber
+// can use any address of its /64; counting them one by one would not limit anyone).
+std::string client_key(const Context& ctx);
 
 // A redirect target from user input: a local path only ("/..."), never "//host".
 std::string safe_next(const std::string& next, const std::string& fallback = "/");

@@ -55,7 +55,7 @@ http::Response login_submit(Context& ctx) {
 
   std::string lower = *email;
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  const std::string ip_scope = "ip:" + ctx.req.remote_addr;
+  const std::string ip_scope = "ip:" + client_key(ctx);
   const std::string account_scope = "account:" + lower;
   int64_t window = int64_t{cfg.login_window_minutes} * 60;
   auto [ip_fail, acc_fail] = ctx.app.db().read([&](db::Connection& c) {

@@ -37,8 +37,8 @@ http::Response reset_request_submit(Context& ctx) {
                      {{"email", ctx.field("email").empty() ? "email.missing" : "email.invalid"}});
     return page.render(422);
   }
-  if (int64_t wait = throttle(ctx, "reset-ip:" + ctx.req.remote_addr,
-                              ctx.app.config().resets_per_ip_hour, 3600)) {
+  if (int64_t wait =
+          throttle(ctx, "reset-ip:" + client_key(ctx), ctx.app.config().resets_per_ip_hour, 3600)) {
     log::warn("reset_rate_limited", {{"remote", ctx.req.remote_addr}});
     Page page(ctx, "accounts/reset_request.html", i18n::t(ctx.locale, "reset_request.title"));
     page.dict().SetValue("V_email", ctx.field("email"));

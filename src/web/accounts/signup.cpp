@@ -43,7 +43,7 @@ http::Response signup_show(Context& ctx) {
 http::Response signup_submit(Context& ctx) {
   auto f = parse_signup(ctx);
   if (!f.errors.empty()) return signup_form(ctx, &f, 422);
-  if (int64_t wait = throttle(ctx, "signup-ip:" + ctx.req.remote_addr,
+  if (int64_t wait = throttle(ctx, "signup-ip:" + client_key(ctx),
                               ctx.app.config().signups_per_ip_hour, 3600)) {
     log::warn("signup_rate_limited", {{"remote", ctx.req.remote_addr}});
     f.errors.push_back({"email", "signup.too_many"});

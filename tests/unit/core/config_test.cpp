@@ -90,3 +90,83 @@ TEST(Config, UploadLimitMustNotBeBelowBodyLimit) {
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("limits.upload_bytes"), std::string::npos);
 }
+
+TEST(Config, TrustedProxiesFromFlagEnvironmentAndToml) {
+  auto c = load_config("", {{"trusted_proxies", "127.0.0.1/32,::1/128, 10.0.0.0/8"}}, nullptr);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->trusted_proxies.size(), 3u);
+  EXPECT_EQ(c->trusted_proxies[0].to_string(), "127.0.0.1/32");
+  EXPECT_EQ(c->trusted_proxies[1].to_string(), "::1/128");
+  EXPECT_EQ(c->trusted_proxies[2].to_string(), "10.0.0.0/8");
+
+  std::string e = "VERBUND_TRUSTED_PROXIES=192.0.2.10";
+  char* env[] = {e.data(), nullptr};
+  c = load_config("", {}, env);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->trusted_proxies.size(), 1u);
+  EXPECT_EQ(c->trusted_proxies[0].to_string(), "192.0.2.10/32");
+
+  auto file = write_temp("trusted_proxies = [\"127.0.0.1/32\", \"fd00::/8\"]\n");
+  c = load_config(file, {}, nullptr);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->trusted_proxies.size(), 2u);
+  EXPECT_EQ(c->trusted_proxies[1].to_string(), "fd00::/8");
+  std::remove(file.c_str());
+
+  file = write_temp("trusted_proxies = \"10.0.0.0/8,10.1.0.0/16\"\n");
+  c = load_config(file, {}, nullptr);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->trusted_proxies.size(), 2u);
+  std::remove(file.c_str());
+}
+
+TEST(Config, InvalidTrustedProxiesStopStartUpNamingTheKey) {
+  for (const char* bad : {"localhost", "10.0.0.0/33", "10.0.0.1/8", "127.0.0.1,", "::1/129",
+                          "1.2.3.4 5.6.7.8", "nginx.internal/32"}) {
+    auto c = load_config("", {{"trusted_proxies", bad}}, nullptr);
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.error().message.find("'trusted_proxies'"), std::string::npos) << c.error().message;
+    EXPECT_NE(c.error().message.find(bad), std::string::npos) << c.error().message;
+  }
+  auto c = load_config("", {{"trusted_proxies", "10.0.0.1/8"}}, nullptr);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("10.0.0.0/8"), std::string::npos) << c.error().message;
+
+  std::string e = "VERBUND_TRUSTED_PROXIES=nope";
+  char* env[] = {e.data(), nullptr};
+  c = load_config("", {}, env);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("VERBUND_TRUSTED_PROXIES"), std::string::npos);
+
+  auto file = write_temp("trusted_proxies = [\"127.0.0.1\", 8]\n");
+  c = load_config(file, {}, nullptr);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("trusted_proxies"), std::string::npos) << c.error().message;
+  std::remove(file.c_str());
+}
+
+TEST(Config, BehindProxyWithoutTrustedProxiesTrustsLoopbackOnly) {
+  auto none = load_config("", {}, nullptr);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->client_proxies().empty());
+
+  auto c = load_config("", {{"behind_proxy", "true"}}, nullptr);
+  ASSERT_TRUE(c.ok());
+  auto r = c->client_proxies();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].to_string(), "127.0.0.0/8");
+  EXPECT_EQ(r[1].to_string(), "::1/128");
+
+  auto explicit_list =
+      load_config("", {{"behind_proxy", "true"}, {"trusted_proxies", "10.0.0.0/8"}}, nullptr);
+  ASSERT_TRUE(explicit_list.ok());
+  ASSERT_EQ(explicit_list->client_proxies().size(), 1u);
+  EXPECT_EQ(explicit_list->client_proxies()[0].to_string(), "10.0.0.0/8");
+
+  // trusted_proxies alone is enough for the client address (behind_proxy is about
+  // X-Forwarded-Proto).
+  auto alone = load_config("", {{"trusted_proxies", "127.0.0.1"}}, nullptr);
+  ASSERT_TRUE(alone.ok());
+  EXPECT_FALSE(alone->behind_proxy);
+  EXPECT_EQ(alone->client_proxies().size(), 1u);
+}
