@@ -20,6 +20,7 @@
 #include "db/migrate.hpp"
 #include "http/server.hpp"
 #include "jobs/runner.hpp"
+#include "mail/jobs.hpp"
 #include "mail/mail.hpp"
 #include "store/demo.hpp"
 #include "store/org_import.hpp"
@@ -27,6 +28,7 @@
 #include "store/outbox_store.hpp"
 #include "store/session_store.hpp"
 #include "store/user_store.hpp"
+#include "web/accounts/handlers.hpp"
 #include "web/app.hpp"
 #include "web/static_files.hpp"
 #include "web/view.hpp"
@@ -265,25 +267,11 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
   web::App app(cfg, db);
 
   auto transport = mail::make_transport(cfg);
-  jobs::Runner runner(
-      db, {cfg.job_workers, cfg.job_poll_milliseconds, cfg.job_retry_base_seconds, 300});
-  runner.add("mail.send", [&](const store::Job& job) {
-    int64_t id = std::stoll(job.payload);
-    auto m = db.read([&](db::Connection& c) { return store::find_mail(c, id); });
-    if (!m || m->sent_at) return;  // sent before: never twice
-    auto st = transport->send(*m);
-    if (!st) {
-      db.write([&](db::Connection& c) { store::mark_mail_attempt(c, id, st.error().message); });
-      throw std::runtime_error(st.error().message);
-    }
-    db.write([&](db::Connection& c) { store::mark_mail_sent(c, id, std::time(nullptr)); });
-  });
-  runner.every(600, [&] {
-    int64_t now = std::time(nullptr);
-    db.write([&](db::Connection& c) {
-      store::purge_expired(c, now, int64_t{cfg.session_idle_days} * 86400);
-    });
-  });
+  jobs::Runner runner(db, {cfg.job_workers, cfg.job_poll_milliseconds, cfg.job_retry_base_seconds,
+                           300, cfg.job_max_attempts});
+  // Each feature registers its own job kinds and schedules.
+  mail::register_jobs(runner, db, *transport);
+  web::accounts::register_jobs(runner, db, cfg);
 
   http::ServerOptions opt;
   opt.host = cfg.listen_host;
@@ -303,6 +291,7 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
     return fail(e.what());
   }
   runner.start();
+  log::info("jobs_started", {{"node", runner.node()}});
   std::string host = cfg.listen_host.find(':') != std::string::npos ? "[" + cfg.listen_host + "]"
                                                                     : cfg.listen_host;
   std::cout << "Verbund läuft auf http://" << host << ":" << server.port() << "/" << std::endl;

@@ -1,6 +1,10 @@
-// The job queue table. A worker claims a due job by leasing it (locked_until), runs
-// it, then deletes it (success) or reschedules it with backoff; after max_attempts the
-// job stays as 'failed' with its last error for platform admins to see and retry.
+// The job queue table, shared by every node. A worker claims a due job by leasing it
+// (locked_until, locked_by; on PostgreSQL FOR UPDATE SKIP LOCKED, so concurrent
+// claimers never wait for or take the same row), runs it, then deletes it (success) or
+// reschedules it with backoff; after max_attempts the job stays as 'failed' with its
+// last error for platform admins to see and retry. Completing or failing a job checks
+// that the worker still holds its lease: a job whose lease ran out belongs to whoever
+// claimed it next. Periodic schedules are rows too (job_schedules).
 #pragma once
 
 #include <optional>
@@ -29,12 +33,22 @@ int64_t enqueue_job(db::Connection& c, const std::string& kind, const std::strin
 // the job becomes due again.
 std::optional<Job> claim_job(db::Connection& c, const std::string& worker, int64_t now,
                              int64_t lease_seconds);
-void complete_job(db::Connection& c, int64_t id);
-// Records a failed attempt: reschedules at `retry_at`, or marks failed when no attempts
-// remain. Returns true when the job is now failed for good.
-bool fail_job(db::Connection& c, int64_t id, const std::string& error, int64_t retry_at);
+// False when `worker` no longer holds the job (its lease ran out and another took it).
+bool complete_job(db::Connection& c, int64_t id, const std::string& worker);
+// Records a failed attempt of `worker`: reschedules at `retry_at`, or marks failed when
+// no attempts remain. Returns true when the job is now failed for good.
+bool fail_job(db::Connection& c, int64_t id, const std::string& worker, const std::string& error,
+              int64_t retry_at);
 std::vector<Job> failed_jobs(db::Connection& c, int64_t limit);
 bool retry_failed_job(db::Connection& c, int64_t id, int64_t now);
 int64_t queue_depth(db::Connection& c);  // queued jobs, due or not
+
+// Creates the schedule `name` (first due at `first_run_at`) or updates its period.
+void put_schedule(db::Connection& c, const std::string& name, int64_t every_seconds,
+                  int64_t first_run_at);
+// Enqueues one job per schedule that is due at `now`, moving each one period on in the
+// same statement that decides who fires it; returns the names fired.
+std::vector<std::string> fire_due_schedules(db::Connection& c, const std::string& worker,
+                                            int64_t now, int max_attempts);
 
 }  // namespace verbund::store

@@ -1,6 +1,7 @@
 // Account handlers: sign-up, confirmation, log-in/out, password reset, account settings.
 #pragma once
 
+#include "jobs/runner.hpp"
 #include "web/app.hpp"
 
 namespace verbund::web::accounts {
@@ -27,5 +28,7 @@ http::Response account_confirm_email_change(Context& ctx);
 http::Response switch_language(Context& ctx);
 
 void register_routes(App& app);
+// Schedules the purge of expired sessions, log-in failures and tokens.
+void register_jobs(jobs::Runner& runner, db::Database& db, const core::Config& cfg);
 
 }  // namespace verbund::web::accounts
