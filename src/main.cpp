@@ -22,6 +22,7 @@
 #include "jobs/runner.hpp"
 #include "mail/jobs.hpp"
 #include "mail/mail.hpp"
+#include "store/data_copy.hpp"
 #include "store/demo.hpp"
 #include "store/org_import.hpp"
 #include "store/org_store.hpp"
@@ -52,6 +53,7 @@ Commands:
   backup PATH        write a consistent copy of the database to PATH
   import orgs FILE   import a member list (CSV, UTF-8, ';' or ','): all rows or none
   sql STATEMENT      run one SQL statement through the driver and print its rows
+  migrate-data --from URL --to URL   copy an installation to another database
 
 Run 'verbund COMMAND --help' for the options of a command.
 )";
@@ -129,6 +131,18 @@ and spelling: "E-Mail", "email", "STRASSE") or the internal one of demo/organisa
 twice in the file, is refused. Exit code: 0 imported (on a dry run: importable),
 1 refused, 2 wrong use or unreadable file.
 )"},
+    {"migrate-data", R"(verbund migrate-data --from URL --to URL
+
+Copies a whole installation from one database to another, e.g. from SQLite to
+PostgreSQL when the federation outgrows one machine:
+  verbund migrate-data --from sqlite:./data/verbund.db --to postgres://verbund@db/verbund
+Both are migrated to the current schema first. The target must hold no accounts or
+organisations. Every table is copied in one transaction (all or nothing) from one
+snapshot of the source, ids kept; the search index is rebuilt; the row count of every
+table is compared and printed. Stop the servers (or accept that writes made during the
+copy stay behind), copy, then point `database` at the target. Uploaded images stay in
+DATA/media/ (copy that folder to the shared volume).
+)"},
     {"sql", R"(verbund sql STATEMENT [--database URL]
 
 Runs one statement on the configured database through Verbund's own driver, outside a
@@ -136,10 +150,15 @@ transaction (so CREATE DATABASE works on PostgreSQL), without applying migration
 prints its rows: values separated by '|', NULL as nothing (as sqlite3 -batch does).
 For operators and tests; there is no undo.
 )"},
-    {"backup", R"(verbund backup PATH [--data DIR]
+    {"backup", R"(verbund backup PATH [--data DIR] [--database URL]
 
-Writes a consistent copy of the SQLite database to PATH (VACUUM INTO) while the server
-keeps running. PATH must not exist.
+Writes a consistent copy of the database to PATH while the servers keep running:
+SQLite: a database file (VACUUM INTO); restore by stopping the server and putting the
+file in place of DATA/verbund.db.
+PostgreSQL: a pg_dump archive in custom format (pg_dump must be installed, package
+postgresql-client); restore into a new, empty database with
+  pg_restore --no-owner --dbname=postgres://USER@HOST/NEWDB PATH
+PATH must not exist. Uploaded images are files in DATA/media/: back them up as well.
 )"},
 };
 
@@ -210,13 +229,11 @@ int fail(const std::string& message) {
   return 2;
 }
 
-// Opens the database (creating the data folder) and applies pending migrations.
-Result<std::unique_ptr<db::Database>> open_database(const core::Config& cfg) {
+// Opens the database at `url` (creating the SQLite file's folder) and applies pending
+// migrations.
+Result<std::unique_ptr<db::Database>> open_url(const std::string& url, const core::Config& cfg) {
   std::error_code ec;
-  std::filesystem::create_directories(cfg.data_dir, ec);
-  if (ec)
-    return make_error("data", "cannot create data folder " + cfg.data_dir + ": " + ec.message());
-  auto path = cfg.database_path();
+  auto path = url.starts_with("sqlite:") ? url.substr(7) : "";
   if (!path.empty()) {
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -226,13 +243,48 @@ Result<std::unique_ptr<db::Database>> open_database(const core::Config& cfg) {
     db::OpenOptions options;
     // Request workers, job workers and the odd maintenance call each hold one at most.
     options.pool_size = cfg.workers + cfg.job_workers + 2;
-    database = db::open(cfg.database_url(), options);
+    database = db::open(url, options);
   } catch (const std::exception& e) {
     return make_error("db", e.what());
   }
   auto applied = db::migrate(*database, db::embedded_migrations(database->dialect_name()));
   if (!applied) return applied.error();
   return database;
+}
+
+// The configured database, with the data folder created first.
+Result<std::unique_ptr<db::Database>> open_database(const core::Config& cfg) {
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.data_dir, ec);
+  if (ec)
+    return make_error("data", "cannot create data folder " + cfg.data_dir + ": " + ec.message());
+  return open_url(cfg.database_url(), cfg);
+}
+
+// `verbund migrate-data --from URL --to URL`: exit 0 when every table arrived whole.
+int cmd_migrate_data(const Args& a, const core::Config& cfg) {
+  if (!a.options.count("from") || !a.options.count("to"))
+    return fail("usage: verbund migrate-data --from sqlite:PATH --to postgres://USER@HOST/DB");
+  const auto& from_url = a.options.at("from");
+  const auto& to_url = a.options.at("to");
+  if (from_url == to_url) return fail("--from and --to name the same database");
+  if (from_url.starts_with("sqlite:") && !std::filesystem::exists(from_url.substr(7)))
+    return fail("no database at " + from_url.substr(7));
+  auto from = open_url(from_url, cfg);
+  if (!from) return fail(from.error().message);
+  auto to = open_url(to_url, cfg);
+  if (!to) return fail(to.error().message);
+  auto report = store::copy_data(**from, **to);
+  if (!report) {
+    std::cerr << "verbund: " << report.error().message << "\nnothing copied\n";
+    return 1;
+  }
+  std::cout << "copied " << (*from)->describe() << " to " << (*to)->describe() << "\n";
+  for (const auto& t : report->tables)
+    std::cout << "  " << t.table << ": " << t.source << " rows, " << t.target << " on the target"
+              << (t.source == t.target ? "" : "  MISMATCH") << "\n";
+  std::cout << "search indexes rebuilt on the target; row counts verified\n";
+  return 0;
 }
 
 void print_demo_report(const store::DemoReport& r, const std::string& pass) {
@@ -505,6 +557,7 @@ int main(int argc, char** argv) {
     if (a.command == "user") return cmd_user(a, *cfg);
     if (a.command == "import") return cmd_import(a, *cfg);
     if (a.command == "sql") return cmd_sql(a, *cfg);
+    if (a.command == "migrate-data") return cmd_migrate_data(a, *cfg);
     if (a.command == "migrate") {
       auto database = open_database(*cfg);
       if (!database) return fail(database.error().message);

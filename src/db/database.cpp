@@ -88,6 +88,27 @@ std::string in_ints(const Connection& c, int n) {
   return "= ANY(CAST(" + p + " AS BIGINT[]))";
 }
 
+std::vector<std::string> list_tables(Connection& c) {
+  std::vector<std::string> out;
+  const char* sql =
+      c.dialect() == Dialect::sqlite
+          ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT IN (SELECT m.name FROM "
+            "sqlite_master m JOIN sqlite_master v ON v.sql LIKE 'CREATE VIRTUAL TABLE%' AND "
+            "m.name LIKE v.name || '_%') ORDER BY name"
+          : "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() "
+            "ORDER BY tablename";
+  for (const auto& r : c.query(sql)) out.push_back(r.text("name"));
+  return out;
+}
+
+void reset_identity(Connection& c, const std::string& table, const std::string& column) {
+  if (c.dialect() != Dialect::postgres) return;
+  c.query("SELECT setval(pg_get_serial_sequence($1, $2), COALESCE((SELECT max(" + column +
+              ") FROM " + table + "), 0) + 1, false)",
+          {table, column});
+}
+
 std::string redact_url(const std::string& url) {
   auto scheme = url.find("://");
   if (scheme == std::string::npos) return url;

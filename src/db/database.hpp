@@ -121,6 +121,9 @@ class Row {
   int64_t first_int64() const;
   // Column i as text ("" for NULL), for tools that print whole rows.
   std::string text_at(std::size_t i) const;
+  // The columns and values as read, for tools that copy whole rows.
+  const std::vector<std::string>& column_names() const { return *columns_; }
+  const std::vector<Value>& values() const { return values_; }
 
  private:
   const Value& at(std::string_view column) const;
@@ -175,6 +178,11 @@ auto with_savepoint(Connection& c, F&& fn) {
 // The dialect seam: the few pieces of SQL the two dialects write differently.
 // `column IN (list)` for an IntList parameter $n.
 std::string in_ints(const Connection& c, int n);
+// The application's tables (without SQLite's internal and FTS shadow tables).
+std::vector<std::string> list_tables(Connection& c);
+// Moves an identity column's sequence past its largest value after rows were inserted
+// with explicit ids (PostgreSQL; nothing to do on SQLite).
+void reset_identity(Connection& c, const std::string& table, const std::string& column);
 
 // How a write transaction sees others. SQLite has one writer at a time, so every write
 // is serializable there; PostgreSQL gives what is asked.

@@ -98,11 +98,21 @@ def child_env(extra=None):
     return env
 
 
-def pg_server_url():
-    """The throwaway PostgreSQL server's URL when the suite runs on PostgreSQL
-    (ctest's http.pg.* entries set VERBUND_TEST_PG_DIR), else None."""
+def on_postgres():
+    """True when every server of this run gets a PostgreSQL database (ctest's http.pg.*
+    entries set VERBUND_TEST_DATABASE=postgres)."""
+    return os.environ.get("VERBUND_TEST_DATABASE") == "postgres"
+
+
+def pg_server_url(required=False):
+    """The URL of the throwaway PostgreSQL server that ctest starts (fixture pg,
+    folder in VERBUND_TEST_PG_DIR); None without it, or an error when `required`."""
     d = os.environ.get("VERBUND_TEST_PG_DIR")
     if not d:
+        if required or on_postgres():
+            raise RuntimeError("this test needs the throwaway PostgreSQL server: run it "
+                               "through ctest, or scripts/pg-throwaway run python3 -m "
+                               "unittest ...")
         return None
     with open(os.path.join(d, "url")) as f:
         url = f.read().strip()
@@ -112,8 +122,23 @@ def pg_server_url():
 
 
 def pg_database_url(name):
-    url = pg_server_url()
+    url = pg_server_url(required=True)
     return url[:url.rindex("/") + 1] + name
+
+
+def create_pg_database():
+    """A new, empty database on the throwaway server; returns its name."""
+    name = "vh_%d_%s" % (os.getpid(), uuid.uuid4().hex[:10])
+    r = run_cli(["sql", "CREATE DATABASE " + name],
+                settings={"database": pg_server_url(required=True)})
+    if r.returncode != 0:
+        raise ServerError("CREATE DATABASE failed: %s%s" % (r.stdout, r.stderr))
+    return name
+
+
+def drop_pg_database(name):
+    run_cli(["sql", "DROP DATABASE IF EXISTS %s WITH (FORCE)" % name],
+            settings={"database": pg_server_url(required=True)})
 
 
 def run_cli(args, data_dir=None, stdin=None, settings=None, timeout=60, env=None):
@@ -177,7 +202,7 @@ class Server:
         self.own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="verbund-test-")
         self.pg_database = None
-        if pg_server_url() and "database" not in self.settings:
+        if on_postgres() and "database" not in self.settings:
             self._use_postgres()
         self.log_path = os.path.join(self.data_dir, "server.log")
         self.port = None
@@ -194,10 +219,7 @@ class Server:
             with open(marker) as f:
                 name = f.read().strip()
         else:
-            name = "vh_%d_%s" % (os.getpid(), uuid.uuid4().hex[:10])
-            r = run_cli(["sql", "CREATE DATABASE " + name], settings={"database": pg_server_url()})
-            if r.returncode != 0:
-                raise ServerError("CREATE DATABASE failed: %s%s" % (r.stdout, r.stderr))
+            name = create_pg_database()
             with open(marker, "w") as f:
                 f.write(name)
             self.pg_database = name  # dropped by close()
@@ -339,8 +361,7 @@ class Server:
                 pass
         self._close_log()
         if self.pg_database:
-            run_cli(["sql", "DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.pg_database],
-                    settings={"database": pg_server_url()})
+            drop_pg_database(self.pg_database)
             self.pg_database = None
         if self.own_dir:
             self._final_log = self.log_text()  # still shown if a test fails afterwards
