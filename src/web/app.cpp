@@ -317,6 +317,18 @@ http::Response App::handle_route(http::Request& req, const RouteSpec& spec) {
     if (res.header("Vary").empty()) res.set_header("Vary", "Cookie, Accept-Language");
     remember(req, spec, ctx, res);
     return res;
+  } catch (const db::DbError& e) {
+    // The database is out of reach (restart, network): say so, and when to come back.
+    log::error("request_failed", {{"id", req.request_id}, {"path", req.path}, {"error", e.what()}});
+    int status = e.kind() == db::DbError::Kind::connection ? 503 : 500;
+    try {
+      auto r = error_page(ctx, status);
+      if (status == 503) r.set_header("Retry-After", "60");
+      return r;
+    } catch (...) {
+      return http::Response::text(500,
+                                  "Internal Server Error\nRequest id: " + req.request_id + "\n");
+    }
   } catch (const std::exception& e) {
     log::error("request_failed", {{"id", req.request_id}, {"path", req.path}, {"error", e.what()}});
     try {

@@ -2,6 +2,7 @@
 // folder at /dev/mail (only with dev_mode = true).
 
 #include "core/i18n.hpp"
+#include "core/log.hpp"
 #include "core/time.hpp"
 #include "store/job_store.hpp"
 #include "store/outbox_store.hpp"
@@ -12,10 +13,18 @@ namespace verbund::web::ops {
 
 namespace {
 
-// Liveness: the process accepts and answers. Runs on the I/O thread (no database), so
-// it stays quick under load; the database shows in /metrics.
-http::Response healthz(Context&) {
-  auto r = http::Response::text(200, "ok\n");
+// Health for load balancers: "ok" only when this node reaches its database (one
+// trivial query on a worker thread); 503 otherwise, so nginx or a balancer can route
+// around a node that lost its database.
+http::Response healthz(Context& ctx) {
+  bool up = false;
+  try {
+    up = ctx.app.db().read([](db::Connection& c) { return c.query_int("SELECT 1") == 1; });
+  } catch (const std::exception& e) {
+    log::warn("healthz_database_unavailable", {{"error", e.what()}});
+  }
+  auto r =
+      up ? http::Response::text(200, "ok\n") : http::Response::text(503, "database unavailable\n");
   r.set_header("Cache-Control", "no-store");
   return r;
 }
@@ -26,11 +35,13 @@ http::Response metrics(Context& ctx) {
   auto failed =
       ctx.app.db().read([](db::Connection& c) { return store::failed_jobs(c, 1000).size(); });
   auto r = http::Response::text(
-      200, ctx.app.metrics().render({{"verbund_db_connections_open", pool.open},
-                                     {"verbund_db_connections_in_use", pool.in_use},
-                                     {"verbund_db_writes_total", static_cast<double>(pool.writes)},
-                                     {"verbund_jobs_queued", static_cast<double>(depth)},
-                                     {"verbund_jobs_failed", static_cast<double>(failed)}}));
+      200,
+      ctx.app.metrics().render({{"verbund_db_connections_open", pool.open},
+                                {"verbund_db_connections_in_use", pool.in_use},
+                                {"verbund_db_writes_total", static_cast<double>(pool.writes)},
+                                {"verbund_db_retries_total", static_cast<double>(pool.retries)},
+                                {"verbund_jobs_queued", static_cast<double>(depth)},
+                                {"verbund_jobs_failed", static_cast<double>(failed)}}));
   r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
   r.set_header("Cache-Control", "no-store");
   return r;
@@ -70,7 +81,7 @@ http::Response dev_mail_show(Context& ctx) {
 
 void register_routes(App& app) {
   using http::Method;
-  app.add(Method::get, "/healthz", {healthz, Access::anyone, 0, true});
+  app.add(Method::get, "/healthz", {healthz, Access::anyone});
   app.add(Method::get, "/metrics", {metrics, Access::loopback_or_admin});
   app.add(Method::get, "/static/{file:path}", {static_file, Access::anyone, 0, true});
   app.add(Method::get, "/dev/mail", {dev_mail_list, Access::dev_mode});
