@@ -92,7 +92,12 @@ class PgConnection final : public Connection {
                     "postgres: cannot connect to " + redact_url(url) + ": " +
                         one_line(conn_ ? PQerrorMessage(conn_.get()) : "out of memory"));
     PQsetNoticeProcessor(conn_.get(), ignore_notice, nullptr);
-    exec_script("SET TIME ZONE 'UTC'");
+    // No statement runs for ever and no transaction stays open holding locks: a
+    // runaway query or a stuck handler ends with an error instead of stalling the
+    // nodes that wait for its rows.
+    exec_script(
+        "SET TIME ZONE 'UTC'; SET statement_timeout = '30s'; SET lock_timeout = '10s'; "
+        "SET idle_in_transaction_session_timeout = '60s'");
   }
 
   Dialect dialect() const override { return Dialect::postgres; }
