@@ -10,12 +10,11 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <list>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 
 #include "db/database.hpp"
+#include "db/statement_cache.hpp"
 
 extern char** environ;
 
@@ -82,7 +81,7 @@ void ignore_notice(void*, const char*) {}
 class PgConnection final : public Connection {
  public:
   PgConnection(const std::string& url, const OpenOptions& options)
-      : cache_limit_(options.statement_cache) {
+      : cache_(options.statement_cache) {
     std::string timeout = std::to_string(options.connect_timeout_seconds);
     const char* keys[] = {"dbname", "connect_timeout", "fallback_application_name", nullptr};
     const char* values[] = {url.c_str(), timeout.c_str(), "verbund", nullptr};
@@ -102,7 +101,7 @@ class PgConnection final : public Connection {
 
   Dialect dialect() const override { return Dialect::postgres; }
   bool broken() const { return PQstatus(conn_.get()) != CONNECTION_OK; }
-  std::size_t cached_statements() const override { return lru_.size(); }
+  std::size_t cached_statements() const override { return cache_.size(); }
 
   void exec_script(std::string_view sql) override {
     std::string text(sql);
@@ -206,35 +205,20 @@ class PgConnection final : public Connection {
   // Statements are prepared once per connection and kept, the least recently used
   // deallocated beyond the limit.
   Entry& prepare(std::string_view sql) {
-    auto it = index_.find(sql);
-    if (it != index_.end()) {
-      lru_.splice(lru_.begin(), lru_, it->second);
-      return *it->second;
-    }
+    if (Entry* e = cache_.find(sql)) return *e;
     std::string name = "s" + std::to_string(++counter_);
     std::string text(sql);
     ResultPtr res(PQprepare(conn_.get(), name.c_str(), text.c_str(), 0, nullptr));
     if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK)
       throw error_from(conn_.get(), res.get(), sql);
-    lru_.push_front(Entry{std::move(text), std::move(name), nullptr});
-    index_.emplace(lru_.front().sql, lru_.begin());
-    while (static_cast<int>(lru_.size()) > cache_limit_) {
-      ResultPtr gone(PQexec(conn_.get(), ("DEALLOCATE " + lru_.back().name).c_str()));
-      index_.erase(lru_.back().sql);
-      lru_.pop_back();
-    }
-    return lru_.front();
+    return cache_.add(Entry{std::move(text), std::move(name), nullptr}, [this](Entry& old) {
+      ResultPtr gone(PQexec(conn_.get(), ("DEALLOCATE " + old.name).c_str()));
+    });
   }
 
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   std::unique_ptr<PGconn, ConnDeleter> conn_;
-  int cache_limit_;
+  StatementCache<Entry> cache_;
   uint64_t counter_ = 0;
-  std::list<Entry> lru_;
-  std::unordered_map<std::string_view, std::list<Entry>::iterator, Hash, std::equal_to<>> index_;
 };
 
 class PgDatabase final : public Database {

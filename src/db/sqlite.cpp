@@ -8,12 +8,11 @@
 
 #include <cctype>
 #include <chrono>
-#include <list>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 
 #include "db/database.hpp"
+#include "db/statement_cache.hpp"
 
 namespace verbund::db {
 namespace {
@@ -59,7 +58,7 @@ std::string json_list(const IntList& ids) {
 
 class SqliteConnection final : public Connection {
  public:
-  SqliteConnection(const std::string& path, int cache_limit) : cache_limit_(cache_limit) {
+  SqliteConnection(const std::string& path, int cache_limit) : cache_(cache_limit) {
     sqlite3* raw = nullptr;
     int rc =
         sqlite3_open_v2(path.c_str(), &raw,
@@ -161,7 +160,7 @@ class SqliteConnection final : public Connection {
 
   // While set, statements that would write are refused (read transactions).
   void set_read_only(bool on) { read_only_ = on; }
-  std::size_t cached_statements() const override { return lru_.size(); }
+  std::size_t cached_statements() const override { return cache_.size(); }
 
  private:
   struct Entry {
@@ -171,15 +170,9 @@ class SqliteConnection final : public Connection {
     bool writes = false;
   };
 
-  // Prepared statements are cached by their SQL text, the least recently used evicted
-  // beyond the limit (SQL built at run time, such as IN-lists, must not grow it).
   Entry& prepare(std::string_view sql, const Params& params) {
-    Entry* e;
-    auto it = index_.find(sql);
-    if (it != index_.end()) {
-      lru_.splice(lru_.begin(), lru_, it->second);
-      e = &*it->second;
-    } else {
+    Entry* e = cache_.find(sql);
+    if (!e) {
       sqlite3_stmt* raw = nullptr;
       const char* tail = nullptr;
       int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
@@ -188,14 +181,10 @@ class SqliteConnection final : public Connection {
       auto names = std::make_shared<std::vector<std::string>>();
       for (int i = 0, n = sqlite3_column_count(raw); i < n; ++i)
         names->emplace_back(sqlite3_column_name(raw, i));
-      lru_.push_front(
-          Entry{std::string(sql), StmtPtr(raw), std::move(names), sqlite3_stmt_readonly(raw) == 0});
-      index_.emplace(lru_.front().sql, lru_.begin());
-      while (static_cast<int>(lru_.size()) > cache_limit_) {
-        index_.erase(lru_.back().sql);
-        lru_.pop_back();
-      }
-      e = &lru_.front();
+      // An evicted entry's StmtPtr finalizes the statement.
+      e = &cache_.add(
+          Entry{std::string(sql), StmtPtr(raw), std::move(names), sqlite3_stmt_readonly(raw) == 0},
+          [](Entry&) {});
     }
     if (read_only_ && e->writes)
       throw DbError(DbError::Kind::other, "sqlite: a read transaction may not write: " + trim(sql));
@@ -226,15 +215,9 @@ class SqliteConnection final : public Connection {
     return *e;
   }
 
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   std::unique_ptr<sqlite3, DbDeleter> db_;
-  int cache_limit_;
+  StatementCache<Entry> cache_;
   bool read_only_ = false;
-  std::list<Entry> lru_;  // most recently used first
-  std::unordered_map<std::string_view, std::list<Entry>::iterator, Hash, std::equal_to<>> index_;
 };
 
 class SqliteDatabase final : public Database {
