@@ -14,10 +14,13 @@ all: build
 
 deps: node_modules/.installed
 	@scripts/install-deps
+	@scripts/check-node
 
-# npm packages for the browser tests (versions pinned in package-lock.json).
+# npm packages for the browser tests (versions pinned in package-lock.json, each of
+# which must accept Debian 12's Node.js 18: scripts/check-node says which does not).
 node_modules/.installed: package.json package-lock.json
 	@scripts/install-deps
+	@scripts/check-node
 	npm ci --no-audit --no-fund
 	@touch $@
 

@@ -1,7 +1,7 @@
 // Browser test harness: a real `verbund serve` with demo content on a free port, and
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { spawn, spawnSync, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { createServer as createHttpServer } from "node:http";
 import { deflateSync } from "node:zlib";
@@ -140,19 +140,37 @@ export async function axe(page) {
 }
 
 // Validates HTML documents with the Nu Html Checker (vnu.jar, Java): returns messages.
+// A missing Java or vnu.jar, or a checker that ran but said nothing readable, throws:
+// a validation that did not happen must never read as "no errors" (scripts/install-deps
+// installs openjdk-17-jre-headless, `npm ci` installs vnu-jar).
 export function validateHtml(documents) {
+  const jar = join(root, "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
+  if (!existsSync(jar)) throw new Error(`Nu Html Checker missing: ${jar} (run \`npm ci\`)`);
   const dir = mkdtempSync(join(tmpdir(), "verbund-vnu-"));
   const files = documents.map(([name, html], i) => {
     const f = join(dir, `${String(i).padStart(3, "0")}-${name.replace(/[^a-z0-9]+/gi, "_")}.html`);
     writeFileSync(f, html);
     return f;
   });
-  const jar = join(root, "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
   const r = spawnSync("java", ["-jar", jar, "--format", "json", "--stdout", ...files], { encoding: "utf8", maxBuffer: 64 << 20 });
   rmSync(dir, { recursive: true, force: true });
-  const out = JSON.parse(r.stdout || "{\"messages\":[]}");
-  return out.messages.filter((m) => m.type === "error")
-    .map((m) => `${m.url.split("/").pop()}:${m.lastLine}: ${m.message}`);
+  if (r.error) {
+    throw new Error(r.error.code === "ENOENT"
+      ? "Nu Html Checker needs Java, and `java` is not on PATH (install openjdk-17-jre-headless: scripts/install-deps)"
+      : `Nu Html Checker could not start: ${r.error.message}`);
+  }
+  let out;
+  try {
+    out = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`Nu Html Checker gave no JSON report (exit ${r.status}): ${(r.stderr || r.stdout).slice(0, 2000)}`);
+  }
+  if (!Array.isArray(out.messages)) throw new Error(`Nu Html Checker report without messages: ${r.stdout.slice(0, 2000)}`);
+  // vnu exits 1 when it found errors; any other failure is the checker's, not the page's.
+  if (r.status !== 0 && !out.messages.some((m) => m.type === "error"))
+    throw new Error(`Nu Html Checker failed (exit ${r.status}): ${r.stderr.slice(0, 2000)}`);
+  return out.messages.filter((m) => m.type === "error" || m.type === "non-document-error")
+    .map((m) => `${(m.url || "").split("/").pop()}:${m.lastLine ?? "-"}: ${m.message}`);
 }
 
 // A PNG of one colour made here (no imaging library needed), for upload tests.

@@ -153,6 +153,13 @@ test("the checks catch a missing label and a third-party font", async () => {
   await context.close();
 });
 
+// The validator itself can fail: an invalid document yields errors (so an empty list
+// below means the checker ran and found nothing, not that it never ran).
+test("the Nu Html Checker catches an invalid document", () => {
+  const errors = validateHtml([["broken", "<!DOCTYPE html><html lang=de><title>x</title><p><div></p><img src=a.png>"]]);
+  assert.ok(errors.some((e) => /alt/.test(e)), errors.join("\n"));
+});
+
 test("every page type is valid HTML (Nu Html Checker)", () => {
   assert.ok(documents.length >= 15);
   assert.deepEqual(validateHtml(documents), []);

@@ -384,6 +384,18 @@ class Server:
         except OSError:
             return getattr(self, "_final_log", "")
 
+    def wait_for_log(self, text, timeout=10.0):
+        """Waits until the server log contains `text`; returns the whole log."""
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.log_text()
+            if text in log:
+                return log
+            if time.monotonic() > deadline:
+                raise AssertionError("%r not in the server log within %.0f s\n%s"
+                                     % (text, timeout, self.log_tail(10)))
+            time.sleep(0.05)
+
     def log_tail(self, lines=40):
         return "\n".join(self.log_text().splitlines()[-lines:])
 
@@ -426,6 +438,25 @@ class Server:
 
     def wait_for_mail(self, count=1, timeout=10.0, to=None):
         return wait_for_mail(self.data_dir, count, timeout, to=to)
+
+    def wait_for_outbox_worked(self, timeout=10.0):
+        """Waits until the job queue has worked every mail queued in the outbox so far:
+        each one's mail.send job has finished (the mail file is written) or failed. After
+        it, a mail that is not in DATA/mail was not sent, rather than not sent yet.
+        Returns the number of outbox rows it waited for."""
+        upto = int(self.sql("SELECT coalesce(max(id), 0) FROM outbox"))
+        pending_sql = ("SELECT count(*) FROM jobs WHERE kind = 'mail.send' AND state = 'queued'"
+                       " AND CAST(payload AS INTEGER) <= %d" % upto)
+        deadline = time.monotonic() + timeout
+        while True:
+            pending = int(self.sql(pending_sql))
+            if pending == 0:
+                return upto
+            if time.monotonic() > deadline:
+                raise AssertionError("%d mail job(s) of outbox rows up to %d still queued after "
+                                     "%.0f s (jobs.workers=0, or sending fails?)\n%s"
+                                     % (pending, upto, timeout, self.log_tail(10)))
+            time.sleep(0.05)
 
     def links(self, text):
         return find_links(text, self.port)

@@ -2,7 +2,6 @@
 CSRF, password reset, change of e-mail and password, the log-in rate limit."""
 
 import html
-import time
 import unittest
 import urllib.parse
 import uuid
@@ -179,9 +178,12 @@ class AccountsTest(ServerTestCase):
         self.assertEqual(mails[-1].subject, ALREADY_SUBJECT)
         self.assertIn("http://127.0.0.1:%d/passwort-vergessen" % self.server.port,
                       mails[-1].body)
-        # the account is unchanged: the old password still works, the new one does not
-        time.sleep(0.3)
+        # only that mail: none queued besides it, and none sent once the queue has worked
+        # everything queued so far (a confirmation mail would have been queued with it)
+        self.assertEqual(self.queued_mail_count(addr), before + 1)
+        self.server.wait_for_outbox_worked()
         self.assertEqual(len(self.server.mails(to=addr)), before + 1)
+        # the account is unchanged: the old password still works, the new one does not
         self.assertEqual(login(self.server.client(), addr).status, 303)
 
     def test_signup_name_too_long(self):
@@ -232,8 +234,7 @@ class AccountsTest(ServerTestCase):
         token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0]
         c = signed_in_client(self.server, addr, password)
         c.get("/konto")
-        time.sleep(0.2)
-        log = self.server.log_text()
+        log = self.server.wait_for_log("path=/konto ")
         self.assertIn("path=/registrieren/bestaetigen", log)
         self.assertNotIn(password, log)
         self.assertNotIn(urllib.parse.quote_plus(password), log)
@@ -497,7 +498,7 @@ class AccountsTest(ServerTestCase):
         self.assertEqual(r.status, 200)
         self.assertIn("Link verschickt", r.body)
         self.assertEqual(self.queued_mail_count(addr), 0)
-        time.sleep(0.3)
+        self.server.wait_for_outbox_worked()
         self.assertEqual(self.server.mails(to=addr), [])
 
     def test_password_reset_invalid_address(self):
@@ -636,12 +637,14 @@ class AccountsTest(ServerTestCase):
         taken = create_account(self.server, unique_email("takenmail"))
         addr = create_account(self.server)
         before = len(self.server.mails(to=taken))
+        queued = self.queued_mail_count(taken)
         c = signed_in_client(self.server, addr)
         r = c.post("/konto/email", {"csrf": harness.csrf(c.get("/konto").body),
                                     "new_email": taken, "current_password": GOOD_PASSWORD})
         self.assertEqual(r.status, 303)  # same answer: no enumeration
         self.assertEqual(r.location, "/konto?hinweis=email_gesendet")
-        time.sleep(0.3)
+        self.assertEqual(self.queued_mail_count(taken), queued)
+        self.server.wait_for_outbox_worked()
         self.assertEqual(len(self.server.mails(to=taken)), before)
 
 
@@ -774,9 +777,11 @@ class SignupAndResetRateLimitTest(ServerTestCase):
         for i in range(4):
             r = self.reset(c, addr)
             self.assertEqual(r.status, 200, "request %d" % (i + 1))
-        time.sleep(1)
+        # every mail queued by the four requests has been worked: the fourth looked the
+        # same but sent nothing
+        self.server.wait_for_outbox_worked()
         resets = [m for m in self.server.mails(to=addr) if "Neues Passwort" in m.subject]
-        self.assertEqual(len(resets), 3)  # the fourth looked the same but sent nothing
+        self.assertEqual(len(resets), 3)
         r = self.reset(c, unique_email("andere"))
         self.assertEqual(r.status, 200)
         r = self.reset(c, unique_email("noch-eine"))

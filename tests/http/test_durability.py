@@ -48,9 +48,16 @@ class RestartTest(ServerTestCase):
         self.server.restart()
         addr = unique_email("queued")
         self.assertEqual(harness.signup(self.server.client(), addr).status, 200)
-        time.sleep(0.3)
-        self.assertEqual(self.server.mails(to=addr), [])
         self.assertEqual(self.server.stop(), 0)
+        # The first process is gone and left the mail unsent: queued, its job never claimed.
+        # (Without this the test would pass if the mail had been sent before the restart.)
+        self.assertEqual(self.server.mails(to=addr), [])
+        self.assertEqual(self.server.sql(
+            "SELECT count(*) FROM outbox WHERE recipient = '%s' AND sent_at IS NULL" % addr), "1")
+        self.assertEqual(self.server.sql(
+            "SELECT j.state, j.attempts, coalesce(j.locked_by, '-') FROM jobs j JOIN outbox o"
+            " ON o.id = CAST(j.payload AS INTEGER)"
+            " WHERE j.kind = 'mail.send' AND o.recipient = '%s'" % addr), "queued|0|-")
         del self.server.settings["jobs.workers"]
         self.server.start()
         mails = self.server.wait_for_mail(1, 10, to=addr)
