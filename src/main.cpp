@@ -25,9 +25,7 @@
 #include "store/data_copy.hpp"
 #include "store/demo.hpp"
 #include "store/org_import.hpp"
-#include "store/org_store.hpp"
-#include "store/outbox_store.hpp"
-#include "store/session_store.hpp"
+#include "store/org_manage_store.hpp"
 #include "store/user_store.hpp"
 #include "web/accounts/handlers.hpp"
 #include "web/app.hpp"
@@ -398,14 +396,12 @@ int cmd_user(const Args& a, const core::Config& cfg) {
   }
   std::optional<int64_t> region_id, org_id;
   if (a.options.count("region")) {
-    auto r =
-        db.read([&](db::Connection& c) { return store::find_region(c, a.options.at("region")); });
+    auto r = store::Organisations(db, cfg.job_max_attempts).region(a.options.at("region"));
     if (!r) return fail("unknown region '" + a.options.at("region") + "'");
     region_id = r->id;
   }
   if (a.options.count("org")) {
-    auto id = db.read(
-        [&](db::Connection& c) { return store::find_organisation_id(c, a.options.at("org")); });
+    auto id = store::Organisations(db, cfg.job_max_attempts).id_of(a.options.at("org"));
     if (!id) return fail("unknown organisation '" + a.options.at("org") + "'");
     org_id = *id;
   }
@@ -418,13 +414,9 @@ int cmd_user(const Args& a, const core::Config& cfg) {
     std::string name =
         a.options.count("name") ? a.options.at("name") : email->substr(0, email->find('@'));
     auto hash = password::hash(pass, cfg.password_hash_strength);
-    Status st = db.write([&](db::Connection& c) -> Status {
-      auto id = store::create_user(c, *email, name, hash, "de");
-      if (!id) return id.error();
-      store::confirm_email(c, *id);
-      if (role) return store::grant_role(c, *id, *role, region_id, org_id);
-      return Ok{};
-    });
+    Status st =
+        store::Users(db, cfg.job_max_attempts)
+            .add_confirmed({*email, name, hash, "de"}, role, region_id, org_id, std::time(nullptr));
     if (!st)
       return fail(st.error().code == "exists" ? "an account with this address exists"
                                               : st.error().message);
@@ -433,15 +425,8 @@ int cmd_user(const Args& a, const core::Config& cfg) {
   }
   if (a.positional[0] == "role") {
     if (!role) return fail("usage: verbund user role EMAIL ROLE");
-    Status st = db.write([&](db::Connection& c) -> Status {
-      auto id = store::find_user_id(c, *email);
-      if (!id) return make_error("not_found", "no account with address " + *email);
-      if (a.options.count("revoke")) {
-        store::revoke_role(c, *id, *role, region_id, org_id);
-        return Ok{};
-      }
-      return store::grant_role(c, *id, *role, region_id, org_id);
-    });
+    Status st = store::Users(db, cfg.job_max_attempts)
+                    .change_role(*email, *role, !a.options.count("revoke"), region_id, org_id);
     if (!st)
       return fail(
           st.error().code == "invalid"

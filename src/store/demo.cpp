@@ -114,7 +114,7 @@ Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash,
                      const std::string& scope) {
         auto id = create_user(c, email, name, password_hash, "de");
         if (!id) throw std::runtime_error("demo user exists: " + email);
-        confirm_email(c, *id);
+        mark_email_confirmed(c, *id);
         auto st = grant_role(c, *id, role, region, org);
         if (!st) throw std::runtime_error(st.error().message);
         report.users.push_back({email, std::string(model::role_key(role)), scope});

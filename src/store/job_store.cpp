@@ -102,4 +102,16 @@ std::vector<std::string> fire_due_schedules(db::Connection& c, const std::string
   return fired;
 }
 
+std::vector<Job> Jobs::failed(int64_t limit) {
+  return db_.read([&](db::Connection& c) { return failed_jobs(c, limit); });
+}
+
+int64_t Jobs::depth() {
+  return db_.read([](db::Connection& c) { return queue_depth(c); });
+}
+
+bool Jobs::retry(int64_t id, int64_t now) {
+  return db_.write([&](db::Connection& c) { return retry_failed_job(c, id, now); });
+}
+
 }  // namespace verbund::store

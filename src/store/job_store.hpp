@@ -27,6 +27,21 @@ struct Job {
   int64_t created_at = 0;
 };
 
+// The queue as platform admins and the metrics see it. Thread-safe; every method runs
+// in a transaction of its own. (The runner in jobs/ claims and completes jobs with the
+// building blocks below, in read committed transactions of its own.)
+class Jobs {
+ public:
+  explicit Jobs(db::Database& db) : db_(db) {}
+  std::vector<Job> failed(int64_t limit);
+  int64_t depth();  // queued jobs, due or not
+  // Queues a failed job again with fresh attempts. False when it is not failed.
+  bool retry(int64_t id, int64_t now);
+
+ private:
+  db::Database& db_;
+};
+
 int64_t enqueue_job(db::Connection& c, const std::string& kind, const std::string& payload,
                     int64_t run_at, int max_attempts);
 // Leases the oldest due job for `lease_seconds`; a crashed worker's lease runs out and

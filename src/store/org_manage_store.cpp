@@ -3,6 +3,7 @@
 #include "model/organisation.hpp"
 #include "store/directory_store.hpp"
 #include "store/org_store.hpp"
+#include "store/taxonomy_store.hpp"
 #include "store/user_store.hpp"
 
 namespace verbund::store {
@@ -44,6 +45,24 @@ std::optional<ManagedOrg> load_managed(db::Connection& c, const Actor& a, int64_
   if (!m) return std::nullopt;
   return managed_from(*m);
 }
+
+void lock_organisation(db::Connection& c, int64_t org_id) {
+  if (c.dialect() == db::Dialect::postgres)
+    c.query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE", {org_id});
+}
+
+std::vector<Addressee> reviewers_of(db::Connection& c, int64_t region_id) {
+  std::vector<Addressee> out;
+  for (const auto& r : c.query(R"sql(
+      SELECT DISTINCT u.email, u.display_name FROM user_roles ur JOIN users u ON u.id = ur.user_id
+       WHERE ur.role = 'regional_editor' AND ur.region_id = $1 AND u.disabled_at IS NULL)sql",
+                               {region_id}))
+    // Reviewers hear about new work in German, the federation's working language.
+    out.push_back(Addressee{r.text("email"), "de", r.text("display_name")});
+  return out;
+}
+
+namespace {
 
 Result<std::string> set_image(db::Connection& c, const Actor& a, int64_t org_id, OrgImage which,
                               const std::string& key, int64_t now) {
@@ -251,16 +270,6 @@ Status decide(db::Connection& c, const Actor& a, int64_t org_id, bool approve,
   return Ok{};
 }
 
-std::vector<std::string> reviewer_emails(db::Connection& c, int64_t region_id) {
-  std::vector<std::string> out;
-  for (const auto& r : c.query(R"sql(
-      SELECT DISTINCT u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id
-       WHERE ur.role = 'regional_editor' AND ur.region_id = $1 AND u.disabled_at IS NULL)sql",
-                               {region_id}))
-    out.push_back(r.text("email"));
-  return out;
-}
-
 std::vector<std::pair<std::string, std::string>> admin_contacts(db::Connection& c, int64_t org_id) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& r : c.query(R"sql(
@@ -293,6 +302,9 @@ std::vector<GalleryImage> gallery_of(db::Connection& c, int64_t org_id) {
 Result<int64_t> add_gallery_image(db::Connection& c, const Actor& a, int64_t org_id,
                                   const std::string& key, const std::string& alt, int64_t now) {
   if (!load_managed(c, a, org_id)) return make_error("not_found", "organisation not found");
+  // Counted under the row lock, in a read committed transaction: the count sees every
+  // image committed by the upload that held the lock before.
+  lock_organisation(c, org_id);
   if (c.query_int("SELECT COUNT(*) FROM organisation_images WHERE organisation_id = $1",
                   {org_id}) >= kGalleryMax)
     return make_error("gallery_full", "the gallery is full");
@@ -313,6 +325,155 @@ Result<std::string> remove_gallery_image(db::Connection& c, const Actor& a, int6
   if (!r) return make_error("not_found", "image not found");
   c.execute("DELETE FROM organisation_images WHERE id = $1", {image_id});
   return r->text("media_key");
+}
+
+}  // namespace
+
+// ---- Organisations ------------------------------------------------------------------
+
+std::optional<model::Organisation> Organisations::published(const std::string& slug) {
+  return db_.read([&](db::Connection& c) { return find_published(c, slug); });
+}
+
+ProfileExtras Organisations::profile_extras(int64_t org_id) {
+  return db_.read([&](db::Connection& c) {
+    bool claimable = c.query_one(R"sql(
+      SELECT 1 FROM organisations o
+       WHERE o.id = $1 AND o.status = 'published'
+         AND NOT EXISTS (SELECT 1 FROM user_roles ur
+                          WHERE ur.organisation_id = o.id AND ur.role = 'org_admin'))sql",
+                                 {org_id})
+                         .has_value();
+    return ProfileExtras{claimable, store::gallery_of(c, org_id)};
+  });
+}
+
+std::optional<std::string> Organisations::renamed(const std::string& old_slug) {
+  return db_.read([&](db::Connection& c) { return store::current_slug(c, old_slug); });
+}
+
+int64_t Organisations::count_published() {
+  return db_.read([](db::Connection& c) { return count_organisations(c, "published"); });
+}
+
+std::vector<OrgLocation> Organisations::locations(const std::vector<int64_t>& ids) {
+  return db_.read([&](db::Connection& c) { return locations_of(c, ids); });
+}
+
+FormChoices Organisations::form_choices() {
+  return db_.read([](db::Connection& c) { return FormChoices{list_regions(c), load_taxonomy(c)}; });
+}
+
+std::optional<model::Region> Organisations::region(const std::string& code) {
+  return db_.read([&](db::Connection& c) { return find_region(c, code); });
+}
+
+std::optional<int64_t> Organisations::id_of(const std::string& slug) {
+  return db_.read([&](db::Connection& c) { return find_organisation_id(c, slug); });
+}
+
+std::vector<ManagedOrg> Organisations::of_user(int64_t user_id) {
+  return db_.read([&](db::Connection& c) { return organisations_of(c, user_id); });
+}
+
+std::optional<ManagedOrg> Organisations::managed(const Actor& a, int64_t org_id) {
+  return db_.read([&](db::Connection& c) { return load_managed(c, a, org_id); });
+}
+
+int64_t Organisations::apply(int64_t user_id, const model::OrgBasics& b, int64_t region_id,
+                             int64_t now, const Composer& to_reviewer) {
+  return db_.write([&](db::Connection& c) {
+    int64_t id = create_application(c, user_id, b, region_id, now);
+    for (const auto& r : reviewers_of(c, region_id))
+      queue_mail(c, to_reviewer(r), now, mail_attempts_);
+    return id;
+  });
+}
+
+std::optional<std::pair<model::OrgBasics, ManagedOrg>> Organisations::basics(const Actor& a,
+                                                                             int64_t org_id) {
+  return db_.read([&](db::Connection& c) { return load_for_edit(c, a, org_id); });
+}
+
+std::optional<model::Organisation> Organisations::preview_base(const Actor& a, int64_t org_id,
+                                                               int64_t region_id) {
+  return db_.read([&](db::Connection& c) -> std::optional<model::Organisation> {
+    if (!load_managed(c, a, org_id)) return std::nullopt;
+    auto o = find_organisation(c, org_id);
+    if (o && o->region_id != region_id) {
+      auto r = c.query_one("SELECT name FROM regions WHERE id = $1", {region_id});
+      if (r) o->region_name = r->text("name");
+    }
+    return o;
+  });
+}
+
+Status Organisations::save_basics(const Actor& a, int64_t org_id, int64_t expected_version,
+                                  const model::OrgBasics& b, int64_t region_id, int64_t now,
+                                  const Composer& to_reviewer) {
+  return db_.write([&](db::Connection& c) -> Status {
+    auto before = load_managed(c, a, org_id);
+    auto s = update_basics(c, a, org_id, expected_version, b, region_id, now);
+    if (s && before && before->status == "rejected")
+      for (const auto& r : reviewers_of(c, region_id))
+        queue_mail(c, to_reviewer(r), now, mail_attempts_);
+    return s;
+  });
+}
+
+std::optional<std::pair<model::OrgDetails, ManagedOrg>> Organisations::details(const Actor& a,
+                                                                               int64_t org_id) {
+  return db_.read([&](db::Connection& c) { return load_details(c, a, org_id); });
+}
+
+Status Organisations::save_details(const Actor& a, int64_t org_id, int64_t expected_version,
+                                   const model::OrgDetails& d, int64_t now) {
+  return db_.write(
+      [&](db::Connection& c) { return update_details(c, a, org_id, expected_version, d, now); });
+}
+
+Result<std::string> Organisations::change_image(const Actor& a, int64_t org_id, OrgImage which,
+                                                const std::string& key, int64_t now) {
+  return db_.write([&](db::Connection& c) { return set_image(c, a, org_id, which, key, now); });
+}
+
+std::vector<GalleryImage> Organisations::gallery(int64_t org_id) {
+  return db_.read([&](db::Connection& c) { return gallery_of(c, org_id); });
+}
+
+Result<int64_t> Organisations::add_to_gallery(const Actor& a, int64_t org_id,
+                                              const std::string& key, const std::string& alt,
+                                              int64_t now) {
+  return db_.write(db::Isolation::read_committed, [&](db::Connection& c) {
+    return add_gallery_image(c, a, org_id, key, alt, now);
+  });
+}
+
+Result<std::string> Organisations::remove_from_gallery(const Actor& a, int64_t org_id,
+                                                       int64_t image_id) {
+  return db_.write([&](db::Connection& c) { return remove_gallery_image(c, a, org_id, image_id); });
+}
+
+std::vector<ReviewItem> Organisations::pending_reviews(const Actor& a) {
+  return db_.read([&](db::Connection& c) { return review_queue(c, a); });
+}
+
+Status Organisations::review(const Actor& a, int64_t org_id, bool approve, const std::string& note,
+                             int64_t now, const ReviewComposer& to_admin) {
+  return db_.write([&](db::Connection& c) -> Status {
+    auto s = decide(c, a, org_id, approve, note, now);
+    if (!s) return s;
+    // The reviewer may not administer it; the mail needs its name and slug all the same.
+    auto org = c.query_one(std::string(R"sql(
+      SELECT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
+             o.region_id, o.logo_key, o.cover_key
+        FROM organisations o WHERE o.id = $1)sql"),
+                           {org_id});
+    ManagedOrg reviewed = managed_from(*org);
+    for (const auto& [email, locale] : admin_contacts(c, org_id))
+      queue_mail(c, to_admin(Addressee{email, locale, ""}, reviewed), now, mail_attempts_);
+    return s;
+  });
 }
 
 }  // namespace verbund::store

@@ -1,6 +1,7 @@
-// Organisations as their members and reviewers see them: applications, editing with
-// version checks, and the review queue of regional editors. Every query is scoped by
-// the acting user: an organisation outside their reach is simply not found.
+// Organisations: the public profile, applications, editing with version checks, images,
+// and the review queue of regional editors. Everything an actor changes is scoped by
+// the acting user: an organisation outside their reach is simply not found. Mail to
+// reviewers and admins is queued in the transaction of the change.
 #pragma once
 
 #include <optional>
@@ -11,6 +12,10 @@
 #include "db/database.hpp"
 #include "model/org_details.hpp"
 #include "model/org_form.hpp"
+#include "model/organisation.hpp"
+#include "store/org_store.hpp"
+#include "store/outbox_store.hpp"
+#include "store/taxonomy_store.hpp"
 
 namespace verbund::store {
 
@@ -23,13 +28,12 @@ struct ManagedOrg {
   bool admin = true;                // false: the user is a member (organisations_of)
 };
 
-// Who acts: platform admins reach every organisation.
+// Who acts: platform admins reach every organisation. Work the system does on its own
+// has functions that say so, never a made-up actor.
 struct Actor {
   int64_t user_id = 0;
   bool platform_admin = false;
 };
-
-std::vector<ManagedOrg> organisations_of(db::Connection& c, int64_t user_id);
 
 // The small gallery: at most kGalleryMax images, each with its alternative text.
 inline constexpr int64_t kGalleryMax = 8;
@@ -37,68 +41,110 @@ struct GalleryImage {
   int64_t id = 0;
   std::string key, alt;
 };
-std::vector<GalleryImage> gallery_of(db::Connection& c, int64_t org_id);
-// Errors: "not_found" (not the actor's), "gallery_full".
-Result<int64_t> add_gallery_image(db::Connection& c, const Actor& a, int64_t org_id,
-                                  const std::string& key, const std::string& alt, int64_t now);
-// Returns the media key whose files the caller deletes after the commit.
-Result<std::string> remove_gallery_image(db::Connection& c, const Actor& a, int64_t org_id,
-                                         int64_t image_id);
-
-// The organisation if the actor administers it.
-std::optional<ManagedOrg> load_managed(db::Connection& c, const Actor& a, int64_t org_id);
 
 enum class OrgImage { logo, cover };
-// Points the organisation's logo or cover at `key` ('' removes it) and returns the key
-// it had before, whose files the caller deletes after the commit. Error "not_found".
-Result<std::string> set_image(db::Connection& c, const Actor& a, int64_t org_id, OrgImage which,
-                              const std::string& key, int64_t now);
-
-// Creates a pending organisation and makes `user_id` its organisation admin.
-int64_t create_application(db::Connection& c, int64_t user_id, const model::OrgBasics& b,
-                           int64_t region_id, int64_t now);
-
-// The basics of an organisation the actor administers, or nullopt (→ 404).
-std::optional<std::pair<model::OrgBasics, ManagedOrg>> load_for_edit(db::Connection& c,
-                                                                     const Actor& a,
-                                                                     int64_t org_id);
-
-// Saves the basics if the stored version is still `expected_version`. Errors:
-// "not_found" (not the actor's), "conflict" (someone saved in between). A rejected
-// application becomes pending again with the applicant's reply.
-Status update_basics(db::Connection& c, const Actor& a, int64_t org_id, int64_t expected_version,
-                     const model::OrgBasics& b, int64_t region_id, int64_t now);
-
-// The details section ("Weitere Angaben") of an organisation the actor administers, or
-// nullopt (→ 404).
-std::optional<std::pair<model::OrgDetails, ManagedOrg>> load_details(db::Connection& c,
-                                                                     const Actor& a,
-                                                                     int64_t org_id);
-
-// Saves the details section if the stored version is still `expected_version`. The
-// basics and the details share one version, so a save of either section in between is
-// a conflict. Errors as update_basics.
-Status update_details(db::Connection& c, const Actor& a, int64_t org_id, int64_t expected_version,
-                      const model::OrgDetails& d, int64_t now);
 
 struct ReviewItem {
   int64_t id = 0;
   std::string name, city, region_name, short_description, applicant_reply, applicant_email;
   int64_t created_at = 0;
 };
-// Pending organisations in the regions the actor edits (all for platform admins).
-std::vector<ReviewItem> review_queue(db::Connection& c, const Actor& a);
 
-// Publishes or rejects a pending organisation in the actor's regions. Error
-// "not_found" otherwise.
-Status decide(db::Connection& c, const Actor& a, int64_t org_id, bool approve,
-              const std::string& note, int64_t now);
+// What the organisation forms offer: regions and the taxonomies, from one snapshot.
+struct FormChoices {
+  std::vector<model::Region> regions;
+  Taxonomy taxonomy;
+};
 
-std::vector<std::string> reviewer_emails(db::Connection& c, int64_t region_id);
-std::vector<std::pair<std::string, std::string>> admin_contacts(db::Connection& c,
-                                                                int64_t org_id);  // email, locale
+// What the public profile shows besides the organisation itself.
+struct ProfileExtras {
+  bool claimable = false;  // published without any admin
+  std::vector<GalleryImage> gallery;
+};
 
-// The current slug for a former one (for 301 redirects).
-std::optional<std::string> current_slug(db::Connection& c, const std::string& old_slug);
+// Renders the mail to one admin about the decision on their organisation.
+using ReviewComposer = std::function<Mail(const Addressee&, const ManagedOrg&)>;
+
+// Thread-safe; every method runs in a transaction of its own.
+class Organisations {
+ public:
+  Organisations(db::Database& db, int mail_attempts) : db_(db), mail_attempts_(mail_attempts) {}
+
+  // ---- public pages
+  std::optional<model::Organisation> published(const std::string& slug);
+  ProfileExtras profile_extras(int64_t org_id);
+  // The current slug for a former one (for 301 redirects).
+  std::optional<std::string> renamed(const std::string& old_slug);
+  int64_t count_published();
+  // Where published organisations are, for the map (those of `ids` with coordinates).
+  std::vector<OrgLocation> locations(const std::vector<int64_t>& ids);
+  FormChoices form_choices();
+  // The command line names regions and organisations by code and slug.
+  std::optional<model::Region> region(const std::string& code);
+  std::optional<int64_t> id_of(const std::string& slug);
+
+  // ---- members' organisations
+  // The organisations the user belongs to (ManagedOrg::admin says how).
+  std::vector<ManagedOrg> of_user(int64_t user_id);
+  // The organisation if the actor administers it.
+  std::optional<ManagedOrg> managed(const Actor& a, int64_t org_id);
+  // Creates a pending organisation, makes `user_id` its admin and queues `to_reviewer`
+  // for each editor of its region.
+  int64_t apply(int64_t user_id, const model::OrgBasics& b, int64_t region_id, int64_t now,
+                const Composer& to_reviewer);
+  // The basics of an organisation the actor administers, or nullopt (→ 404).
+  std::optional<std::pair<model::OrgBasics, ManagedOrg>> basics(const Actor& a, int64_t org_id);
+  // The organisation as it is stored, in region `region_id` (for a preview of typed
+  // basics), if the actor administers it.
+  std::optional<model::Organisation> preview_base(const Actor& a, int64_t org_id,
+                                                  int64_t region_id);
+  // Saves the basics if the stored version is still `expected_version`. Errors:
+  // "not_found" (not the actor's), "conflict" (someone saved in between). A rejected
+  // application becomes pending again with the applicant's reply, and `to_reviewer` is
+  // queued for each editor of its region.
+  Status save_basics(const Actor& a, int64_t org_id, int64_t expected_version,
+                     const model::OrgBasics& b, int64_t region_id, int64_t now,
+                     const Composer& to_reviewer);
+  // The details section ("Weitere Angaben"), or nullopt (→ 404).
+  std::optional<std::pair<model::OrgDetails, ManagedOrg>> details(const Actor& a, int64_t org_id);
+  // Saves the details if the stored version is still `expected_version`; basics and
+  // details share one version. Errors as save_basics.
+  Status save_details(const Actor& a, int64_t org_id, int64_t expected_version,
+                      const model::OrgDetails& d, int64_t now);
+
+  // ---- images
+  // Points the logo or cover at `key` ('' removes it) and returns the key it had before,
+  // whose files the caller deletes after the commit. Error "not_found".
+  Result<std::string> change_image(const Actor& a, int64_t org_id, OrgImage which,
+                                   const std::string& key, int64_t now);
+  std::vector<GalleryImage> gallery(int64_t org_id);
+  // Errors: "not_found" (not the actor's), "gallery_full". The organisation's row is
+  // locked while the images are counted, so parallel uploads cannot overfill it.
+  Result<int64_t> add_to_gallery(const Actor& a, int64_t org_id, const std::string& key,
+                                 const std::string& alt, int64_t now);
+  // Returns the media key whose files the caller deletes after the commit.
+  Result<std::string> remove_from_gallery(const Actor& a, int64_t org_id, int64_t image_id);
+
+  // ---- review
+  // Pending organisations in the regions the actor edits (all for platform admins).
+  std::vector<ReviewItem> pending_reviews(const Actor& a);
+  // Publishes or rejects a pending organisation in the actor's regions and queues
+  // `to_admin` for each of its admins. Error "not_found" otherwise.
+  Status review(const Actor& a, int64_t org_id, bool approve, const std::string& note, int64_t now,
+                const ReviewComposer& to_admin);
+
+ private:
+  db::Database& db_;
+  int mail_attempts_;
+};
+
+// Building blocks for other stores' transactions.
+std::optional<ManagedOrg> load_managed(db::Connection& c, const Actor& a, int64_t org_id);
+// Locks the organisation's row until the transaction ends (PostgreSQL; SQLite has one
+// writer at a time): changes that keep an invariant over its rows (the gallery limit,
+// the last admin) take turns.
+void lock_organisation(db::Connection& c, int64_t org_id);
+// The editors of a region, to be told about something to review there.
+std::vector<Addressee> reviewers_of(db::Connection& c, int64_t region_id);
 
 }  // namespace verbund::store

@@ -55,8 +55,6 @@ constexpr const char* kInvitationColumns = R"sql(
          i.accepted_at
     FROM org_invitations i JOIN organisations o ON o.id = i.organisation_id )sql";
 
-}  // namespace
-
 std::vector<OrgPerson> org_people(db::Connection& c, int64_t org_id) {
   std::vector<OrgPerson> out;
   for (const auto& r : c.query(R"sql(
@@ -83,8 +81,8 @@ std::vector<OrgInvitation> open_invitations(db::Connection& c, int64_t org_id, i
   return out;
 }
 
-Result<std::string> invite(db::Connection& c, const Actor& a, int64_t org_id,
-                           const std::string& email, bool admin, int64_t now) {
+Status invite(db::Connection& c, const Actor& a, int64_t org_id, const std::string& email,
+              bool admin, const std::string& token, int64_t now) {
   if (!may_manage(c, a, org_id)) return make_error("not_found", "organisation not found");
   if (c.query_one(R"sql(
       SELECT 1 FROM user_roles ur JOIN users u ON u.id = ur.user_id
@@ -99,7 +97,6 @@ Result<std::string> invite(db::Connection& c, const Actor& a, int64_t org_id,
      WHERE organisation_id = $1 AND lower(email) = lower($2) AND accepted_at IS NULL
        AND expires_at <= $3)sql",
             {org_id, email, now});
-  std::string token = random::token(32);
   try {
     db::with_savepoint(c, [&] {
       c.execute(R"sql(
@@ -114,7 +111,7 @@ Result<std::string> invite(db::Connection& c, const Actor& a, int64_t org_id,
       return make_error("already_invited", "an open invitation exists");
     throw;
   }
-  return token;
+  return Ok{};
 }
 
 Status revoke_invitation(db::Connection& c, const Actor& a, int64_t org_id, int64_t invitation_id) {
@@ -139,19 +136,27 @@ std::optional<OrgInvitation> find_invitation(db::Connection& c, const std::strin
 
 Result<int64_t> accept_invitation(db::Connection& c, const std::string& token, int64_t user_id,
                                   int64_t now) {
-  auto inv = find_invitation(c, token, now);
+  // Used and checked in one statement: of two requests with the same link, one gets it.
+  auto inv = c.query_one(R"sql(
+    UPDATE org_invitations SET accepted_at = $2, accepted_by = $3
+     WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2
+    RETURNING organisation_id, role)sql",
+                         {random::sha256_hex(token), now, user_id});
   if (!inv) return make_error("not_found", "invitation unknown, used or expired");
-  auto current = role_of(c, inv->organisation_id, user_id);
-  bool admin = inv->admin || (current && *current);
-  put_role(c, inv->organisation_id, user_id, admin, now);
-  c.execute("UPDATE org_invitations SET accepted_at = $2, accepted_by = $3 WHERE id = $1",
-            {inv->id, now, user_id});
-  return inv->organisation_id;
+  int64_t org_id = inv->int64("organisation_id");
+  lock_organisation(c, org_id);
+  auto current = role_of(c, org_id, user_id);
+  bool admin = inv->text("role") == "org_admin" || (current && *current);
+  put_role(c, org_id, user_id, admin, now);
+  return org_id;
 }
 
 Status set_person_role(db::Connection& c, const Actor& a, int64_t org_id, int64_t user_id,
                        bool admin, int64_t now) {
   if (!may_manage(c, a, org_id)) return make_error("not_found", "organisation not found");
+  // Role changes of one organisation take turns, and each counts the admins committed
+  // by the one before (read committed): two admins demoting each other leave one.
+  lock_organisation(c, org_id);
   auto current = role_of(c, org_id, user_id);
   if (!current) return make_error("not_found", "not in the organisation");
   if (*current == admin) return Ok{};
@@ -164,6 +169,7 @@ Status set_person_role(db::Connection& c, const Actor& a, int64_t org_id, int64_
 Status remove_person(db::Connection& c, const Actor& a, int64_t org_id, int64_t user_id) {
   bool self = a.user_id == user_id;
   if (!self && !may_manage(c, a, org_id)) return make_error("not_found", "organisation not found");
+  lock_organisation(c, org_id);  // as in set_person_role
   auto current = role_of(c, org_id, user_id);
   if (!current) return make_error("not_found", "not in the organisation");
   if (*current && admin_count(c, org_id) <= 1)
@@ -175,8 +181,47 @@ Status remove_person(db::Connection& c, const Actor& a, int64_t org_id, int64_t 
   return Ok{};
 }
 
-bool is_person_of(db::Connection& c, int64_t user_id, int64_t org_id) {
-  return role_of(c, org_id, user_id).has_value();
+}  // namespace
+
+std::optional<PeoplePage> Members::people(const Actor& a, int64_t org_id, int64_t now) {
+  return db_.read([&](db::Connection& c) -> std::optional<PeoplePage> {
+    if (!may_manage(c, a, org_id)) return std::nullopt;
+    return PeoplePage{org_people(c, org_id), open_invitations(c, org_id, now)};
+  });
+}
+
+Status Members::invite(const Actor& a, int64_t org_id, const std::string& email, bool admin,
+                       const std::string& token, const Mail& mail, int64_t now) {
+  return db_.write([&](db::Connection& c) -> Status {
+    auto s = store::invite(c, a, org_id, email, admin, token, now);
+    if (s) queue_mail(c, mail, now, mail_attempts_);
+    return s;
+  });
+}
+
+Status Members::revoke(const Actor& a, int64_t org_id, int64_t invitation_id) {
+  return db_.write(
+      [&](db::Connection& c) { return revoke_invitation(c, a, org_id, invitation_id); });
+}
+
+std::optional<OrgInvitation> Members::invitation(const std::string& token, int64_t now) {
+  return db_.read([&](db::Connection& c) { return find_invitation(c, token, now); });
+}
+
+Result<int64_t> Members::accept(const std::string& token, int64_t user_id, int64_t now) {
+  return db_.write(db::Isolation::read_committed,
+                   [&](db::Connection& c) { return accept_invitation(c, token, user_id, now); });
+}
+
+Status Members::set_role(const Actor& a, int64_t org_id, int64_t user_id, bool admin, int64_t now) {
+  return db_.write(db::Isolation::read_committed, [&](db::Connection& c) {
+    return set_person_role(c, a, org_id, user_id, admin, now);
+  });
+}
+
+Status Members::remove(const Actor& a, int64_t org_id, int64_t user_id) {
+  return db_.write(db::Isolation::read_committed,
+                   [&](db::Connection& c) { return remove_person(c, a, org_id, user_id); });
 }
 
 }  // namespace verbund::store

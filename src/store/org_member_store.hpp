@@ -11,6 +11,7 @@
 #include "core/result.hpp"
 #include "db/database.hpp"
 #include "store/org_manage_store.hpp"
+#include "store/outbox_store.hpp"
 
 namespace verbund::store {
 
@@ -31,35 +32,43 @@ struct OrgInvitation {
 
 inline constexpr int64_t kInvitationSeconds = 14 * 24 * 3600;
 
-// Admins first, then members, by name.
-std::vector<OrgPerson> org_people(db::Connection& c, int64_t org_id);
-// Open (not accepted, not expired) invitations of the organisation.
-std::vector<OrgInvitation> open_invitations(db::Connection& c, int64_t org_id, int64_t now);
+struct PeoplePage {
+  std::vector<OrgPerson> people;           // admins first, then members, by name
+  std::vector<OrgInvitation> invitations;  // open ones (not accepted, not expired)
+};
 
-// Creates an invitation and returns the raw token for the link. Errors: "not_found",
-// "already_member" (the address belongs to someone in the organisation), "already_invited"
-// (an open invitation for the address exists).
-Result<std::string> invite(db::Connection& c, const Actor& a, int64_t org_id,
-                           const std::string& email, bool admin, int64_t now);
-// Withdraws an open invitation. Error "not_found".
-Status revoke_invitation(db::Connection& c, const Actor& a, int64_t org_id, int64_t invitation_id);
+// Thread-safe; every method runs in a transaction of its own. Changes of roles take
+// turns per organisation (a row lock), so two admins who demote or remove each other at
+// the same moment leave one admin.
+class Members {
+ public:
+  Members(db::Database& db, int mail_attempts) : db_(db), mail_attempts_(mail_attempts) {}
 
-// The open invitation behind a raw token (for the acceptance page), or nullopt.
-std::optional<OrgInvitation> find_invitation(db::Connection& c, const std::string& token,
-                                             int64_t now);
-// Accepts: the user gets the invited role (an admin stays admin when invited as member).
-// Single use. Errors: "not_found" (unknown, used or expired). Returns the org id.
-Result<int64_t> accept_invitation(db::Connection& c, const std::string& token, int64_t user_id,
-                                  int64_t now);
+  // The people and open invitations of an organisation the actor administers.
+  std::optional<PeoplePage> people(const Actor& a, int64_t org_id, int64_t now);
+  // Stores an invitation for the hash of `token` (made by the caller) and queues `mail`,
+  // which carries the link. Errors: "not_found", "already_member" (the address belongs
+  // to someone in the organisation), "already_invited" (an open invitation for the
+  // address exists: a partial unique index decides between parallel invitations).
+  Status invite(const Actor& a, int64_t org_id, const std::string& email, bool admin,
+                const std::string& token, const Mail& mail, int64_t now);
+  // Withdraws an open invitation. Error "not_found".
+  Status revoke(const Actor& a, int64_t org_id, int64_t invitation_id);
+  // The open invitation behind a raw token (for the acceptance page), or nullopt.
+  std::optional<OrgInvitation> invitation(const std::string& token, int64_t now);
+  // Accepts: the user gets the invited role (an admin stays admin when invited as
+  // member). Single use, decided by one statement. Error "not_found" (unknown, used or
+  // expired). Returns the organisation's id.
+  Result<int64_t> accept(const std::string& token, int64_t user_id, int64_t now);
+  // Makes a person admin or member. Errors: "not_found", "last_admin".
+  Status set_role(const Actor& a, int64_t org_id, int64_t user_id, bool admin, int64_t now);
+  // Removes a person; admins may remove anyone, anyone may remove themselves (leave).
+  // Errors: "not_found", "last_admin".
+  Status remove(const Actor& a, int64_t org_id, int64_t user_id);
 
-// Makes a person admin or member. Errors: "not_found", "last_admin".
-Status set_person_role(db::Connection& c, const Actor& a, int64_t org_id, int64_t user_id,
-                       bool admin, int64_t now);
-// Removes a person from the organisation; admins may remove anyone, anyone may remove
-// themselves (leave). Errors: "not_found", "last_admin".
-Status remove_person(db::Connection& c, const Actor& a, int64_t org_id, int64_t user_id);
-
-// Whether the user belongs to the organisation in any role (members may look, not edit).
-bool is_person_of(db::Connection& c, int64_t user_id, int64_t org_id);
+ private:
+  db::Database& db_;
+  int mail_attempts_;
+};
 
 }  // namespace verbund::store

@@ -1,4 +1,5 @@
-// Organisations and regional associations.
+// Organisations and regional associations: building blocks for the stores' transactions,
+// the demo content and the import (handlers use store::Organisations).
 #pragma once
 
 #include <optional>

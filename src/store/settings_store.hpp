@@ -2,6 +2,7 @@
 // secret shared by all nodes).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -9,10 +10,19 @@
 
 namespace verbund::store {
 
-std::optional<std::string> get_setting(db::Connection& c, const std::string& key);
-void put_setting(db::Connection& c, const std::string& key, const std::string& value);
-// The value of `key`, stored as `initial` first when absent.
-std::string get_or_create_setting(db::Connection& c, const std::string& key,
-                                  const std::string& initial);
+// Thread-safe; every method runs in a transaction of its own.
+class Settings {
+ public:
+  explicit Settings(db::Database& db) : db_(db) {}
+  std::optional<std::string> get(const std::string& key);
+  // Stores every key and value, all or none.
+  void put(const std::map<std::string, std::string>& values);
+  // The value of `key`, stored as `initial` first when absent (one statement decides
+  // which node's value wins).
+  std::string get_or_create(const std::string& key, const std::string& initial);
+
+ private:
+  db::Database& db_;
+};
 
 }  // namespace verbund::store

@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "store/session_store.hpp"
+
 namespace verbund::store {
 namespace {
 
@@ -40,7 +42,60 @@ std::vector<model::RoleGrant> load_roles(db::Connection& c, int64_t user_id) {
   return out;
 }
 
+std::optional<Credentials> find_credentials(db::Connection& c, const std::string& email) {
+  auto row = c.query_one(R"sql(
+    SELECT id, email, password_hash, email_confirmed_at, disabled_at
+      FROM users WHERE lower(email) = lower($1))sql",
+                         {email});
+  if (!row) return std::nullopt;
+  return credentials_from(*row);
+}
+
+std::optional<int64_t> find_user_id(db::Connection& c, const std::string& email) {
+  auto row = c.query_one("SELECT id FROM users WHERE lower(email) = lower($1)", {email});
+  if (!row) return std::nullopt;
+  return row->int64("id");
+}
+
+void set_password_hash(db::Connection& c, int64_t user_id, const std::string& hash) {
+  c.execute("UPDATE users SET password_hash = $2 WHERE id = $1", {user_id, hash});
+}
+
+// Fails with code "exists" when another account uses the address (a unique index).
+Status set_email(db::Connection& c, int64_t user_id, const std::string& email) {
+  try {
+    db::with_savepoint(c, [&] {
+      c.execute("UPDATE users SET email = $2, email_confirmed_at = $3 WHERE id = $1",
+                {user_id, email, now()});
+    });
+    return Ok{};
+  } catch (const db::DbError& e) {
+    if (e.kind() == db::DbError::Kind::unique)
+      return make_error("exists", "store: e-mail address already registered");
+    throw;
+  }
+}
+
+bool revoke_role(db::Connection& c, int64_t user_id, model::Role role,
+                 std::optional<int64_t> region_id, std::optional<int64_t> organisation_id) {
+  return c.execute(R"sql(
+    DELETE FROM user_roles
+     WHERE user_id = $1 AND role = $2
+       AND COALESCE(region_id, 0) = COALESCE(CAST($3 AS BIGINT), 0)
+       AND COALESCE(organisation_id, 0) = COALESCE(CAST($4 AS BIGINT), 0))sql",
+                   {user_id, std::string(model::role_key(role)), region_id, organisation_id}) > 0;
+}
+
+Status grant_or_revoke(db::Connection& c, int64_t user_id, model::Role role, bool grant,
+                       std::optional<int64_t> region_id, std::optional<int64_t> organisation_id) {
+  if (grant) return grant_role(c, user_id, role, region_id, organisation_id);
+  revoke_role(c, user_id, role, region_id, organisation_id);
+  return Ok{};
+}
+
 }  // namespace
+
+// ---- building blocks ---------------------------------------------------------------
 
 Result<int64_t> create_user(db::Connection& c, const std::string& email,
                             const std::string& display_name, const std::string& password_hash,
@@ -61,30 +116,6 @@ Result<int64_t> create_user(db::Connection& c, const std::string& email,
   }
 }
 
-std::optional<Credentials> find_credentials(db::Connection& c, const std::string& email) {
-  auto row = c.query_one(R"sql(
-    SELECT id, email, password_hash, email_confirmed_at, disabled_at
-      FROM users WHERE lower(email) = lower($1))sql",
-                         {email});
-  if (!row) return std::nullopt;
-  return credentials_from(*row);
-}
-
-std::optional<Credentials> find_credentials(db::Connection& c, int64_t user_id) {
-  auto row = c.query_one(R"sql(
-    SELECT id, email, password_hash, email_confirmed_at, disabled_at
-      FROM users WHERE id = $1)sql",
-                         {user_id});
-  if (!row) return std::nullopt;
-  return credentials_from(*row);
-}
-
-std::optional<int64_t> find_user_id(db::Connection& c, const std::string& email) {
-  auto row = c.query_one("SELECT id FROM users WHERE lower(email) = lower($1)", {email});
-  if (!row) return std::nullopt;
-  return row->int64("id");
-}
-
 std::optional<model::User> load_user(db::Connection& c, int64_t user_id) {
   auto row = c.query_one(R"sql(
     SELECT id, email, display_name, locale, email_confirmed_at, created_at
@@ -102,33 +133,11 @@ std::optional<model::User> load_user(db::Connection& c, int64_t user_id) {
   return u;
 }
 
-void confirm_email(db::Connection& c, int64_t user_id) {
+void mark_email_confirmed(db::Connection& c, int64_t user_id) {
   c.execute(
       "UPDATE users SET email_confirmed_at = $2 "
       "WHERE id = $1 AND email_confirmed_at IS NULL",
       {user_id, now()});
-}
-
-void set_password_hash(db::Connection& c, int64_t user_id, const std::string& hash) {
-  c.execute("UPDATE users SET password_hash = $2 WHERE id = $1", {user_id, hash});
-}
-
-Status set_email(db::Connection& c, int64_t user_id, const std::string& email) {
-  try {
-    db::with_savepoint(c, [&] {
-      c.execute("UPDATE users SET email = $2, email_confirmed_at = $3 WHERE id = $1",
-                {user_id, email, now()});
-    });
-    return Ok{};
-  } catch (const db::DbError& e) {
-    if (e.kind() == db::DbError::Kind::unique)
-      return make_error("exists", "store: e-mail address already registered");
-    throw;
-  }
-}
-
-void set_locale(db::Connection& c, int64_t user_id, const std::string& locale) {
-  c.execute("UPDATE users SET locale = $2 WHERE id = $1", {user_id, locale});
 }
 
 Status grant_role(db::Connection& c, int64_t user_id, model::Role role,
@@ -153,37 +162,172 @@ Status grant_role(db::Connection& c, int64_t user_id, model::Role role,
   return Ok{};
 }
 
-bool revoke_role(db::Connection& c, int64_t user_id, model::Role role,
-                 std::optional<int64_t> region_id, std::optional<int64_t> organisation_id) {
-  return c.execute(R"sql(
-    DELETE FROM user_roles
-     WHERE user_id = $1 AND role = $2
-       AND COALESCE(region_id, 0) = COALESCE(CAST($3 AS BIGINT), 0)
-       AND COALESCE(organisation_id, 0) = COALESCE(CAST($4 AS BIGINT), 0))sql",
-                   {user_id, std::string(model::role_key(role)), region_id, organisation_id}) > 0;
+// ---- Users -------------------------------------------------------------------------
+
+bool Users::sign_up(const NewAccount& a, const Link& link, const Mail& confirm, const Mail& taken,
+                    int64_t now) {
+  return db_.write([&](db::Connection& c) {
+    auto id = create_user(c, a.email, a.display_name, a.password_hash, a.locale);
+    if (!id) {
+      queue_mail(c, taken, now, mail_attempts_);
+      return false;
+    }
+    issue_token(c, link.token, *id, TokenPurpose::confirm_email, now, link.ttl_seconds);
+    queue_mail(c, confirm, now, mail_attempts_);
+    return true;
+  });
 }
 
-UserPage list_users(db::Connection& c, const std::string& query, int64_t offset, int64_t limit) {
-  UserPage page;
-  // Case-insensitive in both dialects: lower() on both sides (SQLite's LIKE ignores
-  // ASCII case, PostgreSQL's does not); % and _ typed by the admin are literal.
-  std::string pattern = "%" + like_escape(query) + "%";
-  page.total = c.query_int(R"sql(
-    SELECT count(*) FROM users
-     WHERE $1 = '' OR lower(email) LIKE lower($2) ESCAPE '\'
-        OR lower(display_name) LIKE lower($2) ESCAPE '\')sql",
-                           {query, pattern});
-  auto rows = c.query(R"sql(
-    SELECT id FROM users
-     WHERE $1 = '' OR lower(email) LIKE lower($2) ESCAPE '\'
-        OR lower(display_name) LIKE lower($2) ESCAPE '\'
-     ORDER BY email LIMIT $3 OFFSET $4)sql",
-                      {query, pattern, limit, offset});
-  for (const auto& r : rows) {
-    auto u = load_user(c, r.int64("id"));
-    if (u) page.users.push_back(std::move(*u));
-  }
-  return page;
+void Users::resend_confirmation(const std::string& email, const Link& link, const Composer& compose,
+                                int64_t now) {
+  db_.write([&](db::Connection& c) {
+    auto cred = find_credentials(c, email);
+    if (!cred || cred->email_confirmed || cred->disabled) return;
+    auto user = load_user(c, cred->user_id);
+    issue_token(c, link.token, cred->user_id, TokenPurpose::confirm_email, now, link.ttl_seconds);
+    queue_mail(c, compose({cred->email, user->locale, user->display_name}), now, mail_attempts_);
+  });
+}
+
+bool Users::confirm_email(const std::string& token, int64_t now) {
+  return db_.write([&](db::Connection& c) {
+    auto use = consume_token(c, token, TokenPurpose::confirm_email, now);
+    if (use) mark_email_confirmed(c, use->user_id);
+    return use.has_value();
+  });
+}
+
+void Users::request_password_reset(const std::string& email, const Link& link,
+                                   const Composer& compose, int64_t now) {
+  db_.write([&](db::Connection& c) {
+    auto cred = find_credentials(c, email);
+    if (!cred || cred->disabled) return;  // same answer either way: no enumeration
+    auto user = load_user(c, cred->user_id);
+    issue_token(c, link.token, cred->user_id, TokenPurpose::reset_password, now, link.ttl_seconds);
+    queue_mail(c, compose({cred->email, user->locale, user->display_name}), now, mail_attempts_);
+  });
+}
+
+std::optional<std::string> Users::reset_token_owner(const std::string& token, int64_t now) {
+  return db_.read([&](db::Connection& c) {
+    return token_owner_email(c, token, TokenPurpose::reset_password, now);
+  });
+}
+
+bool Users::reset_password(const std::string& token, const std::string& password_hash,
+                           int64_t now) {
+  return db_.write([&](db::Connection& c) {
+    auto use = consume_token(c, token, TokenPurpose::reset_password, now);
+    if (!use) return false;
+    set_password_hash(c, use->user_id, password_hash);
+    mark_email_confirmed(c, use->user_id);     // the link proved the mailbox
+    delete_sessions_of_user(c, use->user_id);  // sign out everywhere
+    return true;
+  });
+}
+
+void Users::request_email_change(int64_t user_id, const std::string& new_email, const Link& link,
+                                 const Mail& mail, int64_t now) {
+  db_.write([&](db::Connection& c) {
+    if (find_user_id(c, new_email)) return;  // taken: say nothing about other accounts
+    issue_token(c, link.token, user_id, TokenPurpose::change_email, now, link.ttl_seconds,
+                new_email);
+    queue_mail(c, mail, now, mail_attempts_);
+  });
+}
+
+Status Users::change_email(const std::string& token, int64_t now) {
+  return db_.write([&](db::Connection& c) -> Status {
+    auto use = consume_token(c, token, TokenPurpose::change_email, now);
+    if (!use) return make_error("invalid", "store: token unknown, used or expired");
+    if (!set_email(c, use->user_id, use->new_email))
+      return make_error("taken", "store: e-mail address already registered");
+    return Ok{};
+  });
+}
+
+void Users::change_password(int64_t user_id, const std::string& password_hash) {
+  db_.write([&](db::Connection& c) {
+    set_password_hash(c, user_id, password_hash);
+    delete_sessions_of_user(c, user_id);
+  });
+}
+
+void Users::set_locale(int64_t user_id, const std::string& locale) {
+  db_.write([&](db::Connection& c) {
+    c.execute("UPDATE users SET locale = $2 WHERE id = $1", {user_id, locale});
+  });
+}
+
+std::optional<Credentials> Users::credentials(const std::string& email) {
+  return db_.read([&](db::Connection& c) { return find_credentials(c, email); });
+}
+
+std::optional<Credentials> Users::credentials(int64_t user_id) {
+  return db_.read([&](db::Connection& c) -> std::optional<Credentials> {
+    auto row = c.query_one(R"sql(
+      SELECT id, email, password_hash, email_confirmed_at, disabled_at
+        FROM users WHERE id = $1)sql",
+                           {user_id});
+    if (!row) return std::nullopt;
+    return credentials_from(*row);
+  });
+}
+
+UserPage Users::list(const std::string& query, int64_t offset, int64_t limit) {
+  return db_.read([&](db::Connection& c) {
+    UserPage page;
+    // Case-insensitive in both dialects: lower() on both sides (SQLite's LIKE ignores
+    // ASCII case, PostgreSQL's does not); % and _ typed by the admin are literal.
+    std::string pattern = "%" + like_escape(query) + "%";
+    page.total = c.query_int(R"sql(
+      SELECT count(*) FROM users
+       WHERE $1 = '' OR lower(email) LIKE lower($2) ESCAPE '\'
+          OR lower(display_name) LIKE lower($2) ESCAPE '\')sql",
+                             {query, pattern});
+    auto rows = c.query(R"sql(
+      SELECT id FROM users
+       WHERE $1 = '' OR lower(email) LIKE lower($2) ESCAPE '\'
+          OR lower(display_name) LIKE lower($2) ESCAPE '\'
+       ORDER BY email LIMIT $3 OFFSET $4)sql",
+                        {query, pattern, limit, offset});
+    for (const auto& r : rows) {
+      auto u = load_user(c, r.int64("id"));
+      if (u) page.users.push_back(std::move(*u));
+    }
+    return page;
+  });
+}
+
+Status Users::change_role(int64_t user_id, model::Role role, bool grant,
+                          std::optional<int64_t> region_id,
+                          std::optional<int64_t> organisation_id) {
+  return db_.write([&](db::Connection& c) -> Status {
+    if (!load_user(c, user_id)) return make_error("not_found", "store: no such user");
+    return grant_or_revoke(c, user_id, role, grant, region_id, organisation_id);
+  });
+}
+
+Status Users::add_confirmed(const NewAccount& a, std::optional<model::Role> role,
+                            std::optional<int64_t> region_id,
+                            std::optional<int64_t> organisation_id, int64_t) {
+  return db_.write([&](db::Connection& c) -> Status {
+    auto id = create_user(c, a.email, a.display_name, a.password_hash, a.locale);
+    if (!id) return id.error();
+    mark_email_confirmed(c, *id);
+    if (role) return grant_role(c, *id, *role, region_id, organisation_id);
+    return Ok{};
+  });
+}
+
+Status Users::change_role(const std::string& email, model::Role role, bool grant,
+                          std::optional<int64_t> region_id,
+                          std::optional<int64_t> organisation_id) {
+  return db_.write([&](db::Connection& c) -> Status {
+    auto id = find_user_id(c, email);
+    if (!id) return make_error("not_found", "no account with address " + email);
+    return grant_or_revoke(c, *id, role, grant, region_id, organisation_id);
+  });
 }
 
 }  // namespace verbund::store

@@ -1,5 +1,8 @@
-// Users and their roles. Every function takes the connection of the caller's read or
-// write transaction (db::Database::read/write).
+// Users, their accounts and roles: sign-up with a confirmation mail, log-in
+// credentials, password reset and e-mail change by single-use links, and role grants.
+// Use cases that mail someone queue that mail in their own transaction (see
+// store/outbox_store.hpp); the links' raw tokens come from the caller (core/random),
+// the database keeps only their hashes.
 #pragma once
 
 #include <optional>
@@ -9,6 +12,7 @@
 #include "core/result.hpp"
 #include "db/database.hpp"
 #include "model/user.hpp"
+#include "store/outbox_store.hpp"
 
 namespace verbund::store {
 
@@ -20,33 +24,92 @@ struct Credentials {
   bool disabled = false;
 };
 
-// Fails with code "exists" when the address is taken (case-insensitive).
-Result<int64_t> create_user(db::Connection& c, const std::string& email,
-                            const std::string& display_name, const std::string& password_hash,
-                            const std::string& locale);
-std::optional<Credentials> find_credentials(db::Connection& c, const std::string& email);
-std::optional<Credentials> find_credentials(db::Connection& c, int64_t user_id);
-std::optional<model::User> load_user(db::Connection& c, int64_t user_id);
-std::optional<int64_t> find_user_id(db::Connection& c, const std::string& email);
+struct NewAccount {
+  std::string email, display_name, password_hash, locale;
+};
 
-void confirm_email(db::Connection& c, int64_t user_id);
-void set_password_hash(db::Connection& c, int64_t user_id, const std::string& hash);
-// Fails with code "exists" when another account uses the address.
-Status set_email(db::Connection& c, int64_t user_id, const std::string& email);
-void set_locale(db::Connection& c, int64_t user_id, const std::string& locale);
-
-// Grants are idempotent; scope ids must match the role (region for regional editors,
-// organisation for organisation roles), else code "invalid".
-Status grant_role(db::Connection& c, int64_t user_id, model::Role role,
-                  std::optional<int64_t> region_id, std::optional<int64_t> organisation_id);
-bool revoke_role(db::Connection& c, int64_t user_id, model::Role role,
-                 std::optional<int64_t> region_id, std::optional<int64_t> organisation_id);
+// A one-time link: the raw token for the mail and how long it stays valid.
+struct Link {
+  std::string token;
+  int64_t ttl_seconds = 0;
+};
 
 struct UserPage {
   std::vector<model::User> users;
   int64_t total = 0;
 };
-// Users ordered by e-mail; `query` filters by e-mail or name substring.
-UserPage list_users(db::Connection& c, const std::string& query, int64_t offset, int64_t limit);
+
+// Thread-safe; every method runs in a transaction of its own.
+class Users {
+ public:
+  Users(db::Database& db, int mail_attempts) : db_(db), mail_attempts_(mail_attempts) {}
+
+  // Creates the account and queues `confirm` (whose link carries `link.token`); when the
+  // address is taken, queues `taken` to its owner instead, so that the form never says
+  // who is registered. Returns whether an account was created.
+  bool sign_up(const NewAccount& a, const Link& link, const Mail& confirm, const Mail& taken,
+               int64_t now);
+  // Queues a new confirmation link for an unconfirmed, enabled account; nothing otherwise.
+  void resend_confirmation(const std::string& email, const Link& link, const Composer& compose,
+                           int64_t now);
+  // Uses a confirmation token. False when unknown, used or expired.
+  bool confirm_email(const std::string& token, int64_t now);
+
+  // Queues a reset link for an enabled account; nothing otherwise (same answer).
+  void request_password_reset(const std::string& email, const Link& link, const Composer& compose,
+                              int64_t now);
+  // The address of a valid reset token's owner, without using the token.
+  std::optional<std::string> reset_token_owner(const std::string& token, int64_t now);
+  // Uses the token: sets the password, confirms the address (the link proved the
+  // mailbox) and ends every session. False when unknown, used or expired.
+  bool reset_password(const std::string& token, const std::string& password_hash, int64_t now);
+
+  // Queues `mail` (with a link carrying `link.token`) to confirm a new address, unless the
+  // address belongs to an account already (then nothing: no enumeration).
+  void request_email_change(int64_t user_id, const std::string& new_email, const Link& link,
+                            const Mail& mail, int64_t now);
+  // Uses the token and moves the account to the new address. Errors: "invalid" (unknown,
+  // used or expired), "taken" (another account has the address meanwhile).
+  Status change_email(const std::string& token, int64_t now);
+
+  // Sets the password and ends every session of the user.
+  void change_password(int64_t user_id, const std::string& password_hash);
+  void set_locale(int64_t user_id, const std::string& locale);
+
+  std::optional<Credentials> credentials(const std::string& email);
+  std::optional<Credentials> credentials(int64_t user_id);
+
+  // Users ordered by e-mail; `query` filters by e-mail or name substring.
+  UserPage list(const std::string& query, int64_t offset, int64_t limit);
+  // Grants or revokes a role. Errors: "not_found" (no such user), "invalid" (the scope
+  // does not fit the role or names nothing).
+  Status change_role(int64_t user_id, model::Role role, bool grant,
+                     std::optional<int64_t> region_id, std::optional<int64_t> organisation_id);
+  // The command line: a confirmed account with an optional role. Errors: "exists",
+  // "invalid".
+  Status add_confirmed(const NewAccount& a, std::optional<model::Role> role,
+                       std::optional<int64_t> region_id, std::optional<int64_t> organisation_id,
+                       int64_t now);
+  // The command line: grants (or revokes) a role of the account with `email`. Errors:
+  // "not_found", "invalid".
+  Status change_role(const std::string& email, model::Role role, bool grant,
+                     std::optional<int64_t> region_id, std::optional<int64_t> organisation_id);
+
+ private:
+  db::Database& db_;
+  int mail_attempts_;
+};
+
+// Building blocks for other stores' transactions (and the demo content). Fails with code
+// "exists" when the address is taken (case-insensitive, a unique index).
+Result<int64_t> create_user(db::Connection& c, const std::string& email,
+                            const std::string& display_name, const std::string& password_hash,
+                            const std::string& locale);
+std::optional<model::User> load_user(db::Connection& c, int64_t user_id);
+void mark_email_confirmed(db::Connection& c, int64_t user_id);
+// Grants are idempotent; scope ids must match the role (region for regional editors,
+// organisation for organisation roles), else code "invalid".
+Status grant_role(db::Connection& c, int64_t user_id, model::Role role,
+                  std::optional<int64_t> region_id, std::optional<int64_t> organisation_id);
 
 }  // namespace verbund::store

@@ -8,9 +8,6 @@
 #include "core/random.hpp"
 #include "mail/mail.hpp"
 #include "store/directory_store.hpp"
-#include "store/outbox_store.hpp"
-#include "store/settings_store.hpp"
-#include "store/user_store.hpp"
 #include "web/csrf.hpp"
 #include "web/static_files.hpp"
 #include "web/view.hpp"
@@ -119,12 +116,11 @@ http::Response Page::render_layout(const ctemplate::TemplateDictionaryInterface&
 App::App(core::Config config, db::Database& db)
     : config_(std::move(config)),
       db_(db),
+      stores_(db, config_.job_max_attempts),
       directory_(std::make_unique<store::OrgDirectory>(db)),
       media_(std::filesystem::path(config_.data_dir) / "media") {
   // One signing secret per installation, shared by every node through the database.
-  secret_ = db_.write([](db::Connection& c) {
-    return store::get_or_create_setting(c, "signing_secret", random::token(32));
-  });
+  secret_ = stores_.settings.get_or_create("signing_secret", random::token(32));
   // Map tiles come from the operator's tile server: the CSP lets exactly that origin in.
   if (!config_.map_tile_url.empty()) http::allow_image_origin(config_.map_tile_origin());
   // Served over https only: browsers are told to never try plain HTTP (RFC 6797).
@@ -200,13 +196,12 @@ void App::load_visitor(Context& ctx) {
   auto it = cookies.find(cookie_name(ctx.req));
   if (it != cookies.end()) {
     int64_t idle = int64_t{config_.session_idle_days} * 86400;
-    db_.read([&](db::Connection& c) {
-      ctx.session = store::find_session(c, it->second, ctx.now, idle);
-      if (ctx.session) ctx.user = store::load_user(c, ctx.session->user_id);
-    });
-    if (ctx.session && !ctx.user) ctx.session.reset();
+    if (auto visitor = stores_.sessions.find(it->second, ctx.now, idle)) {
+      ctx.session = std::move(visitor->session);
+      ctx.user = std::move(visitor->user);
+    }
     if (ctx.session && ctx.now - ctx.session->last_seen_at > kTouchEverySeconds)
-      db_.write([&](db::Connection& c) { store::touch_session(c, ctx.session->id_hash, ctx.now); });
+      stores_.sessions.touch(ctx.session->id_hash, ctx.now);
   }
   auto lc = cookies.find(kLocaleCookie);
   if (lc != cookies.end() && (lc->second == "de" || lc->second == "en"))
@@ -344,10 +339,7 @@ http::Response App::sign_in(Context& ctx, int64_t user_id, const std::string& to
   std::string old;
   auto cookies = http::parse_cookies(ctx.req.header("cookie"));
   if (auto it = cookies.find(cookie_name(ctx.req)); it != cookies.end()) old = it->second;
-  auto created = db_.write([&](db::Connection& c) {
-    if (!old.empty()) store::delete_session(c, old);  // rotate: never reuse a prior id
-    return store::create_session(c, user_id, ctx.now);
-  });
+  auto created = stores_.sessions.start(user_id, ctx.now, old);  // rotates the old id
   auto r = http::Response::redirect(to);
   std::string cookie = cookie_name(ctx.req) + "=" + created.token +
                        "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
@@ -361,7 +353,7 @@ http::Response App::sign_in(Context& ctx, int64_t user_id, const std::string& to
 http::Response App::sign_out(Context& ctx, const std::string& to) {
   auto cookies = http::parse_cookies(ctx.req.header("cookie"));
   if (auto it = cookies.find(cookie_name(ctx.req)); it != cookies.end())
-    db_.write([&](db::Connection& c) { store::delete_session(c, it->second); });
+    stores_.sessions.end(it->second);
   auto r = http::Response::redirect(to);
   std::string cookie = cookie_name(ctx.req) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
   if (is_secure(ctx.req)) cookie += "; Secure";
@@ -369,17 +361,15 @@ http::Response App::sign_out(Context& ctx, const std::string& to) {
   return r;
 }
 
-void App::queue_mail(db::Connection& c, const std::string& to, const std::string& locale,
-                     const std::string& name, const std::map<std::string, std::string>& values) {
+store::Mail App::mail(const std::string& to, const std::string& locale, const std::string& name,
+                      const std::map<std::string, std::string>& values) const {
   ctemplate::TemplateDictionary dict("mail");
   for (const auto& [k, v] : values) dict.SetValue(k, v);
   dict.SetValue("SITE_NAME", config_.site_name);
   dict.SetValue("SITE_URL", config_.public_url());
-  std::string body = expand(locale, "mail/" + name + ".txt", dict);
-  std::string subject =
-      i18n::format(locale, "mail." + name + ".subject", {{"site", config_.site_name}});
-  store::enqueue_mail(c, to, subject, body, mail::new_message_id(config_.public_url()),
-                      std::time(nullptr), config_.job_max_attempts);
+  return store::Mail{
+      to, i18n::format(locale, "mail." + name + ".subject", {{"site", config_.site_name}}),
+      expand(locale, "mail/" + name + ".txt", dict), mail::new_message_id(config_.public_url())};
 }
 
 }  // namespace verbund::web

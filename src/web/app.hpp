@@ -21,6 +21,7 @@
 #include "model/user.hpp"
 #include "search/directory.hpp"
 #include "store/session_store.hpp"
+#include "store/stores.hpp"
 #include "web/page_cache.hpp"
 
 namespace verbund::web {
@@ -91,7 +92,9 @@ class App {
 
   http::Dispatch dispatch();
   const core::Config& config() const { return config_; }
-  db::Database& db() { return db_; }
+  // The stores: every read and change of data goes through them.
+  store::Stores& stores() { return stores_; }
+  db::Database& db() { return db_; }  // pool statistics and the like, never transactions
   const std::string& secret() const { return secret_; }
   http::Metrics& metrics() { return metrics_; }
   search::Directory& directory() { return *directory_; }
@@ -110,9 +113,10 @@ class App {
 
   http::Response error_page(Context& ctx, int status, const std::string& message_key = "");
 
-  // Queues a mail rendered from templates/mail/<name>.txt in the recipient's locale.
-  void queue_mail(db::Connection& c, const std::string& to, const std::string& locale,
-                  const std::string& name, const std::map<std::string, std::string>& values);
+  // A mail rendered from templates/mail/<name>.txt in the recipient's locale, for a
+  // store to queue in the transaction of the change it announces.
+  store::Mail mail(const std::string& to, const std::string& locale, const std::string& name,
+                   const std::map<std::string, std::string>& values) const;
 
   std::string absolute_url(const std::string& path) const;
 
@@ -128,6 +132,7 @@ class App {
 
   core::Config config_;
   db::Database& db_;
+  store::Stores stores_;
   std::string secret_;
   http::Metrics metrics_;
   http::Router<RouteSpec> router_;

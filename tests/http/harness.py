@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
@@ -648,6 +649,35 @@ def find_links(text, port):
 def path_of(url):
     p = urllib.parse.urlsplit(url)
     return p.path + ("?" + p.query if p.query else "")
+
+
+def in_parallel(n, fn):
+    """Runs fn(i) for i in range(n) on n threads released at the same moment (races
+    on limits and uniqueness); returns the results in order, an exception as itself."""
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def run(i):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = fn(i)
+        except Exception as e:  # reported to the test as a value
+            results[i] = e
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
+def clone(client):
+    """Another client with the same cookies (the same session), for parallel requests."""
+    c = Client(client.server or client.port, timeout=client.timeout)
+    c.cookies = dict(client.cookies)
+    c.default_headers = dict(client.default_headers)
+    return c
 
 
 # ---------------------------------------------------------------------------------

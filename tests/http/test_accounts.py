@@ -729,6 +729,21 @@ class LoginRateLimitTest(ServerTestCase):
         self.assertEqual(r.status, 429)
         self.assertTrue(r.headers.get("retry-after", "").isdigit())
 
+    def test_sixty_parallel_wrong_passwords_get_ten_checks(self):
+        # Each checked password answers 422, each refused attempt 429 without a check:
+        # the attempt is counted in the same statement that decides, so no more than
+        # login_max_failures (10) of 60 simultaneous guesses reach argon2.
+        self.server.close()
+        self.server = Server(args=["--workers", "16"])
+        addr = create_account(self.server, unique_email("parallel"))
+        clients = [self.server.client() for _ in range(60)]
+        tokens = [c.csrf_for("/anmelden") for c in clients]
+        results = harness.in_parallel(60, lambda i: clients[i].post(
+            "/anmelden", {"csrf": tokens[i], "email": addr, "password": "Falsch %d" % i}))
+        statuses = [getattr(r, "status", repr(r)) for r in results]
+        checked = [s for s in statuses if s != 429]
+        self.assertEqual(sorted(checked), [422] * 10, statuses)
+
     def test_success_resets_the_account_count(self):
         addr = create_account(self.server, unique_email("reset-count"))
         c = self.server.client()

@@ -11,7 +11,7 @@ import unittest
 import uuid
 import zlib
 
-from harness import Client, Server, ServerTestCase, raw, unique_email
+from harness import Client, Server, ServerTestCase, clone, in_parallel, raw, unique_email
 from test_orgs import login, org_fields, token_of
 
 
@@ -257,6 +257,38 @@ class ImageUploadTest(ServerTestCase):
         self.assertFalse(any(f.startswith(key) for f in self.media_files()))
         self.assertEqual(self.server.sql(
             "SELECT COUNT(*) FROM organisation_images WHERE organisation_id = %s" % self.org_id), "7")
+
+    def test_twenty_parallel_uploads_to_a_gallery_of_seven_leave_eight(self):
+        # The limit of eight is enforced under a lock on the organisation's row: of 20
+        # uploads at the same moment exactly one fits, the others hear that it is full
+        # (none fails with a server error after exhausted retries).
+        owner = login(self.server, self.owner)
+        token = owner.csrf_for("/meine-organisationen/neu")
+        r = owner.post("/meine-organisationen/neu",
+                       org_fields(token, name="Galerie-Wettlauf %s" % uuid.uuid4().hex[:6]))
+        org_id = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        page = "/meine-organisationen/%s/bilder" % org_id
+        photo = png(400, 300)
+        for i in range(7):
+            body, ctype = multipart({"csrf": token, "art": "galerie", "alt": "Foto %d" % i},
+                                    {"bild": ("foto.png", "image/png", photo)})
+            r = owner.request("POST", page, body=body, headers={"Content-Type": ctype})
+            self.assertEqual(r.status, 303, r.body[:300])
+
+        def upload(i):
+            body, ctype = multipart({"csrf": token, "art": "galerie", "alt": "Parallel %d" % i},
+                                    {"bild": ("foto.png", "image/png", photo)})
+            return clone(owner).request("POST", page, body=body,
+                                        headers={"Content-Type": ctype})
+
+        results = in_parallel(20, upload)
+        statuses = sorted(getattr(r, "status", repr(r)) for r in results)
+        self.assertEqual(self.server.sql(
+            "SELECT COUNT(*) FROM organisation_images WHERE organisation_id = %s" % org_id), "8")
+        self.assertEqual(statuses, [303] + [422] * 19, statuses)
+        for r in results:
+            if r.status == 422:
+                self.assertIn("Galerie ist voll", r.body)
 
     def test_media_names_outside_the_pattern_are_not_found(self):
         c = Client(self.server)

@@ -3,9 +3,10 @@ accepts once with the link, roles change, people leave; the last admin cannot le
 step down; nobody outside the organisation reaches any of it."""
 
 import re
+import time
 import unittest
 
-from harness import Client, Server, ServerTestCase, path_of, unique_email
+from harness import Client, Server, ServerTestCase, clone, in_parallel, path_of, unique_email
 from test_orgs import login, org_fields
 
 
@@ -44,6 +45,25 @@ class MembersTest(ServerTestCase):
 
     def user_id(self, email_addr):
         return self.server.sql("SELECT id FROM users WHERE email = '%s'" % email_addr)
+
+    def test_ten_parallel_invitations_of_one_address_make_one(self):
+        owner, _, org_id = self.new_org("Einladungs-Wettlauf e.V.")
+        guest = unique_email("gast")
+        page = "/meine-organisationen/%s/mitglieder" % org_id
+        token = owner.csrf_for(page)
+        results = in_parallel(10, lambda i: clone(owner).post(
+            page + "/einladen", {"csrf": token, "email": guest, "rolle": "mitglied"}))
+        statuses = sorted(getattr(r, "status", repr(r)) for r in results)
+        self.assertEqual(statuses, [303] + [422] * 9, statuses)
+        for r in results:
+            if r.status == 422:
+                self.assertIn("schon eine Einladung unterwegs", r.body)
+        self.assertEqual(self.server.sql(
+            "SELECT COUNT(*) FROM org_invitations WHERE organisation_id = %s AND accepted_at IS NULL"
+            % org_id), "1")
+        self.server.wait_for_mail(1, to=guest)
+        time.sleep(0.5)
+        self.assertEqual(len(self.server.mails(to=guest)), 1)
 
     def test_invite_accept_once_and_see_the_organisation_as_member(self):
         owner, _, org_id = self.new_org("Mitgliedertest Tafel e.V.")

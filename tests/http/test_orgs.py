@@ -7,7 +7,7 @@ import json
 import re
 import unittest
 
-from harness import GOOD_PASSWORD, Client, Server, unique_email
+from harness import GOOD_PASSWORD, Client, Server, clone, in_parallel, unique_email
 
 
 def login(server, email_addr, password=GOOD_PASSWORD):
@@ -262,6 +262,33 @@ class OrganisationTest(unittest.TestCase):
         for path in ("/organisationen/gibt-es-nicht/visitenkarte.vcf",
                      "/organisationen/gibt-es-nicht/qr.svg"):
             self.assertEqual(Client(self.server).get(path).status, 404)
+
+
+class SlugRaceTest(unittest.TestCase):
+    """Ten registrations of organisations with the same name at the same moment."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        cls.owner = unique_email("slugs")
+        cls.server.add_user(cls.owner, name="Sina Slug")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def test_ten_parallel_registrations_of_one_name_get_ten_distinct_slugs(self):
+        owner = login(self.server, self.owner)
+        token = owner.csrf_for("/meine-organisationen/neu")
+        name = "Nachbarschaftshilfe Gleichzeitig e.V."
+        results = in_parallel(10, lambda i: clone(owner).post(
+            "/meine-organisationen/neu", org_fields(token, name=name)))
+        statuses = [getattr(r, "status", repr(r)) for r in results]
+        self.assertEqual(statuses, [303] * 10, statuses)
+        rows = self.server.sql("SELECT slug FROM organisations WHERE name = '%s'" % name).split()
+        self.assertEqual(len(rows), 10, rows)
+        self.assertEqual(len(set(rows)), 10, rows)
+        self.assertIn("nachbarschaftshilfe-gleichzeitig-e-v", rows)
 
 
 def token_of(client):

@@ -2,8 +2,7 @@
 // link to the new address), change of password, and the language switch.
 #include "core/i18n.hpp"
 #include "core/password.hpp"
-#include "store/session_store.hpp"
-#include "store/user_store.hpp"
+#include "core/random.hpp"
 #include "web/accounts/forms.hpp"
 #include "web/accounts/handlers.hpp"
 
@@ -30,8 +29,7 @@ http::Response account_page(Context& ctx, const std::vector<model::FieldError>& 
 }
 
 bool password_matches(Context& ctx, const std::string& pass) {
-  auto cred = ctx.app.db().read(
-      [&](db::Connection& c) { return store::find_credentials(c, ctx.user->id); });
+  auto cred = ctx.app.stores().users.credentials(ctx.user->id);
   return cred && password::verify(cred->password_hash, pass);
 }
 }  // namespace
@@ -48,27 +46,24 @@ http::Response account_change_email(Context& ctx) {
   if (!password_matches(ctx, ctx.field("current_password")))
     errors.push_back({"current_password", "account.password_wrong"});
   if (!errors.empty()) return account_page(ctx, errors, 422);
-  ctx.app.db().write([&](db::Connection& c) {
-    if (store::find_user_id(c, *email)) return;  // taken: say nothing about other accounts
-    auto token = store::issue_token(c, ctx.user->id, store::TokenPurpose::change_email, ctx.now,
-                                    kEmailChangeSeconds, *email);
-    ctx.app.queue_mail(c, *email, ctx.locale, "change_email",
-                       {{"NAME", ctx.user->display_name},
-                        {"LINK", ctx.app.absolute_url("/konto/email-bestaetigen?token=" + token)}});
-  });
+  // Nothing is sent when the address is taken: the page says nothing about other accounts.
+  store::Link link{random::token(32), kEmailChangeSeconds};
+  ctx.app.stores().users.request_email_change(
+      ctx.user->id, *email, link,
+      ctx.app.mail(
+          *email, ctx.locale, "change_email",
+          {{"NAME", ctx.user->display_name},
+           {"LINK", ctx.app.absolute_url("/konto/email-bestaetigen?token=" + link.token)}}),
+      ctx.now);
   return http::Response::redirect("/konto?hinweis=email_gesendet");
 }
 
 http::Response account_confirm_email_change(Context& ctx) {
   auto token = ctx.query_value("token");
-  auto result = ctx.app.db().write([&](db::Connection& c) -> std::string {
-    auto use = store::consume_token(c, token, store::TokenPurpose::change_email, ctx.now);
-    if (!use) return "invalid";
-    if (!store::set_email(c, use->user_id, use->new_email)) return "taken";
-    return "ok";
-  });
-  if (result == "invalid") return ctx.app.error_page(ctx, 410, "confirm.invalid");
-  if (result == "taken") return ctx.app.error_page(ctx, 409, "account.email_taken");
+  auto changed = ctx.app.stores().users.change_email(token, ctx.now);
+  if (!changed && changed.error().code == "invalid")
+    return ctx.app.error_page(ctx, 410, "confirm.invalid");
+  if (!changed) return ctx.app.error_page(ctx, 409, "account.email_taken");
   return http::Response::redirect("/konto?hinweis=email_geaendert");
 }
 
@@ -80,10 +75,7 @@ http::Response account_change_password(Context& ctx) {
                      "new_password", errors);
   if (!errors.empty()) return account_page(ctx, errors, 422);
   auto hash = password::hash(ctx.field("new_password"), ctx.app.config().password_hash_strength);
-  ctx.app.db().write([&](db::Connection& c) {
-    store::set_password_hash(c, ctx.user->id, hash);
-    store::delete_sessions_of_user(c, ctx.user->id);
-  });
+  ctx.app.stores().users.change_password(ctx.user->id, hash);
   // Other devices are signed out; this one gets a fresh session.
   return ctx.app.sign_in(ctx, ctx.user->id, "/konto?hinweis=passwort_geaendert");
 }
@@ -91,8 +83,7 @@ http::Response account_change_password(Context& ctx) {
 http::Response switch_language(Context& ctx) {
   auto lang = ctx.query_value("zu");
   if (lang != "de" && lang != "en") return ctx.app.error_page(ctx, 400, "error.language");
-  if (ctx.user)
-    ctx.app.db().write([&](db::Connection& c) { store::set_locale(c, ctx.user->id, lang); });
+  if (ctx.user) ctx.app.stores().users.set_locale(ctx.user->id, lang);
   auto r = http::Response::redirect(safe_next(ctx.query_value("zurueck")));
   // Set only on the visitor's explicit choice. A link, not a form: a preference cookie
   // needs no CSRF token, and pages without forms stay free of per-visitor tokens.

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "store/session_store.hpp"
-
 #include "core/password.hpp"
 #include "http/client_addr.hpp"
 
@@ -55,12 +53,7 @@ std::string safe_next(const std::string& next, const std::string& fallback) {
 }
 
 int64_t throttle(Context& ctx, const std::string& scope, int max, int64_t window_seconds) {
-  return ctx.app.db().write([&](db::Connection& c) -> int64_t {
-    auto seen = store::count_login_failures(c, scope, ctx.now - window_seconds);
-    if (seen.count >= max) return std::max<int64_t>(1, seen.oldest + window_seconds - ctx.now);
-    store::record_login_failure(c, scope, ctx.now);
-    return 0;
-  });
+  return ctx.app.stores().throttle.attempt(scope, max, window_seconds, ctx.now);
 }
 
 std::string client_key(const Context& ctx) { return http::rate_limit_key(ctx.req.remote_addr); }

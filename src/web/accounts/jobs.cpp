@@ -1,7 +1,8 @@
-// Accounts' housekeeping: expired sessions, old log-in failures and spent tokens.
+// Accounts' housekeeping: expired sessions, old attempt counters and spent tokens.
 #include <ctime>
 
 #include "store/session_store.hpp"
+#include "store/throttle_store.hpp"
 #include "web/accounts/handlers.hpp"
 
 namespace verbund::web::accounts {
@@ -10,7 +11,8 @@ void register_jobs(jobs::Runner& runner, db::Database& db, const core::Config& c
   const int64_t idle = int64_t{cfg.session_idle_days} * 86400;
   runner.every("accounts.purge", 600, [&db, idle](const store::Job&) {
     int64_t now = std::time(nullptr);
-    db.write([&](db::Connection& c) { store::purge_expired(c, now, idle); });
+    store::Sessions(db).purge_expired(now, idle);
+    store::Throttle(db).purge(now);
   });
 }
 

@@ -4,8 +4,6 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/password.hpp"
-#include "store/session_store.hpp"
-#include "store/user_store.hpp"
 #include "web/accounts/forms.hpp"
 #include "web/accounts/handlers.hpp"
 
@@ -58,35 +56,25 @@ http::Response login_submit(Context& ctx) {
   const std::string ip_scope = "ip:" + client_key(ctx);
   const std::string account_scope = "account:" + lower;
   int64_t window = int64_t{cfg.login_window_minutes} * 60;
-  auto [ip_fail, acc_fail] = ctx.app.db().read([&](db::Connection& c) {
-    return std::make_pair(store::count_login_failures(c, ip_scope, ctx.now - window),
-                          store::count_login_failures(c, account_scope, ctx.now - window));
-  });
-  if (ip_fail.count >= cfg.login_max_failures || acc_fail.count >= cfg.login_max_failures) {
-    int64_t oldest =
-        std::min(ip_fail.count >= cfg.login_max_failures ? ip_fail.oldest : INT64_MAX,
-                 acc_fail.count >= cfg.login_max_failures ? acc_fail.oldest : INT64_MAX);
-    int64_t retry = std::max<int64_t>(1, oldest + window - ctx.now);
+  // The attempt is counted before the password is checked, in the statement that
+  // decides whether it may be checked at all: parallel guesses cannot pass together.
+  if (int64_t retry = ctx.app.stores().throttle.begin_login(
+          account_scope, ip_scope, cfg.login_max_failures, window, ctx.now)) {
     log::warn("login_rate_limited", {{"remote", ctx.req.remote_addr}});
     auto r = login_form(ctx, {{"email", "login.too_many"}}, 429);
     r.set_header("Retry-After", std::to_string(retry));
     return r;
   }
 
-  auto cred =
-      ctx.app.db().read([&](db::Connection& c) { return store::find_credentials(c, *email); });
+  auto cred = ctx.app.stores().users.credentials(*email);
   bool ok =
       password::verify(cred ? cred->password_hash : dummy_hash(cfg.password_hash_strength), pass);
   if (!cred || !ok || cred->disabled) {
-    ctx.app.db().write([&](db::Connection& c) {
-      store::record_login_failure(c, ip_scope, ctx.now);
-      store::record_login_failure(c, account_scope, ctx.now);
-    });
     log::info("login_failed", {{"remote", ctx.req.remote_addr}});
     return login_form(ctx, {{"email", "login.wrong"}}, 422);
   }
+  ctx.app.stores().throttle.login_succeeded(account_scope, ip_scope);
   if (!cred->email_confirmed) return login_form(ctx, {{"email", "login.unconfirmed"}}, 422, true);
-  ctx.app.db().write([&](db::Connection& c) { store::clear_login_failures(c, account_scope); });
   log::info("login", {{"user", std::to_string(cred->user_id)}});
   return ctx.app.sign_in(ctx, cred->user_id, safe_next(ctx.field("weiter"), "/konto"));
 }

@@ -4,8 +4,7 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/password.hpp"
-#include "store/session_store.hpp"
-#include "store/user_store.hpp"
+#include "core/random.hpp"
 #include "web/accounts/forms.hpp"
 #include "web/accounts/handlers.hpp"
 
@@ -54,16 +53,17 @@ http::Response reset_request_submit(Context& ctx) {
   if (throttle(ctx, "reset-account:" + lower, 3, 3600)) {
     log::warn("reset_account_rate_limited", {{"remote", ctx.req.remote_addr}});
   } else {
-    ctx.app.db().write([&](db::Connection& c) {
-      auto cred = store::find_credentials(c, *email);
-      if (!cred || cred->disabled) return;  // same answer either way: no enumeration
-      auto user = store::load_user(c, cred->user_id);
-      auto token = store::issue_token(c, cred->user_id, store::TokenPurpose::reset_password,
-                                      ctx.now, kResetSeconds);
-      ctx.app.queue_mail(c, cred->email, user ? user->locale : ctx.locale, "reset",
-                         {{"NAME", user ? user->display_name : ""},
-                          {"LINK", ctx.app.absolute_url("/passwort-neu?token=" + token)}});
-    });
+    // Sent only to an enabled account; the page is the same either way (no enumeration).
+    store::Link link{random::token(32), kResetSeconds};
+    ctx.app.stores().users.request_password_reset(
+        *email, link,
+        [&](const store::Addressee& to) {
+          return ctx.app.mail(
+              to.email, to.locale, "reset",
+              {{"NAME", to.name},
+               {"LINK", ctx.app.absolute_url("/passwort-neu?token=" + link.token)}});
+        },
+        ctx.now);
   }
   Page page(ctx, "accounts/check_mail.html", i18n::t(ctx.locale, "reset_request.done_title"));
   page.dict().SetValue("EMAIL", *email);
@@ -73,10 +73,8 @@ http::Response reset_request_submit(Context& ctx) {
 
 http::Response reset_show(Context& ctx) {
   auto token = ctx.query_value("token");
-  bool valid = ctx.app.db().read([&](db::Connection& c) {
-    return store::token_valid(c, token, store::TokenPurpose::reset_password, ctx.now);
-  });
-  if (!valid) return ctx.app.error_page(ctx, 410, "reset.invalid");
+  if (!ctx.app.stores().users.reset_token_owner(token, ctx.now))
+    return ctx.app.error_page(ctx, 410, "reset.invalid");
   return reset_form(ctx, token, {}, 200);
 }
 
@@ -85,23 +83,15 @@ http::Response reset_submit(Context& ctx) {
   auto pass = ctx.field("password");
   auto repeat = ctx.field("password_repeat");
   // Validate against the account's address before the token is used up.
-  auto owner = ctx.app.db().read([&](db::Connection& c) {
-    return store::token_owner_email(c, token, store::TokenPurpose::reset_password, ctx.now);
-  });
+  auto owner = ctx.app.stores().users.reset_token_owner(token, ctx.now);
   if (!owner) return ctx.app.error_page(ctx, 410, "reset.invalid");
   std::vector<model::FieldError> errors;
   check_new_password(pass, repeat, *owner, "password", errors);
   if (!errors.empty()) return reset_form(ctx, token, errors, 422);
   auto hash = password::hash(pass, ctx.app.config().password_hash_strength);
-  bool done = ctx.app.db().write([&](db::Connection& c) {
-    auto use = store::consume_token(c, token, store::TokenPurpose::reset_password, ctx.now);
-    if (!use) return false;
-    store::set_password_hash(c, use->user_id, hash);
-    store::confirm_email(c, use->user_id);            // the link proved the mailbox
-    store::delete_sessions_of_user(c, use->user_id);  // sign out everywhere
-    return true;
-  });
-  if (!done) return ctx.app.error_page(ctx, 410, "reset.invalid");
+  // Uses the token, confirms the address and signs out everywhere, or nothing.
+  if (!ctx.app.stores().users.reset_password(token, hash, ctx.now))
+    return ctx.app.error_page(ctx, 410, "reset.invalid");
   return http::Response::redirect("/anmelden?hinweis=passwort_geaendert");
 }
 

@@ -4,8 +4,7 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/password.hpp"
-#include "store/session_store.hpp"
-#include "store/user_store.hpp"
+#include "core/random.hpp"
 #include "web/accounts/forms.hpp"
 #include "web/accounts/handlers.hpp"
 
@@ -25,12 +24,10 @@ http::Response signup_form(Context& ctx, const SignupForm* f, int status) {
   return page.render(status);
 }
 
-void send_confirmation(Context& ctx, db::Connection& c, int64_t user_id, const std::string& email,
-                       const std::string& name) {
-  auto token =
-      store::issue_token(c, user_id, store::TokenPurpose::confirm_email, ctx.now, kConfirmSeconds);
-  ctx.app.queue_mail(
-      c, email, ctx.locale, "confirm",
+store::Mail confirmation(Context& ctx, const std::string& email, const std::string& name,
+                         const std::string& token) {
+  return ctx.app.mail(
+      email, ctx.locale, "confirm",
       {{"NAME", name}, {"LINK", ctx.app.absolute_url("/registrieren/bestaetigen?token=" + token)}});
 }
 }  // namespace
@@ -53,17 +50,15 @@ http::Response signup_submit(Context& ctx) {
   }
   // Hash outside the write lock: argon2id takes tens of milliseconds on purpose.
   auto hash = password::hash(f.password, ctx.app.config().password_hash_strength);
-  ctx.app.db().write([&](db::Connection& c) {
-    auto id = store::create_user(c, f.email, f.display_name, hash, ctx.locale);
-    if (id) {
-      send_confirmation(ctx, c, *id, f.email, f.display_name);
-    } else {
-      // The address is taken: tell its owner by mail, and show the visitor the same page
-      // as for a new account, so the form does not reveal who is registered.
-      ctx.app.queue_mail(c, f.email, ctx.locale, "already_registered",
-                         {{"LINK", ctx.app.absolute_url("/passwort-vergessen")}});
-    }
-  });
+  // When the address is taken its owner gets a mail instead, and the visitor the same
+  // page as for a new account, so the form does not reveal who is registered.
+  store::Link link{random::token(32), kConfirmSeconds};
+  ctx.app.stores().users.sign_up(
+      {f.email, f.display_name, hash, ctx.locale}, link,
+      confirmation(ctx, f.email, f.display_name, link.token),
+      ctx.app.mail(f.email, ctx.locale, "already_registered",
+                   {{"LINK", ctx.app.absolute_url("/passwort-vergessen")}}),
+      ctx.now);
   Page page(ctx, "accounts/check_mail.html", i18n::t(ctx.locale, "signup.done_title"));
   page.dict().SetValue("EMAIL", f.email);
   page.dict().SetValue("TEXT", i18n::t(ctx.locale, "signup.done_text"));
@@ -72,25 +67,21 @@ http::Response signup_submit(Context& ctx) {
 
 http::Response confirm_email(Context& ctx) {
   auto token = ctx.query_value("token");
-  auto used = ctx.app.db().write([&](db::Connection& c) {
-    auto use = store::consume_token(c, token, store::TokenPurpose::confirm_email, ctx.now);
-    if (use) store::confirm_email(c, use->user_id);
-    return use;
-  });
-  if (!used) return ctx.app.error_page(ctx, 410, "confirm.invalid");
+  if (!ctx.app.stores().users.confirm_email(token, ctx.now))
+    return ctx.app.error_page(ctx, 410, "confirm.invalid");
   return http::Response::redirect("/anmelden?hinweis=bestaetigt");
 }
 
 http::Response resend_confirmation(Context& ctx) {
   auto email = model::normalize_email(ctx.field("email"));
   if (email) {
-    ctx.app.db().write([&](db::Connection& c) {
-      auto cred = store::find_credentials(c, *email);
-      if (cred && !cred->email_confirmed && !cred->disabled) {
-        auto user = store::load_user(c, cred->user_id);
-        send_confirmation(ctx, c, cred->user_id, cred->email, user ? user->display_name : "");
-      }
-    });
+    store::Link link{random::token(32), kConfirmSeconds};
+    ctx.app.stores().users.resend_confirmation(
+        *email, link,
+        [&](const store::Addressee& to) {
+          return confirmation(ctx, to.email, to.name, link.token);
+        },
+        ctx.now);
   }
   Page page(ctx, "accounts/check_mail.html", i18n::t(ctx.locale, "signup.done_title"));
   page.dict().SetValue("EMAIL", email.value_or(""));

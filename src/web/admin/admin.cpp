@@ -3,10 +3,6 @@
 
 #include "core/i18n.hpp"
 #include "core/time.hpp"
-#include "store/job_store.hpp"
-#include "store/org_store.hpp"
-#include "store/settings_store.hpp"
-#include "store/user_store.hpp"
 #include "web/app.hpp"
 #include "web/view.hpp"
 
@@ -26,10 +22,8 @@ http::Response users(Context& ctx) {
       page_no = std::max<int64_t>(1, std::stoll(ctx.query_value("seite")));
   } catch (...) {
   }
-  auto [page_data, regions] = ctx.app.db().read([&](db::Connection& c) {
-    return std::make_pair(store::list_users(c, q, (page_no - 1) * kUsersPerPage, kUsersPerPage),
-                          store::list_regions(c));
-  });
+  auto page_data = ctx.app.stores().users.list(q, (page_no - 1) * kUsersPerPage, kUsersPerPage);
+  auto regions = ctx.app.stores().organisations.form_choices().regions;
   Page page(ctx, "admin/users.html", i18n::t(ctx.locale, "admin.users.title"));
   auto& d = page.dict();
   d.SetValue("Q", q);
@@ -96,12 +90,7 @@ http::Response change_role(Context& ctx) {
                  : std::nullopt;
   if (!grant && user_id == ctx.user->id && *role == model::Role::platform_admin)
     return ctx.app.error_page(ctx, 409, "admin.cannot_revoke_self");
-  auto status = ctx.app.db().write([&](db::Connection& c) -> Status {
-    if (!store::load_user(c, user_id)) return make_error("not_found", "no such user");
-    if (grant) return store::grant_role(c, user_id, *role, region, org);
-    store::revoke_role(c, user_id, *role, region, org);
-    return Ok{};
-  });
+  auto status = ctx.app.stores().users.change_role(user_id, *role, grant, region, org);
   if (!status) {
     if (status.error().code == "not_found") return ctx.app.error_page(ctx, 404);
     return ctx.app.error_page(ctx, 400, "admin.role_invalid");
@@ -110,9 +99,8 @@ http::Response change_role(Context& ctx) {
 }
 
 http::Response jobs(Context& ctx) {
-  auto [failed, depth] = ctx.app.db().read([](db::Connection& c) {
-    return std::make_pair(store::failed_jobs(c, 200), store::queue_depth(c));
-  });
+  auto failed = ctx.app.stores().jobs.failed(200);
+  auto depth = ctx.app.stores().jobs.depth();
   Page page(ctx, "admin/jobs.html", i18n::t(ctx.locale, "admin.jobs.title"));
   auto& d = page.dict();
   d.SetValue("QUEUED",
@@ -131,8 +119,7 @@ http::Response jobs(Context& ctx) {
 
 http::Response retry_job(Context& ctx) {
   int64_t id = std::stoll(ctx.param(0));
-  bool ok = ctx.app.db().write(
-      [&](db::Connection& c) { return store::retry_failed_job(c, id, ctx.now); });
+  bool ok = ctx.app.stores().jobs.retry(id, ctx.now);
   if (!ok) return ctx.app.error_page(ctx, 404);
   return http::Response::redirect("/admin/jobs?hinweis=job_neu_geplant");
 }
@@ -145,10 +132,8 @@ http::Response settings_page(Context& ctx, const std::vector<model::FieldError>&
     d.SetValue("IMPRESSUM", ctx.field("impressum"));
     d.SetValue("DATENSCHUTZ", ctx.field("datenschutz"));
   } else {
-    auto [imp, ds] = ctx.app.db().read([](db::Connection& c) {
-      return std::make_pair(store::get_setting(c, "impressum"),
-                            store::get_setting(c, "datenschutz"));
-    });
+    auto imp = ctx.app.stores().settings.get("impressum");
+    auto ds = ctx.app.stores().settings.get("datenschutz");
     d.SetValue("IMPRESSUM", imp.value_or(ctx.app.config().impressum));
     d.SetValue("DATENSCHUTZ", ds.value_or(ctx.app.config().datenschutz));
   }
@@ -168,10 +153,8 @@ http::Response settings_save(Context& ctx) {
       errors.push_back({key, "admin.settings.invalid"});
   }
   if (!errors.empty()) return settings_page(ctx, errors, 422);
-  ctx.app.db().write([&](db::Connection& c) {
-    store::put_setting(c, "impressum", ctx.field("impressum"));
-    store::put_setting(c, "datenschutz", ctx.field("datenschutz"));
-  });
+  ctx.app.stores().settings.put(
+      {{"impressum", ctx.field("impressum")}, {"datenschutz", ctx.field("datenschutz")}});
   return http::Response::redirect("/admin/einstellungen?hinweis=gespeichert");
 }
 

@@ -4,8 +4,6 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
-#include "store/job_store.hpp"
-#include "store/outbox_store.hpp"
 #include "web/app.hpp"
 #include "web/static_files.hpp"
 
@@ -31,9 +29,8 @@ http::Response healthz(Context& ctx) {
 
 http::Response metrics(Context& ctx) {
   auto pool = ctx.app.db().stats();
-  auto depth = ctx.app.db().read([](db::Connection& c) { return store::queue_depth(c); });
-  auto failed =
-      ctx.app.db().read([](db::Connection& c) { return store::failed_jobs(c, 1000).size(); });
+  auto depth = ctx.app.stores().jobs.depth();
+  auto failed = ctx.app.stores().jobs.failed(1000).size();
   auto r = http::Response::text(
       200,
       ctx.app.metrics().render({{"verbund_db_connections_open", pool.open},
@@ -50,7 +47,7 @@ http::Response metrics(Context& ctx) {
 http::Response static_file(Context& ctx) { return static_files::serve(ctx.req, ctx.param(0)); }
 
 http::Response dev_mail_list(Context& ctx) {
-  auto mails = ctx.app.db().read([](db::Connection& c) { return store::recent_mail(c, 100); });
+  auto mails = ctx.app.stores().outbox.recent(100);
   Page page(ctx, "dev/mail.html", i18n::t(ctx.locale, "dev.mail.title"));
   auto& d = page.dict();
   d.SetValue("FOLDER", ctx.app.config().data_dir + "/mail");
@@ -68,7 +65,7 @@ http::Response dev_mail_list(Context& ctx) {
 
 http::Response dev_mail_show(Context& ctx) {
   int64_t id = std::stoll(ctx.param(0));
-  auto m = ctx.app.db().read([&](db::Connection& c) { return store::find_mail(c, id); });
+  auto m = ctx.app.stores().outbox.find(id);
   if (!m) return ctx.app.error_page(ctx, 404);
   Page page(ctx, "dev/mail_show.html", m->subject);
   page.dict().SetValue("TO", m->recipient);

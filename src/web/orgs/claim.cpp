@@ -4,8 +4,6 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "model/user.hpp"
-#include "store/org_claim_store.hpp"
-#include "store/org_store.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
 
@@ -30,17 +28,13 @@ http::Response claim_form(Context& ctx, const model::Organisation& o, const std:
 }  // namespace
 
 http::Response claim_show(Context& ctx) {
-  auto org = ctx.app.db().read([&](db::Connection& c) {
-    auto o = store::find_published(c, ctx.param(0));
-    return o && store::claimable(c, o->id) ? o : std::nullopt;
-  });
+  auto org = ctx.app.stores().claims.claimable(ctx.param(0));
   if (!org) return ctx.app.error_page(ctx, 404, "claim.not_claimable");
   return claim_form(ctx, *org, "", {}, 200);
 }
 
 http::Response claim_submit(Context& ctx) {
-  auto org =
-      ctx.app.db().read([&](db::Connection& c) { return store::find_published(c, ctx.param(0)); });
+  auto org = ctx.app.stores().organisations.published(ctx.param(0));
   if (!org) return ctx.app.error_page(ctx, 404, "claim.not_claimable");
   std::string message = ctx.field("message");
   while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back())))
@@ -49,14 +43,11 @@ http::Response claim_submit(Context& ctx) {
     return claim_form(ctx, *org, message, {{"message", "claim.message_missing"}}, 422);
   if (message.size() > kMessageMax || !model::valid_utf8(message))
     return claim_form(ctx, *org, message, {{"message", "claim.message_too_long"}}, 422);
-  auto st = ctx.app.db().write([&](db::Connection& c) {
-    auto s = store::create_claim(c, ctx.user->id, org->id, message, ctx.now);
-    if (s)
-      for (const auto& email : store::reviewer_emails(c, org->region_id))
-        ctx.app.queue_mail(c, email, "de", "org_claim_review",
-                           {{"ORG", org->name}, {"LINK", ctx.app.absolute_url("/redaktion")}});
-    return s;
-  });
+  auto st = ctx.app.stores().claims.submit(
+      ctx.user->id, org->id, message, ctx.now, [&](const store::Addressee& to) {
+        return ctx.app.mail(to.email, to.locale, "org_claim_review",
+                            {{"ORG", org->name}, {"LINK", ctx.app.absolute_url("/redaktion")}});
+      });
   if (!st) {
     if (st.error().code == "not_claimable")
       return ctx.app.error_page(ctx, 404, "claim.not_claimable");
@@ -76,18 +67,18 @@ http::Response claim_decide(Context& ctx) {
   bool approve = action == "zustimmen";
   std::string note = ctx.field("note").substr(0, kMessageMax);
   store::Actor a{ctx.user->id, ctx.user->is_platform_admin()};
-  auto decided = ctx.app.db().write([&](db::Connection& c) {
-    auto d = store::decide_claim(c, a, id, approve, note, ctx.now);
-    if (d)
-      ctx.app.queue_mail(
-          c, d->claimant_email, d->claimant_locale,
-          approve ? "org_claim_approved" : "org_claim_rejected",
-          {{"ORG", d->organisation_name},
-           {"NOTE", note},
-           {"LINK", ctx.app.absolute_url(approve ? "/meine-organisationen"
-                                                 : "/organisationen/" + d->organisation_slug)}});
-    return d;
-  });
+  auto decided = ctx.app.stores().claims.decide(
+      a, id, approve, note, ctx.now, [&](const store::ClaimDecision& d) {
+        return ctx.app.mail(
+            d.claimant_email, d.claimant_locale,
+            approve ? "org_claim_approved" : "org_claim_rejected",
+            {{"ORG", d.organisation_name},
+             {"NOTE", note},
+             {"LINK", ctx.app.absolute_url(approve ? "/meine-organisationen"
+                                                   : "/organisationen/" + d.organisation_slug)}});
+      });
+  if (!decided && decided.error().code == "not_claimable")
+    return ctx.app.error_page(ctx, 409, "claim.not_claimable");
   if (!decided) return ctx.app.error_page(ctx, 404);
   log::info("org_claim_decided", {{"claim", std::to_string(id)}, {"decision", action}});
   return http::Response::redirect(std::string("/redaktion?hinweis=") +

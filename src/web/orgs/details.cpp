@@ -9,7 +9,6 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "model/org_details.hpp"
-#include "store/org_manage_store.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
 
@@ -89,16 +88,14 @@ http::Response details_page(Context& ctx, const model::OrgDetailsForm& f,
 
 http::Response details_show(Context& ctx) {
   int64_t id = std::stoll(ctx.param(0));
-  auto found =
-      ctx.app.db().read([&](db::Connection& c) { return store::load_details(c, actor(ctx), id); });
+  auto found = ctx.app.stores().organisations.details(actor(ctx), id);
   if (!found) return ctx.app.error_page(ctx, 404);
   return details_page(ctx, model::to_form(found->first), {}, 200, found->second);
 }
 
 http::Response details_submit(Context& ctx) {
   int64_t id = std::stoll(ctx.param(0));
-  auto found =
-      ctx.app.db().read([&](db::Connection& c) { return store::load_managed(c, actor(ctx), id); });
+  auto found = ctx.app.stores().organisations.managed(actor(ctx), id);
   if (!found) return ctx.app.error_page(ctx, 404);
   int64_t version = 0;
   try {
@@ -114,9 +111,7 @@ http::Response details_submit(Context& ctx) {
   model::OrgDetails details;
   auto errors = model::validate(form, current_year(ctx.now), details);
   if (!errors.empty()) return details_page(ctx, form, errors, 422, shown);
-  auto st = ctx.app.db().write([&](db::Connection& c) {
-    return store::update_details(c, actor(ctx), id, version, details, ctx.now);
-  });
+  auto st = ctx.app.stores().organisations.save_details(actor(ctx), id, version, details, ctx.now);
   if (!st) {
     if (st.error().code == "not_found") return ctx.app.error_page(ctx, 404);
     // Someone saved either section first: keep this person's input and say so.

@@ -4,8 +4,6 @@
 #include <set>
 
 #include "core/i18n.hpp"
-#include "store/org_store.hpp"
-#include "store/taxonomy_store.hpp"
 
 namespace verbund::web::orgs {
 
@@ -34,9 +32,7 @@ model::OrgBasics parse_basics(const Context& ctx) {
 }
 
 int64_t check_basics(Context& ctx, model::OrgBasics& b, std::vector<model::FieldError>& errors) {
-  auto [regions, taxonomy] = ctx.app.db().read([](db::Connection& c) {
-    return std::make_pair(store::list_regions(c), store::load_taxonomy(c));
-  });
+  auto [regions, taxonomy] = ctx.app.stores().organisations.form_choices();
   std::set<std::string> codes;
   int64_t region_id = 0;
   for (const auto& r : regions) {
@@ -69,9 +65,7 @@ void fill_form(Context& ctx, ctemplate::TemplateDictionary& d, const model::OrgB
     o->SetValue("LABEL", f == "Sonstige" ? i18n::t(ctx.locale, "org.legal_form_other") : f);
     if (f == b.legal_form) o->SetValue("SELECTED", "selected");
   }
-  auto [regions, taxonomy] = ctx.app.db().read([](db::Connection& c) {
-    return std::make_pair(store::list_regions(c), store::load_taxonomy(c));
-  });
+  auto [regions, taxonomy] = ctx.app.stores().organisations.form_choices();
   for (const auto& r : regions) {
     auto* o = d.AddSectionDictionary("REGION");
     o->SetValue("VALUE", r.code);

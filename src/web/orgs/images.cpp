@@ -5,7 +5,6 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "model/user.hpp"
-#include "store/org_manage_store.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
 
@@ -56,7 +55,7 @@ http::Response images_page(Context& ctx, const store::ManagedOrg& org,
     d.SetValueAndShowSection("COVER_KEY", org.cover_key, "HAS_COVER");
   else
     d.ShowSection("NO_COVER");
-  auto gallery = ctx.app.db().read([&](db::Connection& c) { return store::gallery_of(c, org.id); });
+  auto gallery = ctx.app.stores().organisations.gallery(org.id);
   for (const auto& g : gallery) {
     auto* item = d.AddSectionDictionary("GALLERY_IMAGE");
     item->SetValue("G_KEY", g.key);
@@ -91,9 +90,8 @@ http::Response gallery_upload(Context& ctx, const store::ManagedOrg& org) {
   if (!errors.empty()) return images_page(ctx, org, errors, 422, alt);
   auto key = ctx.app.media().save(*processed);
   if (!key) throw std::runtime_error("storing an image failed: " + key.error().message);
-  auto added = ctx.app.db().write([&](db::Connection& c) {
-    return store::add_gallery_image(c, actor(ctx), org.id, *key, alt, ctx.now);
-  });
+  auto added =
+      ctx.app.stores().organisations.add_to_gallery(actor(ctx), org.id, *key, alt, ctx.now);
   if (!added) {
     ctx.app.media().remove(*key, media::Purpose::gallery);
     if (added.error().code == "gallery_full")
@@ -105,16 +103,14 @@ http::Response gallery_upload(Context& ctx, const store::ManagedOrg& org) {
 
 std::optional<store::ManagedOrg> managed(Context& ctx) {
   int64_t id = std::stoll(ctx.param(0));
-  return ctx.app.db().read(
-      [&](db::Connection& c) { return store::load_managed(c, actor(ctx), id); });
+  return ctx.app.stores().organisations.managed(actor(ctx), id);
 }
 
 // Points the organisation at `key` and deletes the files of the key it replaces.
 bool replace_image(Context& ctx, const store::ManagedOrg& org, const Kind& kind,
                    const std::string& key) {
-  auto old = ctx.app.db().write([&](db::Connection& c) {
-    return store::set_image(c, actor(ctx), org.id, kind.image, key, ctx.now);
-  });
+  auto old =
+      ctx.app.stores().organisations.change_image(actor(ctx), org.id, kind.image, key, ctx.now);
   if (!old) return false;
   ctx.app.media().remove(*old, kind.purpose);
   return true;
@@ -167,9 +163,7 @@ http::Response gallery_remove(Context& ctx) {
   auto org = managed(ctx);
   if (!org) return ctx.app.error_page(ctx, 404);
   int64_t image_id = std::stoll(ctx.param(1));
-  auto key = ctx.app.db().write([&](db::Connection& c) {
-    return store::remove_gallery_image(c, actor(ctx), org->id, image_id);
-  });
+  auto key = ctx.app.stores().organisations.remove_from_gallery(actor(ctx), org->id, image_id);
   if (!key) return ctx.app.error_page(ctx, 404);
   ctx.app.media().remove(*key, media::Purpose::gallery);
   return http::Response::redirect(base_url(org->id) + "?hinweis=bild_entfernt");

@@ -2,9 +2,6 @@
 // the basic profile with a version check, and answering a rejection.
 #include "core/i18n.hpp"
 #include "core/log.hpp"
-#include "store/org_manage_store.hpp"
-#include "store/org_store.hpp"
-#include "store/taxonomy_store.hpp"
 #include "web/orgs/forms.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
@@ -51,24 +48,19 @@ http::Response form_page(Context& ctx, const model::OrgBasics& b,
   return page.render(status);
 }
 
-void notify_reviewers(Context& ctx, db::Connection& c, int64_t region_id, const std::string& name) {
-  for (const auto& email : store::reviewer_emails(c, region_id))
-    ctx.app.queue_mail(c, email, "de", "org_review_needed",
-                       {{"ORG", name}, {"LINK", ctx.app.absolute_url("/redaktion")}});
+// The mail that tells an editor about an organisation to review.
+store::Composer review_needed(Context& ctx, const std::string& name) {
+  return [&ctx, name](const store::Addressee& to) {
+    return ctx.app.mail(to.email, to.locale, "org_review_needed",
+                        {{"ORG", name}, {"LINK", ctx.app.absolute_url("/redaktion")}});
+  };
 }
 
 // The public page as it would look with the typed basics, before anything is saved;
 // the typed values travel on in hidden fields to "save" or "keep editing".
 http::Response preview_page(Context& ctx, int64_t id, const model::OrgBasics& b,
                             int64_t region_id) {
-  auto stored = ctx.app.db().read([&](db::Connection& c) {
-    auto o = store::find_organisation(c, id);
-    if (o && o->region_id != region_id) {
-      for (const auto& r : store::list_regions(c))
-        if (r.id == region_id) o->region_name = r.name;
-    }
-    return o;
-  });
+  auto stored = ctx.app.stores().organisations.preview_base(actor(ctx), id, region_id);
   if (!stored) return ctx.app.error_page(ctx, 404);
   model::Organisation o = *stored;
   model::apply_basics(o, b, region_id);
@@ -90,8 +82,7 @@ http::Response preview_page(Context& ctx, int64_t id, const model::OrgBasics& b,
 }  // namespace
 
 http::Response my_organisations(Context& ctx) {
-  auto orgs = ctx.app.db().read(
-      [&](db::Connection& c) { return store::organisations_of(c, ctx.user->id); });
+  auto orgs = ctx.app.stores().organisations.of_user(ctx.user->id);
   Page page(ctx, "orgs/mine.html", i18n::t(ctx.locale, "org.mine_title"));
   auto& d = page.dict();
   if (orgs.empty()) d.ShowSection("EMPTY");
@@ -129,11 +120,8 @@ http::Response new_submit(Context& ctx) {
   std::vector<model::FieldError> errors;
   int64_t region_id = check_basics(ctx, b, errors);
   if (!errors.empty()) return form_page(ctx, b, errors, 422, nullptr);
-  int64_t id = ctx.app.db().write([&](db::Connection& c) {
-    int64_t id = store::create_application(c, ctx.user->id, b, region_id, ctx.now);
-    notify_reviewers(ctx, c, region_id, b.name);
-    return id;
-  });
+  int64_t id = ctx.app.stores().organisations.apply(ctx.user->id, b, region_id, ctx.now,
+                                                    review_needed(ctx, b.name));
   log::info("organisation_applied",
             {{"id", std::to_string(id)}, {"user", std::to_string(ctx.user->id)}});
   return http::Response::redirect("/meine-organisationen/" + std::to_string(id) +
@@ -142,16 +130,14 @@ http::Response new_submit(Context& ctx) {
 
 http::Response edit_show(Context& ctx) {
   int64_t id = std::stoll(ctx.param(0));
-  auto found =
-      ctx.app.db().read([&](db::Connection& c) { return store::load_for_edit(c, actor(ctx), id); });
+  auto found = ctx.app.stores().organisations.basics(actor(ctx), id);
   if (!found) return ctx.app.error_page(ctx, 404);
   return form_page(ctx, found->first, {}, 200, &found->second);
 }
 
 http::Response edit_submit(Context& ctx) {
   int64_t id = std::stoll(ctx.param(0));
-  auto found =
-      ctx.app.db().read([&](db::Connection& c) { return store::load_for_edit(c, actor(ctx), id); });
+  auto found = ctx.app.stores().organisations.basics(actor(ctx), id);
   if (!found) return ctx.app.error_page(ctx, 404);
   auto b = parse_basics(ctx);
   std::vector<model::FieldError> errors;
@@ -170,12 +156,9 @@ http::Response edit_submit(Context& ctx) {
   const std::string action = ctx.field("aktion");
   if (action == "vorschau") return preview_page(ctx, id, b, region_id);
   if (action == "bearbeiten") return form_page(ctx, b, {}, 200, &shown);
-  bool was_rejected = found->second.status == "rejected";
-  auto st = ctx.app.db().write([&](db::Connection& c) {
-    auto s = store::update_basics(c, actor(ctx), id, version, b, region_id, ctx.now);
-    if (s && was_rejected) notify_reviewers(ctx, c, region_id, b.name);
-    return s;
-  });
+  // A rejected application that is saved again goes back to the editors.
+  auto st = ctx.app.stores().organisations.save_basics(actor(ctx), id, version, b, region_id,
+                                                       ctx.now, review_needed(ctx, b.name));
   if (!st) {
     if (st.error().code == "not_found") return ctx.app.error_page(ctx, 404);
     // Someone saved first: show their version? Keep this visitor's input and say so.

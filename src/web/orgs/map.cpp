@@ -3,7 +3,6 @@
 #include <unordered_map>
 
 #include "core/json.hpp"
-#include "store/org_store.hpp"
 #include "web/orgs/directory_query.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
@@ -40,8 +39,7 @@ http::Response directory_map(Context& ctx) {
   std::vector<int64_t> ids;
   ids.reserve(result.hits.size());
   for (const auto& h : result.hits) ids.push_back(h.card->id);
-  auto locations =
-      ctx.app.db().read([&](db::Connection& c) { return store::locations_of(c, ids); });
+  auto locations = ctx.app.stores().organisations.locations(ids);
   std::unordered_map<int64_t, const store::OrgLocation*> by_id;
   for (const auto& l : locations) by_id[l.id] = &l;
   json::Writer w;

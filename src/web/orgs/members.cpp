@@ -3,9 +3,9 @@
 // one admin. The invitation link is accepted by a signed-in person.
 #include "core/i18n.hpp"
 #include "core/log.hpp"
+#include "core/random.hpp"
 #include "core/time.hpp"
 #include "model/user.hpp"
-#include "store/org_member_store.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
 
@@ -29,10 +29,8 @@ struct MembersForm {
 http::Response members_page(Context& ctx, const store::ManagedOrg& org, const MembersForm& form,
                             const std::vector<model::FieldError>& errors, int status,
                             const std::string& problem_key = "") {
-  auto [people, invitations] = ctx.app.db().read([&](db::Connection& c) {
-    return std::make_pair(store::org_people(c, org.id),
-                          store::open_invitations(c, org.id, ctx.now));
-  });
+  auto [people, invitations] =
+      ctx.app.stores().members.people(actor(ctx), org.id, ctx.now).value_or(store::PeoplePage{});
   Page page(ctx, "orgs/members.html", i18n::t(ctx.locale, "members.title"));
   auto& d = page.dict();
   const std::string base = members_url(org.id);
@@ -83,8 +81,7 @@ http::Response members_page(Context& ctx, const store::ManagedOrg& org, const Me
 
 std::optional<store::ManagedOrg> managed(Context& ctx) {
   int64_t id = std::stoll(ctx.param(0));
-  return ctx.app.db().read(
-      [&](db::Connection& c) { return store::load_managed(c, actor(ctx), id); });
+  return ctx.app.stores().organisations.managed(actor(ctx), id);
 }
 
 }  // namespace
@@ -103,18 +100,17 @@ http::Response members_invite(Context& ctx) {
   auto email = model::normalize_email(form.email);
   if (form.email.empty()) return members_page(ctx, *org, form, {{"email", "email.missing"}}, 422);
   if (!email) return members_page(ctx, *org, form, {{"email", "email.invalid"}}, 422);
-  auto token = ctx.app.db().write([&](db::Connection& c) -> Result<std::string> {
-    auto t = store::invite(c, actor(ctx), org->id, *email, form.role == "admin", ctx.now);
-    if (t)
-      ctx.app.queue_mail(c, *email, ctx.locale, "org_invitation",
-                         {{"ORG", org->name},
-                          {"INVITER", ctx.user->display_name},
-                          {"LINK", ctx.app.absolute_url("/einladung?token=" + *t)}});
-    return t;
-  });
-  if (!token) {
-    if (token.error().code == "not_found") return ctx.app.error_page(ctx, 404);
-    return members_page(ctx, *org, form, {{"email", "members.error." + token.error().code}}, 422);
+  const std::string token = random::token(32);
+  auto invited = ctx.app.stores().members.invite(
+      actor(ctx), org->id, *email, form.role == "admin", token,
+      ctx.app.mail(*email, ctx.locale, "org_invitation",
+                   {{"ORG", org->name},
+                    {"INVITER", ctx.user->display_name},
+                    {"LINK", ctx.app.absolute_url("/einladung?token=" + token)}}),
+      ctx.now);
+  if (!invited) {
+    if (invited.error().code == "not_found") return ctx.app.error_page(ctx, 404);
+    return members_page(ctx, *org, form, {{"email", "members.error." + invited.error().code}}, 422);
   }
   log::info("org_invitation_sent", {{"org", std::to_string(org->id)}});
   return http::Response::redirect(members_url(org->id) + "?hinweis=eingeladen");
@@ -124,9 +120,7 @@ http::Response members_revoke(Context& ctx) {
   auto org = managed(ctx);
   if (!org) return ctx.app.error_page(ctx, 404);
   int64_t invitation = std::stoll(ctx.param(1));
-  auto st = ctx.app.db().write([&](db::Connection& c) {
-    return store::revoke_invitation(c, actor(ctx), org->id, invitation);
-  });
+  auto st = ctx.app.stores().members.revoke(actor(ctx), org->id, invitation);
   if (!st) return ctx.app.error_page(ctx, 404);
   return http::Response::redirect(members_url(org->id) + "?hinweis=einladung_zurueckgezogen");
 }
@@ -137,9 +131,8 @@ http::Response members_role(Context& ctx) {
   int64_t user_id = std::stoll(ctx.param(1));
   std::string role = ctx.field("rolle");
   if (role != "admin" && role != "mitglied") return ctx.app.error_page(ctx, 400);
-  auto st = ctx.app.db().write([&](db::Connection& c) {
-    return store::set_person_role(c, actor(ctx), org->id, user_id, role == "admin", ctx.now);
-  });
+  auto st =
+      ctx.app.stores().members.set_role(actor(ctx), org->id, user_id, role == "admin", ctx.now);
   if (!st && st.error().code == "last_admin")
     return members_page(ctx, *org, {}, {}, 409, "members.error.last_admin");
   if (!st) return ctx.app.error_page(ctx, 404);
@@ -151,8 +144,7 @@ http::Response members_role(Context& ctx) {
 http::Response members_remove(Context& ctx) {
   int64_t org_id = std::stoll(ctx.param(0));
   int64_t user_id = std::stoll(ctx.param(1));
-  auto st = ctx.app.db().write(
-      [&](db::Connection& c) { return store::remove_person(c, actor(ctx), org_id, user_id); });
+  auto st = ctx.app.stores().members.remove(actor(ctx), org_id, user_id);
   if (!st && st.error().code == "last_admin") {
     auto org = managed(ctx);
     if (!org) return ctx.app.error_page(ctx, 409, "members.error.last_admin");
@@ -166,8 +158,7 @@ http::Response members_remove(Context& ctx) {
 
 http::Response invitation_show(Context& ctx) {
   std::string token = ctx.query_value("token");
-  auto inv = ctx.app.db().read(
-      [&](db::Connection& c) { return store::find_invitation(c, token, ctx.now); });
+  auto inv = ctx.app.stores().members.invitation(token, ctx.now);
   if (!inv) return ctx.app.error_page(ctx, 404, "members.invitation_invalid");
   Page page(ctx, "orgs/invitation.html", i18n::t(ctx.locale, "members.invitation_title"));
   auto& d = page.dict();
@@ -185,9 +176,7 @@ http::Response invitation_show(Context& ctx) {
 }
 
 http::Response invitation_accept(Context& ctx) {
-  auto org_id = ctx.app.db().write([&](db::Connection& c) {
-    return store::accept_invitation(c, ctx.field("token"), ctx.user->id, ctx.now);
-  });
+  auto org_id = ctx.app.stores().members.accept(ctx.field("token"), ctx.user->id, ctx.now);
   if (!org_id) return ctx.app.error_page(ctx, 404, "members.invitation_invalid");
   log::info("org_invitation_accepted",
             {{"org", std::to_string(*org_id)}, {"user", std::to_string(ctx.user->id)}});

@@ -7,9 +7,6 @@
 #include "media/qr.hpp"
 #include "model/vcard.hpp"
 #include "search/analyzer.hpp"
-#include "store/org_claim_store.hpp"
-#include "store/org_manage_store.hpp"
-#include "store/org_store.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
 
@@ -138,8 +135,7 @@ void fill_impressum(ctemplate::TemplateDictionary& d, const model::Organisation&
 }
 
 std::optional<model::Organisation> published(Context& ctx) {
-  return ctx.app.db().read(
-      [&](db::Connection& c) { return store::find_published(c, ctx.param(0)); });
+  return ctx.app.stores().organisations.published(ctx.param(0));
 }
 
 }  // namespace
@@ -191,14 +187,11 @@ void fill_profile(Context& ctx, ctemplate::TemplateDictionary& d, const model::O
 http::Response profile(Context& ctx) {
   auto org = published(ctx);
   if (!org) {
-    auto moved =
-        ctx.app.db().read([&](db::Connection& c) { return store::current_slug(c, ctx.param(0)); });
+    auto moved = ctx.app.stores().organisations.renamed(ctx.param(0));
     if (moved) return http::Response::redirect("/organisationen/" + *moved, 301);
     return ctx.app.error_page(ctx, 404, "orgs.not_found");
   }
-  auto [open_to_claim, gallery] = ctx.app.db().read([&](db::Connection& c) {
-    return std::make_pair(store::claimable(c, org->id), store::gallery_of(c, org->id));
-  });
+  auto [open_to_claim, gallery] = ctx.app.stores().organisations.profile_extras(org->id);
   Page page(ctx, "orgs/profile.html", org->name);
   fill_head(ctx, page, *org);
   fill_profile(ctx, page.dict(), *org);

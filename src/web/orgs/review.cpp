@@ -4,8 +4,6 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
-#include "store/org_claim_store.hpp"
-#include "store/org_manage_store.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
 
@@ -19,7 +17,7 @@ bool is_reviewer(const Context& ctx) {
 
 http::Response queue_page(Context& ctx, int64_t error_for, const std::string& note, int status) {
   store::Actor a{ctx.user->id, ctx.user->is_platform_admin()};
-  auto items = ctx.app.db().read([&](db::Connection& c) { return store::review_queue(c, a); });
+  auto items = ctx.app.stores().organisations.pending_reviews(a);
   Page page(ctx, "orgs/review.html", i18n::t(ctx.locale, "review.title"));
   auto& d = page.dict();
   if (items.empty()) d.ShowSection("EMPTY");
@@ -41,7 +39,7 @@ http::Response queue_page(Context& ctx, int64_t error_for, const std::string& no
       row->SetValue("INVALID", "true");
     }
   }
-  auto claims = ctx.app.db().read([&](db::Connection& c) { return store::open_claims(c, a); });
+  auto claims = ctx.app.stores().claims.open(a);
   if (claims.empty()) d.ShowSection("NO_CLAIMS");
   for (const auto& cl : claims) {
     auto* row = d.AddSectionDictionary("CLAIM");
@@ -75,19 +73,15 @@ http::Response review_decide(Context& ctx) {
   if (!approve && (note.empty() || note.size() > 2000 || !model::valid_utf8(note)))
     return queue_page(ctx, id, note, 422);
   store::Actor a{ctx.user->id, ctx.user->is_platform_admin()};
-  auto st = ctx.app.db().write([&](db::Connection& c) {
-    auto s = store::decide(c, a, id, approve, note, ctx.now);
-    if (!s) return s;
-    auto found = store::load_for_edit(c, store::Actor{0, true}, id);
-    for (const auto& [email, locale] : store::admin_contacts(c, id))
-      ctx.app.queue_mail(c, email, locale, approve ? "org_published" : "org_rejected",
-                         {{"ORG", found ? found->second.name : ""},
-                          {"NOTE", note},
-                          {"LINK", ctx.app.absolute_url(
-                                       approve ? "/organisationen/" + found->second.slug
-                                               : "/meine-organisationen/" + std::to_string(id))}});
-    return s;
-  });
+  auto st = ctx.app.stores().organisations.review(
+      a, id, approve, note, ctx.now, [&](const store::Addressee& to, const store::ManagedOrg& org) {
+        return ctx.app.mail(to.email, to.locale, approve ? "org_published" : "org_rejected",
+                            {{"ORG", org.name},
+                             {"NOTE", note},
+                             {"LINK", ctx.app.absolute_url(approve ? "/organisationen/" + org.slug
+                                                                   : "/meine-organisationen/" +
+                                                                         std::to_string(id))}});
+      });
   if (!st) return ctx.app.error_page(ctx, 404);
   log::info("organisation_reviewed", {{"id", std::to_string(id)}, {"decision", action}});
   return http::Response::redirect(std::string("/redaktion?hinweis=") +

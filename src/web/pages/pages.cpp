@@ -2,8 +2,6 @@
 // (Impressum, Datenschutz: texts from the admin settings or the config) and the
 // organisation listing.
 #include "core/i18n.hpp"
-#include "store/org_store.hpp"
-#include "store/settings_store.hpp"
 #include "web/app.hpp"
 #include "web/view.hpp"
 
@@ -12,8 +10,7 @@ namespace verbund::web::pages {
 namespace {
 
 http::Response home(Context& ctx) {
-  auto count = ctx.app.db().read(
-      [](db::Connection& c) { return store::count_organisations(c, "published"); });
+  auto count = ctx.app.stores().organisations.count_published();
   Page page(ctx, "pages/home.html", i18n::t(ctx.locale, "home.title"));
   page.dict().SetValue("ORG_COUNT", std::to_string(count));
   return page.render();
@@ -44,7 +41,7 @@ void add_paragraphs(ctemplate::TemplateDictionary& d, const std::string& text) {
 
 Handler legal(std::string key) {
   return [key](Context& ctx) {
-    auto text = ctx.app.db().read([&](db::Connection& c) { return store::get_setting(c, key); });
+    auto text = ctx.app.stores().settings.get(key);
     const auto& cfg = ctx.app.config();
     std::string body = text ? *text : (key == "impressum" ? cfg.impressum : cfg.datenschutz);
     Page page(ctx, "pages/legal.html", i18n::t(ctx.locale, "legal." + key));
