@@ -104,9 +104,21 @@ std::vector<std::string> list_tables(Connection& c) {
 
 void reset_identity(Connection& c, const std::string& table, const std::string& column) {
   if (c.dialect() != Dialect::postgres) return;
+  if (!c.query_one("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                   "AND table_name = $1 AND column_name = $2 AND is_identity = 'YES'",
+                   {table, column}))
+    return;
   c.query("SELECT setval(pg_get_serial_sequence($1, $2), COALESCE((SELECT max(" + column +
               ") FROM " + table + "), 0) + 1, false)",
           {table, column});
+}
+
+std::string Database::ping() {
+  try {
+    return read([](Connection& c) { return c.query_int("SELECT 1"); }) == 1 ? "" : "no answer";
+  } catch (const DbError& e) {
+    return e.what();
+  }
 }
 
 std::string redact_url(const std::string& url) {

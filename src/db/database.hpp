@@ -181,7 +181,7 @@ std::string in_ints(const Connection& c, int n);
 // The application's tables (without SQLite's internal and FTS shadow tables).
 std::vector<std::string> list_tables(Connection& c);
 // Moves an identity column's sequence past its largest value after rows were inserted
-// with explicit ids (PostgreSQL; nothing to do on SQLite).
+// with explicit ids (PostgreSQL; nothing to do on SQLite or for other columns).
 void reset_identity(Connection& c, const std::string& table, const std::string& column);
 
 // How a write transaction sees others. SQLite has one writer at a time, so every write
@@ -216,6 +216,9 @@ class Database {
   auto write(Isolation isolation, F&& fn) {
     return run(&isolation, std::forward<F>(fn));
   }
+
+  // "" when the database answers a trivial query, else why not (for /healthz).
+  std::string ping();
 
   virtual PoolStats stats() const = 0;
   virtual Dialect dialect() const = 0;

@@ -13,11 +13,6 @@ namespace {
 const std::set<std::string> kSkipped = {"schema_migrations", "org_stems", "org_trigram",
                                         "org_search"};
 
-// Tables whose id column is an identity on PostgreSQL.
-const std::set<std::string> kWithIdentity = {
-    "regions", "users", "organisations",   "user_roles", "login_failures",
-    "outbox",  "jobs",  "org_invitations", "org_claims", "organisation_images"};
-
 db::Param param_of(const db::Value& v) {
   if (auto i = std::get_if<int64_t>(&v)) return *i;
   if (auto d = std::get_if<double>(&v)) return *d;
@@ -40,7 +35,7 @@ const std::vector<std::string>& copied_tables() {
                                                   "user_roles",
                                                   "sessions",
                                                   "user_tokens",
-                                                  "login_failures",
+                                                  "attempt_counters",
                                                   "org_invitations",
                                                   "org_claims",
                                                   "outbox",
@@ -92,7 +87,7 @@ Result<CopyReport> copy_data(db::Database& from, db::Database& to) {
             t.execute(insert, p);
             ++n;
           }
-          if (kWithIdentity.count(table)) db::reset_identity(t, table, "id");
+          db::reset_identity(t, table, "id");
           report.tables.push_back({table, n, 0});
         }
       });

@@ -15,12 +15,9 @@ namespace {
 // trivial query on a worker thread); 503 otherwise, so nginx or a balancer can route
 // around a node that lost its database.
 http::Response healthz(Context& ctx) {
-  bool up = false;
-  try {
-    up = ctx.app.db().read([](db::Connection& c) { return c.query_int("SELECT 1") == 1; });
-  } catch (const std::exception& e) {
-    log::warn("healthz_database_unavailable", {{"error", e.what()}});
-  }
+  auto problem = ctx.app.db().ping();
+  bool up = problem.empty();
+  if (!up) log::warn("healthz_database_unavailable", {{"error", problem}});
   auto r =
       up ? http::Response::text(200, "ok\n") : http::Response::text(503, "database unavailable\n");
   r.set_header("Cache-Control", "no-store");
