@@ -1,6 +1,8 @@
 // Directory search latency: runs every query of a file (one per line, "words" or
-// "words|field=KEY" etc.) through the SQLite directory of a data folder, several
-// rounds, and prints p50/p95/p99. Used by bench/directory/run.
+// "words|field=KEY" etc.) through store::OrgDirectory on a database, several rounds,
+// and prints p50/p95/p99. DATABASE is a URL for db::open ("sqlite:PATH",
+// "postgres://USER:PASS@HOST:PORT/DB") or a plain SQLite file path. Used by
+// bench/directory/run and bench/db/run.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,11 +19,15 @@ using namespace verbund;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: verbund_search_bench DB_PATH QUERIES_FILE [ROUNDS]\n";
+    std::cerr << "usage: verbund_search_bench DATABASE QUERIES_FILE [ROUNDS]\n"
+                 "  DATABASE: sqlite:PATH, postgres://USER:PASS@HOST:PORT/DB or an SQLite file\n";
     return 2;
   }
   if (!i18n::load()) return 1;
-  auto database = db::open_sqlite(argv[1]);
+  const std::string target = argv[1];
+  const bool is_url = target.starts_with("sqlite:") || target.starts_with("postgres://") ||
+                      target.starts_with("postgresql://");
+  auto database = is_url ? db::open(target) : db::open_sqlite(target);
   int rounds = argc > 3 ? std::atoi(argv[3]) : 3;
   std::vector<search::DirectoryQuery> queries;
   std::ifstream in(argv[2]);
@@ -54,7 +60,9 @@ int main(int argc, char** argv) {
     }
   }
   std::sort(ms.begin(), ms.end());
-  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))]; };
+  auto pct = [&](double p) {
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))];
+  };
   std::printf("queries %zu x %d rounds (first round warms up), mean hits %.0f\n", queries.size(),
               rounds - 1, static_cast<double>(hits) / (rounds * queries.size()));
   std::printf("search latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n", pct(0.50), pct(0.95),
