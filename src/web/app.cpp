@@ -119,7 +119,9 @@ http::Response Page::render_layout(const ctemplate::TemplateDictionaryInterface&
 App::App(core::Config config, db::Database& db)
     : config_(std::move(config)),
       db_(db),
-      directory_(std::make_unique<store::OrgDirectory>(db)),
+      directory_(std::make_unique<store::OrgDirectory>(
+          db,
+          store::OrgDirectory::Options{static_cast<std::size_t>(config_.directory_match_cache)})),
       media_(std::filesystem::path(config_.data_dir) / "media") {
   // One signing secret per installation, shared by every node through the database.
   secret_ = db_.write([](db::Connection& c) {
