@@ -205,6 +205,31 @@ void bump_directory_generation(db::Connection& c) {
   c.execute("UPDATE directory_state SET generation = generation + 1 WHERE id = 1");
 }
 
+// Facet counts by index into Facts' tables (letters by character).
+struct FacetCounts {
+  std::vector<int64_t> field, group, region, state, city;
+  std::array<int64_t, 256> letter{};
+  template <typename F>
+  void resize(const F& f) {
+    field.assign(f.field_keys.size(), 0);
+    group.assign(f.group_keys.size(), 0);
+    region.assign(f.region_codes.size(), 0);
+    state.assign(f.states.size(), 0);
+    city.assign(f.cities.size(), 0);
+  }
+  // Counts organisation `i` (by name rank) `d` times.
+  template <typename F>
+  [[gnu::always_inline]] void add(const F& f, std::size_t i, int64_t d) {
+    // Set bits only: an organisation has one to three of a dozen fields.
+    for (uint32_t m = f.fields[i]; m; m &= m - 1) field[std::countr_zero(m)] += d;
+    for (uint32_t m = f.groups[i]; m; m &= m - 1) group[std::countr_zero(m)] += d;
+    region[f.region[i]] += d;
+    state[f.state[i]] += d;
+    city[f.city[i]] += d;
+    letter[static_cast<unsigned char>(f.letter[i])] += d;
+  }
+};
+
 // What filters, facets and sorting need of every published organisation, in name
 // order, held in memory: filtering and counting thousands of hits then takes
 // microseconds instead of a GROUP BY per facet.
@@ -218,6 +243,7 @@ struct OrgDirectory::Facts {
   std::string folded;
   std::vector<uint32_t> folded_start;
   std::vector<TrigramSignature> signatures;  // of each folded text, by name rank
+  FacetCounts all_counts;                    // over every published organisation
   std::vector<uint16_t> region, state, city;
   std::vector<char> letter;
   std::vector<uint32_t> fields, groups;  // bit i: taxonomy key i
@@ -319,6 +345,8 @@ std::shared_ptr<const OrgDirectory::Facts> OrgDirectory::facts(db::Connection& c
     });
     return order;
   };
+  f->all_counts.resize(*f);
+  for (std::size_t i = 0; i < f->ids.size(); ++i) f->all_counts.add(*f, i, 1);
   f->region_order = name_order(f->region_names);
   f->state_order = name_order(f->states);
   f->city_order = name_order(f->cities);
@@ -456,33 +484,55 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
     auto fits = [&](std::size_t i, int w, uint32_t mask) {
       return w == -2 || (w >= 0 && (mask >> w) & 1u);
     };
-    std::vector<uint32_t> hits;
-    hits.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (tier(i) == 255) continue;
-      if (!fits(i, want_field, f->fields[i]) || !fits(i, want_group, f->groups[i])) continue;
-      if (want_region != -2 && f->region[i] != want_region) continue;
-      if (want_state != -2 && f->state[i] != want_state) continue;
-      if (want_city != -2 && f->city[i] != want_city) continue;
-      if (want_letter && f->letter[i] != want_letter) continue;
-      hits.push_back(static_cast<uint32_t>(i));
+    const bool filtered = want_field != -2 || want_group != -2 || want_region != -2 ||
+                          want_state != -2 || want_city != -2 || want_letter;
+    std::vector<uint32_t> hits(n);
+    std::size_t found = 0;
+    if (!filtered) {
+      // Words only (or nothing): no branch to mispredict on every other organisation.
+      for (std::size_t i = 0; i < n; ++i) {
+        hits[found] = static_cast<uint32_t>(i);
+        found += tier(i) != 255;
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (tier(i) == 255) continue;
+        if (!fits(i, want_field, f->fields[i]) || !fits(i, want_group, f->groups[i])) continue;
+        if (want_region != -2 && f->region[i] != want_region) continue;
+        if (want_state != -2 && f->state[i] != want_state) continue;
+        if (want_city != -2 && f->city[i] != want_city) continue;
+        if (want_letter && f->letter[i] != want_letter) continue;
+        hits[found++] = static_cast<uint32_t>(i);
+      }
     }
+    hits.resize(found);
     result.total = static_cast<int64_t>(hits.size());
 
     // Facets with counts over the hits: taxonomies in their order, regions and states by
-    // name, the most frequent cities (then by name), letters A–Z.
-    std::vector<int64_t> field_n(f->field_keys.size()), group_n(f->group_keys.size()),
-        region_n(f->region_codes.size()), state_n(f->states.size()), city_n(f->cities.size());
-    std::array<int64_t, 256> letter_n{};
-    for (auto i : hits) {
-      // Set bits only: an organisation has one to three of a dozen fields.
-      for (uint32_t m = f->fields[i]; m; m &= m - 1) ++field_n[std::countr_zero(m)];
-      for (uint32_t m = f->groups[i]; m; m &= m - 1) ++group_n[std::countr_zero(m)];
-      ++region_n[f->region[i]];
-      ++state_n[f->state[i]];
-      ++city_n[f->city[i]];
-      ++letter_n[static_cast<unsigned char>(f->letter[i])];
+    // name, the most frequent cities (then by name), letters A–Z. When most organisations
+    // are hits, the counts of all minus those of the others are cheaper (and for the
+    // whole directory free).
+    FacetCounts counts;
+    if (hits.size() * 2 > n) {
+      counts = f->all_counts;
+      std::size_t h = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (h < hits.size() && hits[h] == i) {
+          ++h;
+          continue;
+        }
+        counts.add(*f, i, -1);
+      }
+    } else {
+      counts.resize(*f);
+      for (auto i : hits) counts.add(*f, i, 1);
     }
+    const auto& field_n = counts.field;
+    const auto& group_n = counts.group;
+    const auto& region_n = counts.region;
+    const auto& state_n = counts.state;
+    const auto& city_n = counts.city;
+    const auto& letter_n = counts.letter;
     auto facet = [](const std::vector<std::string>& keys, const std::vector<std::string>& labels,
                     const std::vector<int64_t>& counts, std::vector<search::FacetValue>& out,
                     auto index) {
@@ -525,19 +575,25 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
         return f->created[a] != f->created[b] ? f->created[a] > f->created[b]
                                               : f->ids[a] > f->ids[b];
       });
-    } else if (q.sort != "name" && tier_of) {
-      // A stable sort by tier (0, 1, 2) in one pass: hits are in name order already.
-      std::array<std::vector<uint32_t>, 3> by_tier;
-      for (auto i : hits) by_tier[tier(i)].push_back(i);
-      hits.clear();
-      for (const auto& t : by_tier) hits.insert(hits.end(), t.begin(), t.end());
     }
     if (q.page_size <= 0) return;
     std::size_t from = static_cast<std::size_t>(std::max<int64_t>(0, (q.page - 1) * q.page_size));
     std::size_t to = std::min(hits.size(), from + static_cast<std::size_t>(q.page_size));
     result.hits.reserve(to > from ? to - from : 0);
-    for (std::size_t k = from; k < to; ++k)
-      result.hits.push_back({f->cards[hits[k]], has_text && tier(hits[k]) <= 1});
+    auto take = [&](uint32_t i) { result.hits.push_back({f->cards[i], has_text && tier(i) <= 1}); };
+    if (q.sort != "neu" && q.sort != "name" && tier_of) {
+      // Relevance: better tiers first, name order within a tier (a stable sort by tier).
+      // Only the shown page is picked out, tier by tier, stopping when it is full.
+      std::size_t k = 0;
+      for (uint8_t t = 0; t <= 2 && k < to; ++t)
+        for (auto i : hits) {
+          if (tier(i) != t) continue;
+          if (k >= from) take(i);
+          if (++k == to) break;
+        }
+      return;
+    }
+    for (std::size_t k = from; k < to; ++k) take(hits[k]);
   });
   return result;
 }
