@@ -403,8 +403,18 @@ void mark_substrings(const std::string& folded, const std::vector<uint32_t>& sta
 
 }  // namespace
 
-std::shared_ptr<const std::vector<uint8_t>> OrgDirectory::tiers(db::Connection& c, const Facts& f,
-                                                                const std::string& text) {
+// What a query text matches: the tier of every organisation by name rank (0 all words
+// in the name, 1 stems anywhere, 2 substring only, 255 none), and what a search with
+// these words and no filter shows of them: their number and facet counts.
+struct OrgDirectory::TextMatch {
+  std::vector<uint8_t> tier;
+  int64_t total = 0;
+  FacetCounts counts;
+};
+
+std::shared_ptr<const OrgDirectory::TextMatch> OrgDirectory::match(db::Connection& c,
+                                                                   const Facts& f,
+                                                                   const std::string& text) {
   if (options_.match_cache_entries > 0) {
     std::lock_guard lock(mu_);
     if (match_generation_ == f.generation) {
@@ -416,20 +426,33 @@ std::shared_ptr<const std::vector<uint8_t>> OrgDirectory::tiers(db::Connection& 
       }
     }
   }
-  // Tier per organisation (by name rank): 0 all words in the name, 1 stems anywhere,
-  // 2 substring only; 255 no match.
-  auto tier = std::make_shared<std::vector<uint8_t>>(f.ids.size(), uint8_t{255});
+  auto match = std::make_shared<TextMatch>();
+  auto& tier = match->tier;
+  tier.assign(f.ids.size(), uint8_t{255});
   auto mark = [&](const std::vector<int64_t>& ids, uint8_t t) {
     for (auto id : ids)
-      if (auto p = f.position(id); p && (*tier)[*p] > t) (*tier)[*p] = t;
+      if (auto p = f.position(id); p && tier[*p] > t) tier[*p] = t;
   };
   auto m = match_stems(c, text);
   mark(m.name, 0);
   mark(m.stems, 1);
-  mark_substrings(f.folded, f.folded_start, f.signatures, search::trigram_words(text), *tier);
+  mark_substrings(f.folded, f.folded_start, f.signatures, search::trigram_words(text), tier);
+  // Counted once here, the facets of the words alone cost a cached search nothing; when
+  // most organisations match, all minus the others is cheaper.
+  const std::size_t n = tier.size();
+  for (auto t : tier) match->total += t != 255;
+  if (static_cast<std::size_t>(match->total) * 2 > n) {
+    match->counts = f.all_counts;
+    for (std::size_t i = 0; i < n; ++i)
+      if (tier[i] == 255) match->counts.add(f, i, -1);
+  } else {
+    match->counts.resize(f);
+    for (std::size_t i = 0; i < n; ++i)
+      if (tier[i] != 255) match->counts.add(f, i, 1);
+  }
   if (options_.match_cache_entries > 0) {
     std::lock_guard lock(mu_);
-    if (f.generation < match_generation_) return tier;  // an older snapshot: keep the newer
+    if (f.generation < match_generation_) return match;  // an older snapshot: keep the newer
     if (match_generation_ != f.generation) {
       // The directory changed (here or on another node): every cached match is stale.
       match_index_.clear();
@@ -437,7 +460,7 @@ std::shared_ptr<const std::vector<uint8_t>> OrgDirectory::tiers(db::Connection& 
       match_generation_ = f.generation;
     }
     if (!match_index_.count(text)) {
-      match_lru_.emplace_front(text, tier);
+      match_lru_.emplace_front(text, match);
       match_index_[text] = match_lru_.begin();
       while (match_lru_.size() > options_.match_cache_entries) {
         match_index_.erase(match_lru_.back().first);
@@ -445,7 +468,7 @@ std::shared_ptr<const std::vector<uint8_t>> OrgDirectory::tiers(db::Connection& 
       }
     }
   }
-  return tier;
+  return match;
 }
 
 std::size_t OrgDirectory::match_cache_hits() const {
@@ -461,9 +484,10 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
     const std::size_t n = f->ids.size();
 
     // Without words everything is tier 0.
-    std::shared_ptr<const std::vector<uint8_t>> tier_of;
-    if (has_text) tier_of = tiers(c, *f, q.text);
-    auto tier = [&](std::size_t i) -> uint8_t { return tier_of ? (*tier_of)[i] : 0; };
+    std::shared_ptr<const TextMatch> text_match;
+    if (has_text) text_match = match(c, *f, q.text);
+    const uint8_t* tier_of = text_match ? text_match->tier.data() : nullptr;
+    auto tier = [&](std::size_t i) -> uint8_t { return tier_of ? tier_of[i] : 0; };
 
     // Filters (unknown values match nothing).
     auto find_index = [](const std::vector<std::string>& table, const std::string& v) -> int {
@@ -486,15 +510,27 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
     };
     const bool filtered = want_field != -2 || want_group != -2 || want_region != -2 ||
                           want_state != -2 || want_city != -2 || want_letter;
-    std::vector<uint32_t> hits(n);
-    std::size_t found = 0;
+    // Hits in name order. Without filters the counts are known already (of all, or of
+    // the words, counted once per generation), and unless sorted by age the shown page
+    // is picked from the tiers directly.
+    std::vector<uint32_t> hits;
+    const bool listed = filtered || q.sort == "neu";
+    FacetCounts counted;
+    const FacetCounts* counts = nullptr;
     if (!filtered) {
-      // Words only (or nothing): no branch to mispredict on every other organisation.
-      for (std::size_t i = 0; i < n; ++i) {
-        hits[found] = static_cast<uint32_t>(i);
-        found += tier(i) != 255;
+      counts = text_match ? &text_match->counts : &f->all_counts;
+      result.total = text_match ? text_match->total : static_cast<int64_t>(n);
+      if (listed) {
+        hits.resize(n);
+        std::size_t found = 0;
+        for (std::size_t i = 0; i < n; ++i) {  // no branch to mispredict
+          hits[found] = static_cast<uint32_t>(i);
+          found += tier(i) != 255;
+        }
+        hits.resize(found);
       }
     } else {
+      hits.reserve(n);
       for (std::size_t i = 0; i < n; ++i) {
         if (tier(i) == 255) continue;
         if (!fits(i, want_field, f->fields[i]) || !fits(i, want_group, f->groups[i])) continue;
@@ -502,37 +538,36 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
         if (want_state != -2 && f->state[i] != want_state) continue;
         if (want_city != -2 && f->city[i] != want_city) continue;
         if (want_letter && f->letter[i] != want_letter) continue;
-        hits[found++] = static_cast<uint32_t>(i);
+        hits.push_back(static_cast<uint32_t>(i));
       }
-    }
-    hits.resize(found);
-    result.total = static_cast<int64_t>(hits.size());
-
-    // Facets with counts over the hits: taxonomies in their order, regions and states by
-    // name, the most frequent cities (then by name), letters A–Z. When most organisations
-    // are hits, the counts of all minus those of the others are cheaper (and for the
-    // whole directory free).
-    FacetCounts counts;
-    if (hits.size() * 2 > n) {
-      counts = f->all_counts;
-      std::size_t h = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (h < hits.size() && hits[h] == i) {
-          ++h;
-          continue;
+      result.total = static_cast<int64_t>(hits.size());
+      // Facets with counts over the hits. When most organisations are hits, the counts
+      // of all minus those of the others are cheaper.
+      if (hits.size() * 2 > n) {
+        counted = f->all_counts;
+        std::size_t h = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (h < hits.size() && hits[h] == i) {
+            ++h;
+            continue;
+          }
+          counted.add(*f, i, -1);
         }
-        counts.add(*f, i, -1);
+      } else {
+        counted.resize(*f);
+        for (auto i : hits) counted.add(*f, i, 1);
       }
-    } else {
-      counts.resize(*f);
-      for (auto i : hits) counts.add(*f, i, 1);
+      counts = &counted;
     }
-    const auto& field_n = counts.field;
-    const auto& group_n = counts.group;
-    const auto& region_n = counts.region;
-    const auto& state_n = counts.state;
-    const auto& city_n = counts.city;
-    const auto& letter_n = counts.letter;
+
+    // Facets: taxonomies in their order, regions and states by name, the most frequent
+    // cities (then by name), letters A–Z.
+    const auto& field_n = counts->field;
+    const auto& group_n = counts->group;
+    const auto& region_n = counts->region;
+    const auto& state_n = counts->state;
+    const auto& city_n = counts->city;
+    const auto& letter_n = counts->letter;
     auto facet = [](const std::vector<std::string>& keys, const std::vector<std::string>& labels,
                     const std::vector<int64_t>& counts, std::vector<search::FacetValue>& out,
                     auto index) {
@@ -577,23 +612,33 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
       });
     }
     if (q.page_size <= 0) return;
+    const auto total = static_cast<std::size_t>(result.total);
     std::size_t from = static_cast<std::size_t>(std::max<int64_t>(0, (q.page - 1) * q.page_size));
-    std::size_t to = std::min(hits.size(), from + static_cast<std::size_t>(q.page_size));
+    std::size_t to = std::min(total, from + static_cast<std::size_t>(q.page_size));
     result.hits.reserve(to > from ? to - from : 0);
     auto take = [&](uint32_t i) { result.hits.push_back({f->cards[i], has_text && tier(i) <= 1}); };
-    if (q.sort != "neu" && q.sort != "name" && tier_of) {
-      // Relevance: better tiers first, name order within a tier (a stable sort by tier).
-      // Only the shown page is picked out, tier by tier, stopping when it is full.
-      std::size_t k = 0;
-      for (uint8_t t = 0; t <= 2 && k < to; ++t)
-        for (auto i : hits) {
-          if (tier(i) != t) continue;
-          if (k >= from) take(i);
-          if (++k == to) break;
-        }
+    if (listed && (q.sort == "neu" || q.sort == "name" || !tier_of)) {
+      for (std::size_t k = from; k < to; ++k) take(hits[k]);
       return;
     }
-    for (std::size_t k = from; k < to; ++k) take(hits[k]);
+    // In name order (relevance: better tiers first, name order within a tier, i.e. a
+    // stable sort by tier), picking out only the shown page and stopping when it is full.
+    std::size_t k = 0;
+    auto visit = [&](uint32_t i) {
+      if (k >= from) take(i);
+      return ++k < to;
+    };
+    const bool by_tier = q.sort != "name" && tier_of;
+    for (uint8_t t = 0; t <= (by_tier ? 2 : 0) && k < to; ++t) {
+      auto wanted = [&](uint32_t i) { return by_tier ? tier(i) == t : tier(i) != 255; };
+      if (listed) {
+        for (auto i : hits)
+          if (wanted(i) && !visit(i)) break;
+      } else {
+        for (uint32_t i = 0; i < n; ++i)
+          if (wanted(i) && !visit(i)) break;
+      }
+    }
   });
   return result;
 }

@@ -46,15 +46,16 @@ class OrgDirectory final : public search::Directory {
 
  private:
   struct Facts;
+  struct TextMatch;
   std::shared_ptr<const Facts> facts(db::Connection& c);
-  std::shared_ptr<const std::vector<uint8_t>> tiers(db::Connection& c, const Facts& f,
-                                                    const std::string& text);
+  std::shared_ptr<const TextMatch> match(db::Connection& c, const Facts& f,
+                                         const std::string& text);
   db::Database& db_;
   Options options_;
   mutable std::mutex mu_;
   std::shared_ptr<const Facts> facts_;
-  // Match cache: text -> tier by name rank, most recent first, for match_generation_.
-  using Match = std::pair<std::string, std::shared_ptr<const std::vector<uint8_t>>>;
+  // Match cache: text -> its matches, most recent first, for match_generation_.
+  using Match = std::pair<std::string, std::shared_ptr<const TextMatch>>;
   std::list<Match> match_lru_;
   std::unordered_map<std::string, std::list<Match>::iterator> match_index_;
   int64_t match_generation_ = -1;
