@@ -45,6 +45,7 @@ bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target verbund_search_bench
 	VERBUND_BIN=$(BUILD)/verbund bench/http/run
 	VERBUND_BIN=$(BUILD)/verbund bench/directory/run
+	VERBUND_BIN=$(BUILD)/verbund bench/db/run
 
 fmt:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

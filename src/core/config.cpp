@@ -150,6 +150,8 @@ const std::map<std::string, Setter>& setters() {
        one_of(&Config::password_hash_strength, {"interactive", "moderate", "min"},
               "auth.password_hash_strength")},
       {"jobs.workers", int_in(&Config::job_workers, 0, 64, "jobs.workers")},
+      {"directory.match_cache",
+       int_in(&Config::directory_match_cache, 0, 100000, "directory.match_cache")},
       {"jobs.poll_milliseconds",
        int_in(&Config::job_poll_milliseconds, 10, 60000, "jobs.poll_milliseconds")},
       {"jobs.max_attempts", int_in(&Config::job_max_attempts, 1, 100, "jobs.max_attempts")},

@@ -60,6 +60,10 @@ struct Config {
   int resets_per_ip_hour = 10;
   std::string password_hash_strength = "interactive";  // "interactive" | "moderate" | "min"
 
+  // Directory search: how many query texts keep their matches in memory until the
+  // directory changes (0: none, every search asks the text index).
+  int directory_match_cache = 256;
+
   // Background jobs.
   int job_workers = 1;
   int job_poll_milliseconds = 1000;

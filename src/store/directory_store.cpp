@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
+#include <charconv>
+#include <cstring>
+#include <list>
 #include <map>
 #include <numeric>
 #include <unordered_map>
@@ -45,58 +49,70 @@ void drop_search_text(db::Connection& c, int64_t id) {
   }
 }
 
-std::vector<int64_t> ids_of(db::Connection& c, const std::string& sql, const db::Params& params) {
-  std::vector<int64_t> out;
-  for (const auto& r : c.query(sql, params)) out.push_back(r.int64("id"));
-  return out;
+// Which trigrams (three consecutive bytes) a text holds, hashed into 512 bits.
+using TrigramSignature = std::array<uint64_t, 8>;
+TrigramSignature signature_of(std::string_view text);
+
+// Organisation ids written as "1,2,3" (group_concat / string_agg), "" for none.
+void parse_ids(std::string_view text, std::vector<int64_t>& out) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    int64_t id = 0;
+    auto [next, ec] = std::from_chars(p, end, id);
+    if (ec != std::errc()) break;
+    out.push_back(id);
+    p = next + 1;  // skip the comma
+  }
 }
 
-// Matches by tier: 0 every word's stem in the name, 1 stems anywhere, 2 every word as a
-// substring of the folded text. Each returns organisation ids.
-struct Matches {
-  std::vector<int64_t> name, stems, substrings;
+// Stem matches by tier: 0 every word's stem in the name, 1 stems anywhere (a superset
+// of 0). Each list arrives as one aggregated row, not one row per hit: a broad word
+// ("Beratung") hits most of the directory, and a row per hit cost more than the match.
+// Substrings (tier 2) are matched in memory over Facts::folded.
+struct StemMatches {
+  std::vector<int64_t> name, stems;
 };
 
-Matches match_text(db::Connection& c, const std::string& text) {
-  Matches m;
+StemMatches match_stems(db::Connection& c, const std::string& text) {
+  StemMatches m;
   if (c.dialect() == db::Dialect::sqlite) {
     std::string stem_q = search::stem_match(text);
-    std::string tri_q = search::trigram_match(text);
-    if (!stem_q.empty()) {
-      const char* sql = "SELECT rowid AS id FROM org_stems WHERE org_stems MATCH $1";
-      m.name = ids_of(c, sql, {"name : (" + stem_q + ")"});
-      m.stems = ids_of(c, sql, {stem_q});
-    }
-    if (!tri_q.empty())
-      m.substrings =
-          ids_of(c, "SELECT rowid AS id FROM org_trigram WHERE org_trigram MATCH $1", {tri_q});
+    if (stem_q.empty()) return m;
+    const char* sql = "SELECT group_concat(rowid) AS ids FROM org_stems WHERE org_stems MATCH $1";
+    if (auto r = c.query_one(sql, {"name : (" + stem_q + ")"})) parse_ids(r->text("ids"), m.name);
+    if (auto r = c.query_one(sql, {stem_q})) parse_ids(r->text("ids"), m.stems);
     return m;
   }
   std::string ts = search::tsquery_match(text);
-  if (!ts.empty()) {
-    m.name = ids_of(c,
-                    "SELECT organisation_id AS id FROM org_search "
-                    "WHERE name_tsv @@ to_tsquery('simple', $1)",
-                    {ts});
-    m.stems = ids_of(c,
-                     "SELECT organisation_id AS id FROM org_search "
-                     "WHERE all_tsv @@ to_tsquery('simple', $1)",
-                     {ts});
-  }
-  auto words = search::trigram_words(text);
-  if (!words.empty()) {
-    // Words are letters and digits only (no LIKE wildcards); pg_trgm's GIN index
-    // serves LIKE '%word%'.
-    db::Params params;
-    std::string sql = "SELECT organisation_id AS id FROM org_search WHERE ";
-    for (std::size_t i = 0; i < words.size(); ++i) {
-      if (i) sql += " AND ";
-      sql += "folded LIKE " + params.next();
-      params.add("%" + words[i] + "%");
-    }
-    m.substrings = ids_of(c, sql, params);
-  }
+  if (ts.empty()) return m;
+  // Both through their GIN indexes. For a word in most organisations ("Beratung") the
+  // planner prefers a sequential scan, which reads and decompresses every all_tsv (about
+  // 1.4 kB each): 19-21 ms on 20,000 organisations against 9-10 ms for the bitmap scan,
+  // which only visits the heap pages of the hits (EXPLAIN ANALYZE, bench/db/README.md).
+  // SET LOCAL ends with the transaction; it is reset at once all the same, so the rest
+  // of the snapshot plans as usual.
+  c.execute("SET LOCAL enable_seqscan = off");
+  const char* name_sql =
+      "SELECT string_agg(organisation_id::text, ',') AS ids FROM org_search "
+      "WHERE name_tsv @@ to_tsquery('simple', $1)";
+  const char* all_sql =
+      "SELECT string_agg(organisation_id::text, ',') AS ids FROM org_search "
+      "WHERE all_tsv @@ to_tsquery('simple', $1)";
+  if (auto r = c.query_one(name_sql, {ts})) parse_ids(r->text("ids"), m.name);
+  if (auto r = c.query_one(all_sql, {ts})) parse_ids(r->text("ids"), m.stems);
+  c.execute("SET LOCAL enable_seqscan = on");
   return m;
+}
+
+// The folded search text of every organisation (what the trigram index holds).
+std::vector<std::pair<int64_t, std::string>> folded_texts(db::Connection& c) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  const char* sql = c.dialect() == db::Dialect::sqlite
+                        ? "SELECT rowid AS id, text FROM org_trigram"
+                        : "SELECT organisation_id AS id, folded AS text FROM org_search";
+  for (const auto& r : c.query(sql)) out.emplace_back(r.int64("id"), r.text("text"));
+  return out;
 }
 
 // Keys of an organisation's fields of work or target groups, in key order.
@@ -189,13 +205,45 @@ void bump_directory_generation(db::Connection& c) {
   c.execute("UPDATE directory_state SET generation = generation + 1 WHERE id = 1");
 }
 
+// Facet counts by index into Facts' tables (letters by character).
+struct FacetCounts {
+  std::vector<int64_t> field, group, region, state, city;
+  std::array<int64_t, 256> letter{};
+  template <typename F>
+  void resize(const F& f) {
+    field.assign(f.field_keys.size(), 0);
+    group.assign(f.group_keys.size(), 0);
+    region.assign(f.region_codes.size(), 0);
+    state.assign(f.states.size(), 0);
+    city.assign(f.cities.size(), 0);
+  }
+  // Counts organisation `i` (by name rank) `d` times.
+  template <typename F>
+  [[gnu::always_inline]] void add(const F& f, std::size_t i, int64_t d) {
+    // Set bits only: an organisation has one to three of a dozen fields.
+    for (uint32_t m = f.fields[i]; m; m &= m - 1) field[std::countr_zero(m)] += d;
+    for (uint32_t m = f.groups[i]; m; m &= m - 1) group[std::countr_zero(m)] += d;
+    region[f.region[i]] += d;
+    state[f.state[i]] += d;
+    city[f.city[i]] += d;
+    letter[static_cast<unsigned char>(f.letter[i])] += d;
+  }
+};
+
 // What filters, facets and sorting need of every published organisation, in name
 // order, held in memory: filtering and counting thousands of hits then takes
 // microseconds instead of a GROUP BY per facet.
 struct OrgDirectory::Facts {
   int64_t generation = -1;
   std::vector<int64_t> ids;  // in name order (position = name rank)
-  std::unordered_map<int64_t, uint32_t> position;
+  // Position + 1 by organisation id (ids are dense row ids), 0 for none.
+  std::vector<uint32_t> position_by_id;
+  // The folded search text of each organisation in name order, joined by '\n' (folded
+  // text has none): position i spans [folded_start[i], folded_start[i + 1] - 1).
+  std::string folded;
+  std::vector<uint32_t> folded_start;
+  std::vector<TrigramSignature> signatures;  // of each folded text, by name rank
+  FacetCounts all_counts;                    // over every published organisation
   std::vector<uint16_t> region, state, city;
   std::vector<char> letter;
   std::vector<uint32_t> fields, groups;  // bit i: taxonomy key i
@@ -206,6 +254,13 @@ struct OrgDirectory::Facts {
   // What a result card shows, by name rank: a page of hits shares these instead of
   // reading (or copying) its rows per request.
   std::vector<std::shared_ptr<const search::DirectoryCard>> cards;
+
+  std::optional<uint32_t> position(int64_t id) const {
+    if (id < 0 || static_cast<uint64_t>(id) >= position_by_id.size()) return std::nullopt;
+    uint32_t p = position_by_id[static_cast<std::size_t>(id)];
+    if (p == 0) return std::nullopt;
+    return p - 1;
+  }
 };
 
 std::shared_ptr<const OrgDirectory::Facts> OrgDirectory::facts(db::Connection& c) {
@@ -244,7 +299,11 @@ std::shared_ptr<const OrgDirectory::Facts> OrgDirectory::facts(db::Connection& c
        WHERE o.status = 'published'
        ORDER BY o.sort_key, o.id)sql")) {
     const int64_t id = r.int64("id");
-    f->position.emplace(id, static_cast<uint32_t>(f->ids.size()));
+    if (id >= 0 && static_cast<uint64_t>(id) < (uint64_t{1} << 31)) {
+      if (f->position_by_id.size() <= static_cast<std::size_t>(id))
+        f->position_by_id.resize(static_cast<std::size_t>(id) + 1);
+      f->position_by_id[static_cast<std::size_t>(id)] = static_cast<uint32_t>(f->ids.size()) + 1;
+    }
     f->ids.push_back(id);
     std::string region_code = r.text("region_code");
     f->region.push_back(intern(f->region_codes, region_seen, region_code));
@@ -265,6 +324,19 @@ std::shared_ptr<const OrgDirectory::Facts> OrgDirectory::facts(db::Connection& c
                               r.text("short_description"), split_keys(field_keys)}));
   }
   for (const auto& code : f->region_codes) f->region_names.push_back(region_name[code]);
+  {
+    std::vector<std::string> texts(f->ids.size());
+    for (auto& [id, text] : folded_texts(c))
+      if (auto pos = f->position(id)) texts[*pos] = std::move(text);
+    f->folded_start.reserve(texts.size() + 1);
+    for (const auto& t : texts) {
+      f->folded_start.push_back(static_cast<uint32_t>(f->folded.size()));
+      f->folded.append(t).push_back('\n');
+    }
+    f->folded_start.push_back(static_cast<uint32_t>(f->folded.size()));
+    f->signatures.reserve(texts.size());
+    for (const auto& t : texts) f->signatures.push_back(signature_of(t));
+  }
   auto name_order = [](const std::vector<std::string>& names) {
     std::vector<uint16_t> order(names.size());
     std::iota(order.begin(), order.end(), uint16_t{0});
@@ -273,12 +345,135 @@ std::shared_ptr<const OrgDirectory::Facts> OrgDirectory::facts(db::Connection& c
     });
     return order;
   };
+  f->all_counts.resize(*f);
+  for (std::size_t i = 0; i < f->ids.size(); ++i) f->all_counts.add(*f, i, 1);
   f->region_order = name_order(f->region_names);
   f->state_order = name_order(f->states);
   f->city_order = name_order(f->cities);
   std::lock_guard lock(mu_);
   facts_ = f;
   return f;
+}
+
+namespace {
+
+// The bit of a trigram in a text's signature.
+inline unsigned trigram_bit(unsigned char a, unsigned char b, unsigned char c) {
+  uint32_t v = (uint32_t{a} << 16) | (uint32_t{b} << 8) | c;
+  return (v * 0x9E3779B1u) >> (32 - 9);  // 0..511
+}
+
+TrigramSignature signature_of(std::string_view text) {
+  TrigramSignature sig{};
+  for (std::size_t k = 0; k + 3 <= text.size(); ++k) {
+    unsigned bit =
+        trigram_bit(static_cast<unsigned char>(text[k]), static_cast<unsigned char>(text[k + 1]),
+                    static_cast<unsigned char>(text[k + 2]));
+    sig[bit / 64] |= uint64_t{1} << (bit % 64);
+  }
+  return sig;
+}
+
+// Marks tier 2 for every position whose folded text holds each word as a substring
+// (what the trigram index answers, and PostgreSQL's LIKE '%word%'), unless a better tier
+// is marked already. The signatures rule out most texts with a few AND operations (a
+// text lacking one of the words' trigrams cannot hold them); the rest are searched.
+void mark_substrings(const std::string& folded, const std::vector<uint32_t>& start,
+                     const std::vector<TrigramSignature>& signatures,
+                     const std::vector<std::string>& words, std::vector<uint8_t>& tier) {
+  if (words.empty()) return;
+  TrigramSignature want{};
+  for (const auto& w : words) {
+    auto sig = signature_of(w);
+    for (std::size_t k = 0; k < want.size(); ++k) want[k] |= sig[k];
+  }
+  for (std::size_t i = 0; i < signatures.size(); ++i) {
+    if (tier[i] <= 2) continue;  // already matched as well or better
+    const auto& sig = signatures[i];
+    bool maybe = true;
+    for (std::size_t k = 0; k < want.size() && maybe; ++k) maybe = (sig[k] & want[k]) == want[k];
+    if (!maybe) continue;
+    std::string_view own(folded.data() + start[i], start[i + 1] - start[i] - 1);
+    bool all = true;
+    for (std::size_t w = 0; w < words.size() && all; ++w)
+      all = own.find(words[w]) != std::string_view::npos;
+    if (all) tier[i] = 2;
+  }
+}
+
+}  // namespace
+
+// What a query text matches: the tier of every organisation by name rank (0 all words
+// in the name, 1 stems anywhere, 2 substring only, 255 none), and what a search with
+// these words and no filter shows of them: their number and facet counts.
+struct OrgDirectory::TextMatch {
+  std::vector<uint8_t> tier;
+  int64_t total = 0;
+  FacetCounts counts;
+};
+
+std::shared_ptr<const OrgDirectory::TextMatch> OrgDirectory::match(db::Connection& c,
+                                                                   const Facts& f,
+                                                                   const std::string& text) {
+  if (options_.match_cache_entries > 0) {
+    std::lock_guard lock(mu_);
+    if (match_generation_ == f.generation) {
+      auto it = match_index_.find(text);
+      if (it != match_index_.end()) {
+        match_lru_.splice(match_lru_.begin(), match_lru_, it->second);
+        ++match_hits_;
+        return it->second->second;
+      }
+    }
+  }
+  auto match = std::make_shared<TextMatch>();
+  auto& tier = match->tier;
+  tier.assign(f.ids.size(), uint8_t{255});
+  auto mark = [&](const std::vector<int64_t>& ids, uint8_t t) {
+    for (auto id : ids)
+      if (auto p = f.position(id); p && tier[*p] > t) tier[*p] = t;
+  };
+  auto m = match_stems(c, text);
+  mark(m.name, 0);
+  mark(m.stems, 1);
+  mark_substrings(f.folded, f.folded_start, f.signatures, search::trigram_words(text), tier);
+  // Counted once here, the facets of the words alone cost a cached search nothing; when
+  // most organisations match, all minus the others is cheaper.
+  const std::size_t n = tier.size();
+  for (auto t : tier) match->total += t != 255;
+  if (static_cast<std::size_t>(match->total) * 2 > n) {
+    match->counts = f.all_counts;
+    for (std::size_t i = 0; i < n; ++i)
+      if (tier[i] == 255) match->counts.add(f, i, -1);
+  } else {
+    match->counts.resize(f);
+    for (std::size_t i = 0; i < n; ++i)
+      if (tier[i] != 255) match->counts.add(f, i, 1);
+  }
+  if (options_.match_cache_entries > 0) {
+    std::lock_guard lock(mu_);
+    if (f.generation < match_generation_) return match;  // an older snapshot: keep the newer
+    if (match_generation_ != f.generation) {
+      // The directory changed (here or on another node): every cached match is stale.
+      match_index_.clear();
+      match_lru_.clear();
+      match_generation_ = f.generation;
+    }
+    if (!match_index_.count(text)) {
+      match_lru_.emplace_front(text, match);
+      match_index_[text] = match_lru_.begin();
+      while (match_lru_.size() > options_.match_cache_entries) {
+        match_index_.erase(match_lru_.back().first);
+        match_lru_.pop_back();
+      }
+    }
+  }
+  return match;
+}
+
+std::size_t OrgDirectory::match_cache_hits() const {
+  std::lock_guard lock(mu_);
+  return match_hits_;
 }
 
 search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
@@ -288,21 +483,11 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
     auto f = facts(c);
     const std::size_t n = f->ids.size();
 
-    // Tier per organisation (by name rank): 0 all words in the name, 1 stems anywhere,
-    // 2 substring (trigram) only; 255 no match. Without words everything is tier 0.
-    std::vector<uint8_t> tier(n, has_text ? 255 : 0);
-    if (has_text) {
-      auto mark = [&](const std::vector<int64_t>& ids, uint8_t t) {
-        for (auto id : ids) {
-          auto it = f->position.find(id);
-          if (it != f->position.end() && tier[it->second] > t) tier[it->second] = t;
-        }
-      };
-      auto m = match_text(c, q.text);
-      mark(m.name, 0);
-      mark(m.stems, 1);
-      mark(m.substrings, 2);
-    }
+    // Without words everything is tier 0.
+    std::shared_ptr<const TextMatch> text_match;
+    if (has_text) text_match = match(c, *f, q.text);
+    const uint8_t* tier_of = text_match ? text_match->tier.data() : nullptr;
+    auto tier = [&](std::size_t i) -> uint8_t { return tier_of ? tier_of[i] : 0; };
 
     // Filters (unknown values match nothing).
     auto find_index = [](const std::vector<std::string>& table, const std::string& v) -> int {
@@ -323,33 +508,66 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
     auto fits = [&](std::size_t i, int w, uint32_t mask) {
       return w == -2 || (w >= 0 && (mask >> w) & 1u);
     };
+    const bool filtered = want_field != -2 || want_group != -2 || want_region != -2 ||
+                          want_state != -2 || want_city != -2 || want_letter;
+    // Hits in name order. Without filters the counts are known already (of all, or of
+    // the words, counted once per generation), and unless sorted by age the shown page
+    // is picked from the tiers directly.
     std::vector<uint32_t> hits;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (tier[i] == 255) continue;
-      if (!fits(i, want_field, f->fields[i]) || !fits(i, want_group, f->groups[i])) continue;
-      if (want_region != -2 && f->region[i] != want_region) continue;
-      if (want_state != -2 && f->state[i] != want_state) continue;
-      if (want_city != -2 && f->city[i] != want_city) continue;
-      if (want_letter && f->letter[i] != want_letter) continue;
-      hits.push_back(static_cast<uint32_t>(i));
+    const bool listed = filtered || q.sort == "neu";
+    FacetCounts counted;
+    const FacetCounts* counts = nullptr;
+    if (!filtered) {
+      counts = text_match ? &text_match->counts : &f->all_counts;
+      result.total = text_match ? text_match->total : static_cast<int64_t>(n);
+      if (listed) {
+        hits.resize(n);
+        std::size_t found = 0;
+        for (std::size_t i = 0; i < n; ++i) {  // no branch to mispredict
+          hits[found] = static_cast<uint32_t>(i);
+          found += tier(i) != 255;
+        }
+        hits.resize(found);
+      }
+    } else {
+      hits.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (tier(i) == 255) continue;
+        if (!fits(i, want_field, f->fields[i]) || !fits(i, want_group, f->groups[i])) continue;
+        if (want_region != -2 && f->region[i] != want_region) continue;
+        if (want_state != -2 && f->state[i] != want_state) continue;
+        if (want_city != -2 && f->city[i] != want_city) continue;
+        if (want_letter && f->letter[i] != want_letter) continue;
+        hits.push_back(static_cast<uint32_t>(i));
+      }
+      result.total = static_cast<int64_t>(hits.size());
+      // Facets with counts over the hits. When most organisations are hits, the counts
+      // of all minus those of the others are cheaper.
+      if (hits.size() * 2 > n) {
+        counted = f->all_counts;
+        std::size_t h = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (h < hits.size() && hits[h] == i) {
+            ++h;
+            continue;
+          }
+          counted.add(*f, i, -1);
+        }
+      } else {
+        counted.resize(*f);
+        for (auto i : hits) counted.add(*f, i, 1);
+      }
+      counts = &counted;
     }
-    result.total = static_cast<int64_t>(hits.size());
 
-    // Facets with counts over the hits: taxonomies in their order, regions and states by
-    // name, the most frequent cities (then by name), letters A–Z.
-    std::vector<int64_t> field_n(f->field_keys.size()), group_n(f->group_keys.size()),
-        region_n(f->region_codes.size()), state_n(f->states.size()), city_n(f->cities.size());
-    std::array<int64_t, 256> letter_n{};
-    for (auto i : hits) {
-      for (std::size_t b = 0; b < field_n.size(); ++b)
-        if ((f->fields[i] >> b) & 1u) ++field_n[b];
-      for (std::size_t b = 0; b < group_n.size(); ++b)
-        if ((f->groups[i] >> b) & 1u) ++group_n[b];
-      ++region_n[f->region[i]];
-      ++state_n[f->state[i]];
-      ++city_n[f->city[i]];
-      ++letter_n[static_cast<unsigned char>(f->letter[i])];
-    }
+    // Facets: taxonomies in their order, regions and states by name, the most frequent
+    // cities (then by name), letters A–Z.
+    const auto& field_n = counts->field;
+    const auto& group_n = counts->group;
+    const auto& region_n = counts->region;
+    const auto& state_n = counts->state;
+    const auto& city_n = counts->city;
+    const auto& letter_n = counts->letter;
     auto facet = [](const std::vector<std::string>& keys, const std::vector<std::string>& labels,
                     const std::vector<int64_t>& counts, std::vector<search::FacetValue>& out,
                     auto index) {
@@ -392,16 +610,35 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
         return f->created[a] != f->created[b] ? f->created[a] > f->created[b]
                                               : f->ids[a] > f->ids[b];
       });
-    } else if (q.sort != "name") {
-      std::stable_sort(hits.begin(), hits.end(),
-                       [&](uint32_t a, uint32_t b) { return tier[a] < tier[b]; });
     }
     if (q.page_size <= 0) return;
+    const auto total = static_cast<std::size_t>(result.total);
     std::size_t from = static_cast<std::size_t>(std::max<int64_t>(0, (q.page - 1) * q.page_size));
-    std::size_t to = std::min(hits.size(), from + static_cast<std::size_t>(q.page_size));
+    std::size_t to = std::min(total, from + static_cast<std::size_t>(q.page_size));
     result.hits.reserve(to > from ? to - from : 0);
-    for (std::size_t k = from; k < to; ++k)
-      result.hits.push_back({f->cards[hits[k]], has_text && tier[hits[k]] <= 1});
+    auto take = [&](uint32_t i) { result.hits.push_back({f->cards[i], has_text && tier(i) <= 1}); };
+    if (listed && (q.sort == "neu" || q.sort == "name" || !tier_of)) {
+      for (std::size_t k = from; k < to; ++k) take(hits[k]);
+      return;
+    }
+    // In name order (relevance: better tiers first, name order within a tier, i.e. a
+    // stable sort by tier), picking out only the shown page and stopping when it is full.
+    std::size_t k = 0;
+    auto visit = [&](uint32_t i) {
+      if (k >= from) take(i);
+      return ++k < to;
+    };
+    const bool by_tier = q.sort != "name" && tier_of;
+    for (uint8_t t = 0; t <= (by_tier ? 2 : 0) && k < to; ++t) {
+      auto wanted = [&](uint32_t i) { return by_tier ? tier(i) == t : tier(i) != 255; };
+      if (listed) {
+        for (auto i : hits)
+          if (wanted(i) && !visit(i)) break;
+      } else {
+        for (uint32_t i = 0; i < n; ++i)
+          if (wanted(i) && !visit(i)) break;
+      }
+    }
   });
   return result;
 }

@@ -3,8 +3,12 @@
 // sorting and pages, on SQLite (FTS5) and PostgreSQL (tsvector, pg_trgm) alike.
 #pragma once
 
+#include <list>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "db/database.hpp"
 #include "search/directory.hpp"
@@ -24,17 +28,38 @@ void reindex_all_organisations(db::Connection& c);
 // ordering run over facts of every published organisation kept in memory until the
 // directory generation changes. The cards of the shown page come from the same facts,
 // so a request without search words reads nothing but the generation.
+//
+// Which organisations match the words of a query (their tiers) is kept as well, for the
+// most recently used `match_cache_entries` texts, and dropped with the facts when the
+// generation changes; `directory_state.generation` is the signal across nodes, read at
+// the start of every search in the same snapshot as the matches.
 class OrgDirectory final : public search::Directory {
  public:
+  struct Options {
+    std::size_t match_cache_entries = 256;  // 0: match every query against the index
+  };
   explicit OrgDirectory(db::Database& db) : db_(db) {}
+  OrgDirectory(db::Database& db, Options options) : db_(db), options_(options) {}
   search::DirectoryResult search(const search::DirectoryQuery& q) override;
+  // Searches answered from the match cache so far (tests, metrics).
+  std::size_t match_cache_hits() const;
 
  private:
   struct Facts;
+  struct TextMatch;
   std::shared_ptr<const Facts> facts(db::Connection& c);
+  std::shared_ptr<const TextMatch> match(db::Connection& c, const Facts& f,
+                                         const std::string& text);
   db::Database& db_;
-  std::mutex mu_;
+  Options options_;
+  mutable std::mutex mu_;
   std::shared_ptr<const Facts> facts_;
+  // Match cache: text -> its matches, most recent first, for match_generation_.
+  using Match = std::pair<std::string, std::shared_ptr<const TextMatch>>;
+  std::list<Match> match_lru_;
+  std::unordered_map<std::string, std::list<Match>::iterator> match_index_;
+  int64_t match_generation_ = -1;
+  std::size_t match_hits_ = 0;
 };
 
 }  // namespace verbund::store

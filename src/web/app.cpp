@@ -117,7 +117,9 @@ App::App(core::Config config, db::Database& db)
     : config_(std::move(config)),
       db_(db),
       stores_(db, config_.job_max_attempts),
-      directory_(std::make_unique<store::OrgDirectory>(db)),
+      directory_(std::make_unique<store::OrgDirectory>(
+          db,
+          store::OrgDirectory::Options{static_cast<std::size_t>(config_.directory_match_cache)})),
       media_(std::filesystem::path(config_.data_dir) / "media") {
   // One signing secret per installation, shared by every node through the database.
   secret_ = stores_.settings.get_or_create("signing_secret", random::token(32));

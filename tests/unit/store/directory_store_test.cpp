@@ -212,4 +212,100 @@ TEST_P(DirectoryTest, UnfilteredFacetsFollowChangesThroughTheStore) {
   EXPECT_EQ(sn->count, 1);
 }
 
+std::vector<std::string> names_of(const search::DirectoryResult& r) {
+  std::vector<std::string> out;
+  for (const auto& h : r.hits) out.push_back(h.card->name);
+  return out;
+}
+
+TEST_P(DirectoryTest, RepeatedSearchWordsAreAnsweredFromTheMatchCache) {
+  store::OrgDirectory dir(t.db());
+  search::DirectoryQuery q;
+  q.text = "Familien";
+  auto first = dir.search(q);
+  EXPECT_EQ(dir.match_cache_hits(), 0u);
+  auto again = dir.search(q);
+  EXPECT_EQ(dir.match_cache_hits(), 1u);
+  EXPECT_EQ(names_of(again), names_of(first));
+  EXPECT_EQ(again.total, first.total);
+  // Filters, sorting and pages work on the cached matches; the facets are counted anew.
+  q.field = "frauen";
+  auto filtered = dir.search(q);
+  EXPECT_EQ(dir.match_cache_hits(), 2u);
+  EXPECT_EQ(names_of(filtered), std::vector<std::string>{"Müttercafé München"});
+  EXPECT_EQ(filtered.facets["field"].size(), 2u);  // familie, frauen
+}
+
+TEST_P(DirectoryTest, MatchCacheGivesTheSameResultsAsNoCache) {
+  store::OrgDirectory cached(t.db());
+  store::OrgDirectory uncached(t.db(), {0});
+  for (const char* text : {"Familie", "hilfe", "Kindern", "Muettercafe", "Beratung Alkohol",
+                           "xyzzy", "Jugendhilfe Dortmund"}) {
+    search::DirectoryQuery q;
+    q.text = text;
+    for (int round = 0; round < 2; ++round) {
+      auto a = cached.search(q), b = uncached.search(q);
+      EXPECT_EQ(names_of(a), names_of(b)) << text;
+      ASSERT_EQ(a.hits.size(), b.hits.size());
+      for (std::size_t i = 0; i < a.hits.size(); ++i) EXPECT_EQ(a.hits[i].exact, b.hits[i].exact);
+    }
+  }
+  EXPECT_EQ(uncached.match_cache_hits(), 0u);
+  EXPECT_EQ(cached.match_cache_hits(), 7u);
+}
+
+TEST_P(DirectoryTest, AChangeToTheDirectoryInvalidatesCachedMatches) {
+  store::OrgDirectory dir(t.db());
+  search::DirectoryQuery q;
+  q.text = "Tafel";
+  EXPECT_EQ(dir.search(q).total, 0);
+  EXPECT_EQ(dir.search(q).total, 0);
+  EXPECT_EQ(dir.match_cache_hits(), 1u);
+  t.db().write([&](db::Connection& c) {
+    model::Organisation o;
+    o.name = "Tafel Vogelsberg e.V.";
+    o.region_id = store::find_region(c, "he")->id;
+    o.city = "Lauterbach";
+    o.status = "published";
+    o.fields = {"wohnungslos"};
+    store::insert_organisation(c, o, 5000);
+  });
+  auto r = dir.search(q);
+  EXPECT_EQ(dir.match_cache_hits(), 1u);  // the generation changed: matched anew
+  EXPECT_EQ(names_of(r), std::vector<std::string>{"Tafel Vogelsberg e.V."});
+}
+
+TEST_P(DirectoryTest, AChangeOnAnotherNodeInvalidatesCachedMatches) {
+  // Two handles on one database are two nodes: each has its own directory and cache,
+  // and the directory_state generation row is all they share.
+  auto other = t.open_again();
+  store::OrgDirectory here(t.db()), there(*other);
+  search::DirectoryQuery q;
+  q.text = "Kleiderkammer";
+  EXPECT_EQ(here.search(q).total, 0);
+  EXPECT_EQ(here.search(q).total, 0);
+  EXPECT_EQ(here.match_cache_hits(), 1u);
+  other->write([&](db::Connection& c) {
+    model::Organisation o;
+    o.name = "Kleiderkammer Nordstadt";
+    o.region_id = store::find_region(c, "nw")->id;
+    o.city = "Dortmund";
+    o.status = "published";
+    o.fields = {"wohnungslos"};
+    store::insert_organisation(c, o, 5000);
+  });
+  EXPECT_EQ(names_of(here.search(q)), std::vector<std::string>{"Kleiderkammer Nordstadt"});
+  EXPECT_EQ(here.match_cache_hits(), 1u);
+  EXPECT_EQ(names_of(there.search(q)), std::vector<std::string>{"Kleiderkammer Nordstadt"});
+  // An edit of the text on the other node: the old words stop matching here.
+  other->write([&](db::Connection& c) {
+    auto id = c.query_int("SELECT id FROM organisations WHERE name = 'Kleiderkammer Nordstadt'");
+    c.execute("UPDATE organisations SET name = 'Sozialkaufhaus Nordstadt' WHERE id = $1", {id});
+    store::index_organisation(c, id);
+  });
+  EXPECT_EQ(here.search(q).total, 0);
+  q.text = "Sozialkaufhaus";
+  EXPECT_EQ(names_of(here.search(q)), std::vector<std::string>{"Sozialkaufhaus Nordstadt"});
+}
+
 INSTANTIATE_TEST_SUITE_P(Drivers, DirectoryTest, ::testing::ValuesIn(test::kDrivers));
