@@ -15,6 +15,14 @@
 
 namespace verbund::store {
 
+// The isolation of writes that change what the directory shows. Each of them bumps the
+// one directory_state row; under serializable isolation concurrent editors then fail
+// each other (PostgreSQL: "could not serialize access due to concurrent update") until
+// their retries run out. Under read committed they queue on that row's lock instead,
+// and what must not be lost is guarded by the statements themselves (versioned
+// UPDATEs, unique slugs, conditional review decisions).
+constexpr db::Isolation kDirectoryWrite = db::Isolation::read_committed;
+
 // (Re)builds the search entries and sort key of organisation `id`. Call in the same
 // transaction as every change to an organisation's searchable text.
 void index_organisation(db::Connection& c, int64_t id);

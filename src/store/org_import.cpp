@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "store/directory_store.hpp"
 #include "store/org_store.hpp"
 #include "store/taxonomy_store.hpp"
 
@@ -45,7 +46,7 @@ ImportOutcome import_organisations(db::Database& db, std::string_view csv_bytes,
   if (options.dry_run)
     db.read(run);
   else
-    db.write(run);
+    db.write(kDirectoryWrite, run);
   return out;
 }
 

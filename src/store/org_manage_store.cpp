@@ -382,7 +382,7 @@ std::optional<ManagedOrg> Organisations::managed(const Actor& a, int64_t org_id)
 
 int64_t Organisations::apply(int64_t user_id, const model::OrgBasics& b, int64_t region_id,
                              int64_t now, const Composer& to_reviewer) {
-  return db_.write([&](db::Connection& c) {
+  return db_.write(kDirectoryWrite, [&](db::Connection& c) {
     int64_t id = create_application(c, user_id, b, region_id, now);
     for (const auto& r : reviewers_of(c, region_id))
       queue_mail(c, to_reviewer(r), now, mail_attempts_);
@@ -411,7 +411,7 @@ std::optional<model::Organisation> Organisations::preview_base(const Actor& a, i
 Status Organisations::save_basics(const Actor& a, int64_t org_id, int64_t expected_version,
                                   const model::OrgBasics& b, int64_t region_id, int64_t now,
                                   const Composer& to_reviewer) {
-  return db_.write([&](db::Connection& c) -> Status {
+  return db_.write(kDirectoryWrite, [&](db::Connection& c) -> Status {
     auto before = load_managed(c, a, org_id);
     auto s = update_basics(c, a, org_id, expected_version, b, region_id, now);
     if (s && before && before->status == "rejected")
@@ -428,8 +428,9 @@ std::optional<std::pair<model::OrgDetails, ManagedOrg>> Organisations::details(c
 
 Status Organisations::save_details(const Actor& a, int64_t org_id, int64_t expected_version,
                                    const model::OrgDetails& d, int64_t now) {
-  return db_.write(
-      [&](db::Connection& c) { return update_details(c, a, org_id, expected_version, d, now); });
+  return db_.write(kDirectoryWrite, [&](db::Connection& c) {
+    return update_details(c, a, org_id, expected_version, d, now);
+  });
 }
 
 Result<std::string> Organisations::change_image(const Actor& a, int64_t org_id, OrgImage which,
@@ -460,7 +461,7 @@ std::vector<ReviewItem> Organisations::pending_reviews(const Actor& a) {
 
 Status Organisations::review(const Actor& a, int64_t org_id, bool approve, const std::string& note,
                              int64_t now, const ReviewComposer& to_admin) {
-  return db_.write([&](db::Connection& c) -> Status {
+  return db_.write(kDirectoryWrite, [&](db::Connection& c) -> Status {
     auto s = decide(c, a, org_id, approve, note, now);
     if (!s) return s;
     // The reviewer may not administer it; the mail needs its name and slug all the same.
