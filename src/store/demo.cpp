@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/resources.hpp"
+#include "store/directory_store.hpp"
 #include "store/org_store.hpp"
 #include "store/user_store.hpp"
 
@@ -144,6 +145,7 @@ Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash,
       return make_error("not_empty", "the database already has organisations");
     return make_error("demo", e.what());
   }
+  analyze_directory(db);
   return report;
 }
 

@@ -47,6 +47,7 @@ ImportOutcome import_organisations(db::Database& db, std::string_view csv_bytes,
     db.read(run);
   else
     db.write(kDirectoryWrite, run);
+  if (out.imported > 0) analyze_directory(db);
   return out;
 }
 
