@@ -139,8 +139,9 @@ TEST_P(DatabaseTest, TheStatementCacheIsBounded) {
   for (int i = 0; i < 40; ++i)
     lease->query_int("SELECT count(*) + " + std::to_string(i) + " FROM kv");
   EXPECT_LE(lease->cached_statements(), 4u);
-  if (lease->dialect() == db::Dialect::postgres)
+  if (lease->dialect() == db::Dialect::postgres) {
     EXPECT_LE(lease->query_int("SELECT count(*) FROM pg_prepared_statements"), 5);
+  }
 }
 
 TEST_P(DatabaseTest, MigrationsRunOnceWhenTwoNodesStartTogether) {

@@ -126,8 +126,9 @@ TEST_P(RunnerTest, FiveHundredJobsOnTwoNodesRunOnceEach) {
   for (const auto& [id, n] : runs) EXPECT_EQ(n, 1) << "job " << id << " ran " << n << " times";
   // Sharing the work is PostgreSQL's part (SKIP LOCKED); on SQLite, one node per file
   // is the deployment, and a second process only must never run a job twice.
-  if (std::string(GetParam()) == "postgres")
+  if (std::string(GetParam()) == "postgres") {
     EXPECT_EQ(by_node.size(), 2u) << "one node did all the work";
+  }
 }
 
 TEST_P(RunnerTest, AScheduleFiresOncePerPeriodHoweverManyNodesAsk) {
