@@ -8,12 +8,13 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include "db/database.hpp"
+#include "db/pool.hpp"
 #include "db/statement_cache.hpp"
 
 extern char** environ;
@@ -223,18 +224,14 @@ class PgConnection final : public Connection {
 
 class PgDatabase final : public Database {
  public:
-  PgDatabase(std::string url, OpenOptions options) : url_(std::move(url)), options_(options) {
-    if (options_.pool_size < 1) options_.pool_size = 1;
+  PgDatabase(std::string url, OpenOptions options)
+      : url_(std::move(url)), options_(options), pool_(std::max(1, options.pool_size)) {
     // Connect once now: an unreachable server or wrong credentials stop start-up with
     // libpq's own words.
-    free_.push_back(std::make_unique<PgConnection>(url_, options_));
-    open_ = 1;
+    pool_.add(std::make_unique<PgConnection>(url_, options_));
   }
 
-  PoolStats stats() const override {
-    std::lock_guard lock(mu_);
-    return PoolStats{open_, open_ - static_cast<int>(free_.size()), writes_, retries_};
-  }
+  PoolStats stats() const override { return pool_.stats(); }
   Dialect dialect() const override { return Dialect::postgres; }
   std::string describe() const override { return redact_url(url_); }
 
@@ -258,36 +255,15 @@ class PgDatabase final : public Database {
 
  protected:
   Connection* acquire_raw() override {
-    {
-      std::unique_lock lock(mu_);
-      if (!cv_.wait_for(lock, std::chrono::seconds(30),
-                        [&] { return !free_.empty() || open_ < options_.pool_size; }))
-        throw DbError(DbError::Kind::other, "postgres: no free connection within 30 s");
-      if (!free_.empty()) {
-        auto c = std::move(free_.back());
-        free_.pop_back();
-        return c.release();
-      }
-      ++open_;
-    }
-    try {
-      return new PgConnection(url_, options_);
-    } catch (...) {
-      std::lock_guard lock(mu_);
-      --open_;
-      cv_.notify_one();
-      throw;
-    }
+    return pool_.take([&] { return std::make_unique<PgConnection>(url_, options_); },
+                      std::chrono::seconds(30), "postgres");
   }
 
+  // A broken connection (server restart, network) is closed; the next acquire connects
+  // anew.
   void release(Connection* raw) override {
-    std::unique_ptr<PgConnection> c(static_cast<PgConnection*>(raw));
-    std::lock_guard lock(mu_);
-    if (c->broken())
-      --open_;  // closed here; the next acquire connects anew
-    else
-      free_.push_back(std::move(c));
-    cv_.notify_one();
+    auto* c = static_cast<PgConnection*>(raw);
+    pool_.give(c, !c->broken());
   }
 
   void run_transaction(const Isolation* isolation,
@@ -315,20 +291,14 @@ class PgDatabase final : public Database {
           }
           throw;
         }
-        if (isolation) {
-          std::lock_guard lock(mu_);
-          ++writes_;
-        }
+        if (isolation) pool_.count_write();
         return;
       } catch (const DbError& e) {
         // A lost connection during COMMIT leaves the outcome unknown: never run again.
         bool again = e.kind() == DbError::Kind::retry ||
                      (e.kind() == DbError::Kind::connection && !committing);
         if (!again || attempt >= options_.max_attempts) throw;
-        {
-          std::lock_guard lock(mu_);
-          ++retries_;
-        }
+        pool_.count_retry();
         // Jittered backoff so that two conflicting writers do not meet again at once.
         auto jitter = std::hash<std::thread::id>{}(std::this_thread::get_id()) % 7;
         std::this_thread::sleep_for(std::chrono::milliseconds((3 << attempt) + jitter));
@@ -339,12 +309,7 @@ class PgDatabase final : public Database {
  private:
   std::string url_;
   OpenOptions options_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<PgConnection>> free_;
-  int open_ = 0;
-  uint64_t writes_ = 0;
-  uint64_t retries_ = 0;
+  Pool<PgConnection> pool_;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "db/database.hpp"
+#include "db/pool.hpp"
 #include "db/statement_cache.hpp"
 
 namespace verbund::db {
@@ -225,14 +226,10 @@ class SqliteDatabase final : public Database {
   SqliteDatabase(std::string path, OpenOptions options)
       : path_(std::move(path)), options_(options) {
     // Open one connection now so that errors (bad path, not a database) surface early.
-    free_.push_back(std::make_unique<SqliteConnection>(path_, options_.statement_cache));
-    open_ = 1;
+    pool_.add(std::make_unique<SqliteConnection>(path_, options_.statement_cache));
   }
 
-  PoolStats stats() const override {
-    std::lock_guard lock(mu_);
-    return PoolStats{open_, open_ - static_cast<int>(free_.size()), writes_, retries_};
-  }
+  PoolStats stats() const override { return pool_.stats(); }
   Dialect dialect() const override { return Dialect::sqlite; }
   std::string describe() const override { return "sqlite:" + path_; }
 
@@ -243,28 +240,12 @@ class SqliteDatabase final : public Database {
 
  protected:
   Connection* acquire_raw() override {
-    {
-      std::lock_guard lock(mu_);
-      if (!free_.empty()) {
-        auto c = std::move(free_.back());
-        free_.pop_back();
-        return c.release();
-      }
-      ++open_;
-    }
-    try {
-      return new SqliteConnection(path_, options_.statement_cache);
-    } catch (...) {
-      std::lock_guard lock(mu_);
-      --open_;
-      throw;
-    }
+    return pool_.take(
+        [&] { return std::make_unique<SqliteConnection>(path_, options_.statement_cache); },
+        std::chrono::seconds(30), "sqlite");
   }
 
-  void release(Connection* c) override {
-    std::lock_guard lock(mu_);
-    free_.emplace_back(static_cast<SqliteConnection*>(c));
-  }
+  void release(Connection* c) override { pool_.give(static_cast<SqliteConnection*>(c), true); }
 
   void run_transaction(const Isolation* isolation,
                        const std::function<void(Connection&)>& fn) override {
@@ -273,18 +254,14 @@ class SqliteDatabase final : public Database {
         if (isolation) {
           std::lock_guard wlock(write_mu_);
           once(fn, "BEGIN IMMEDIATE", false);
-          std::lock_guard lock(mu_);
-          ++writes_;
+          pool_.count_write();
         } else {
           once(fn, "BEGIN", true);
         }
         return;
       } catch (const DbError& e) {
         if (e.kind() != DbError::Kind::retry || attempt >= options_.max_attempts) throw;
-        {
-          std::lock_guard lock(mu_);
-          ++retries_;
-        }
+        pool_.count_retry();
         std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
       }
     }
@@ -312,12 +289,8 @@ class SqliteDatabase final : public Database {
 
   std::string path_;
   OpenOptions options_;
-  mutable std::mutex mu_;
-  std::mutex write_mu_;
-  std::vector<std::unique_ptr<SqliteConnection>> free_;
-  int open_ = 0;
-  uint64_t writes_ = 0;
-  uint64_t retries_ = 0;
+  std::mutex write_mu_;  // one writer per process; other processes wait on the file lock
+  Pool<SqliteConnection> pool_{0};
 };
 
 }  // namespace
