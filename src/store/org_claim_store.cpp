@@ -1,5 +1,6 @@
 #include "store/org_claim_store.hpp"
 
+#include "store/org_member_store.hpp"
 #include "store/org_store.hpp"
 
 namespace verbund::store {
@@ -9,6 +10,8 @@ namespace {
 constexpr const char* kReviewerScope = R"sql(
   ($2 = 1 OR o.region_id IN (SELECT region_id FROM user_roles
                               WHERE user_id = $1 AND role = 'regional_editor')))sql";
+
+}  // namespace
 
 bool is_claimable(db::Connection& c, int64_t org_id) {
   return c
@@ -20,7 +23,6 @@ bool is_claimable(db::Connection& c, int64_t org_id) {
                  {org_id})
       .has_value();
 }
-}  // namespace
 
 std::optional<model::Organisation> Claims::claimable(const std::string& slug) {
   return db_.read([&](db::Connection& c) -> std::optional<model::Organisation> {
@@ -104,14 +106,7 @@ Result<ClaimDecision> Claims::decide(const Actor& a, int64_t claim_id, bool appr
     if (!claim) return make_error("not_found", "claim decided meanwhile");
     int64_t user_id = claim->int64("user_id");
     if (approve) {
-      c.execute(R"sql(
-        DELETE FROM user_roles
-         WHERE organisation_id = $1 AND user_id = $2 AND role IN ('org_admin', 'org_member'))sql",
-                {org_id, user_id});
-      c.execute(R"sql(
-        INSERT INTO user_roles (user_id, role, organisation_id, created_at)
-        VALUES ($1, 'org_admin', $2, $3))sql",
-                {user_id, org_id, now});
+      put_role(c, org_id, user_id, true, now);
     }
     auto r = c.query_one(R"sql(
       SELECT u.email, u.locale, o.name, o.slug FROM users u, organisations o

@@ -59,4 +59,7 @@ class Claims {
   int mail_attempts_;
 };
 
+// Whether `org_id` is published and has no admin yet, within the caller's transaction.
+bool is_claimable(db::Connection& c, int64_t org_id);
+
 }  // namespace verbund::store

@@ -2,6 +2,7 @@
 
 #include "model/organisation.hpp"
 #include "store/directory_store.hpp"
+#include "store/org_claim_store.hpp"
 #include "store/org_store.hpp"
 #include "store/taxonomy_store.hpp"
 #include "store/user_store.hpp"
@@ -337,14 +338,7 @@ std::optional<model::Organisation> Organisations::published(const std::string& s
 
 ProfileExtras Organisations::profile_extras(int64_t org_id) {
   return db_.read([&](db::Connection& c) {
-    bool claimable = c.query_one(R"sql(
-      SELECT 1 FROM organisations o
-       WHERE o.id = $1 AND o.status = 'published'
-         AND NOT EXISTS (SELECT 1 FROM user_roles ur
-                          WHERE ur.organisation_id = o.id AND ur.role = 'org_admin'))sql",
-                                 {org_id})
-                         .has_value();
-    return ProfileExtras{claimable, store::gallery_of(c, org_id)};
+    return ProfileExtras{is_claimable(c, org_id), store::gallery_of(c, org_id)};
   });
 }
 

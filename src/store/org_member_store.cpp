@@ -26,17 +26,6 @@ std::optional<bool> role_of(db::Connection& c, int64_t org_id, int64_t user_id) 
   return r->int64("admin") == 1;
 }
 
-void put_role(db::Connection& c, int64_t org_id, int64_t user_id, bool admin, int64_t now) {
-  c.execute(R"sql(
-    DELETE FROM user_roles
-     WHERE organisation_id = $1 AND user_id = $2 AND role IN ('org_admin', 'org_member'))sql",
-            {org_id, user_id});
-  c.execute(R"sql(
-    INSERT INTO user_roles (user_id, role, organisation_id, created_at)
-    VALUES ($1, $2, $3, $4))sql",
-            {user_id, std::string(admin ? "org_admin" : "org_member"), org_id, now});
-}
-
 OrgInvitation invitation_from(const db::Row& r) {
   OrgInvitation i;
   i.id = r.int64("id");
@@ -182,6 +171,17 @@ Status remove_person(db::Connection& c, const Actor& a, int64_t org_id, int64_t 
 }
 
 }  // namespace
+
+void put_role(db::Connection& c, int64_t org_id, int64_t user_id, bool admin, int64_t now) {
+  c.execute(R"sql(
+    DELETE FROM user_roles
+     WHERE organisation_id = $1 AND user_id = $2 AND role IN ('org_admin', 'org_member'))sql",
+            {org_id, user_id});
+  c.execute(R"sql(
+    INSERT INTO user_roles (user_id, role, organisation_id, created_at)
+    VALUES ($1, $2, $3, $4))sql",
+            {user_id, std::string(admin ? "org_admin" : "org_member"), org_id, now});
+}
 
 std::optional<PeoplePage> Members::people(const Actor& a, int64_t org_id, int64_t now) {
   return db_.read([&](db::Connection& c) -> std::optional<PeoplePage> {

@@ -71,4 +71,8 @@ class Members {
   int mail_attempts_;
 };
 
+// Building block for stores whose changes make someone a person of an organisation
+// (claims): replaces `user_id`'s role in `org_id` within the caller's transaction.
+void put_role(db::Connection& c, int64_t org_id, int64_t user_id, bool admin, int64_t now);
+
 }  // namespace verbund::store
