@@ -61,7 +61,7 @@ struct Config {
   std::string password_hash_strength = "interactive";  // "interactive" | "moderate" | "min"
 
   // Directory search: how many query texts keep their matches in memory until the
-  // directory changes (0: none, every search asks the text index).
+  // directory changes (0: none, every search matches its words anew).
   int directory_match_cache = 256;
 
   // Background jobs.

@@ -193,36 +193,17 @@ std::string fold(std::string_view text) {
 
 namespace verbund::search {
 
-std::string stem_match(const std::string& text) {
-  std::string out;
+std::vector<std::vector<StemTerm>> stem_query(const std::string& text) {
+  std::vector<std::vector<StemTerm>> out;
   for (const auto& w : words(text)) {
-    if (!out.empty()) out += " AND ";
     // Stems as prefixes: "familienzentr" (from Familienzentren) finds familienzentrum,
     // and a half-typed word finds its completions. One-letter stems must match whole.
-    auto variants = stem_variants(w);
-    std::string terms;
-    for (const auto& s : variants) {
-      if (!terms.empty()) terms += " OR ";
-      terms += "\"" + s + "\"" + (s.size() >= 2 ? "*" : "");
+    std::vector<StemTerm> terms;
+    for (auto& s : stem_variants(w)) {
+      bool prefix = s.size() >= 2;
+      terms.push_back({std::move(s), prefix});
     }
-    out += variants.size() > 1 ? "(" + terms + ")" : terms;
-  }
-  return out;
-}
-
-std::string tsquery_match(const std::string& text) {
-  // The same terms as stem_match in PostgreSQL's tsquery syntax: stems are letters and
-  // digits only, quoted all the same.
-  std::string out;
-  for (const auto& w : words(text)) {
-    if (!out.empty()) out += " & ";
-    auto variants = stem_variants(w);
-    std::string terms;
-    for (const auto& s : variants) {
-      if (!terms.empty()) terms += " | ";
-      terms += "'" + s + "'" + (s.size() >= 2 ? ":*" : "");
-    }
-    out += variants.size() > 1 ? "(" + terms + ")" : terms;
+    out.push_back(std::move(terms));
   }
   return out;
 }
@@ -231,16 +212,6 @@ std::vector<std::string> trigram_words(const std::string& text) {
   std::vector<std::string> out;
   for (auto& w : words(fold(text)))
     if (w.size() >= 3) out.push_back(std::move(w));
-  return out;
-}
-
-std::string trigram_match(const std::string& text) {
-  std::string out;
-  for (const auto& w : words(fold(text))) {
-    if (w.size() < 3) continue;  // trigrams need three characters
-    if (!out.empty()) out += " AND ";
-    out += "\"" + w + "\"";
-  }
   return out;
 }
 

@@ -8,8 +8,8 @@
 //
 // Snowball does not split compounds ("Hilfe" misses "Jugendhilfe") and stems Latin
 // plurals apart (Familienzentren → familienzentr, Familienzentrum → familienzentrum);
-// the search therefore matches stems as prefixes and adds a trigram index over
-// fold()ed text for substrings (ARCHITECTURE.md, Search). Thread-safe.
+// the search therefore matches stems as prefixes and also finds substrings of
+// fold()ed text (ARCHITECTURE.md, Search). Thread-safe.
 #pragma once
 
 #include <string>
@@ -30,8 +30,8 @@ std::vector<std::string> stem_variants(const std::string& word);
 // Stems joined by spaces: the document text stored in the stem index.
 std::string stem_document(std::string_view text);
 
-// Case folded, ä/ö/ü → a/o/u, ß → ss, ae/oe/ue → a/o/u: text for the trigram index and
-// trigram queries, so that umlauts and their transliterations match.
+// Case folded, ä/ö/ü → a/o/u, ß → ss, ae/oe/ue → a/o/u: text for substring matches, so
+// that umlauts and their transliterations match.
 std::string fold(std::string_view text);
 
 }  // namespace verbund::search

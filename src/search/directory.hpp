@@ -1,6 +1,6 @@
-// The directory search API, implemented in src/store/directory_store.cpp over both
-// dialects: SQLite FTS5 (stems, trigram tokenizer) and PostgreSQL tsvector with the
-// application's stems plus pg_trgm for substrings.
+// The directory search API, implemented in src/store/directory_store.cpp alike on both
+// dialects: the application's stems and folded texts are stored in the database and
+// matched in memory (src/store/directory_text.hpp).
 #pragma once
 
 #include <cstdint>
@@ -56,12 +56,15 @@ class Directory {
   virtual DirectoryResult search(const DirectoryQuery& q) = 0;
 };
 
-// FTS5 query strings for the stem and trigram indexes; empty when the text has none.
-std::string stem_match(const std::string& text);
-std::string trigram_match(const std::string& text);
-// The same for PostgreSQL: a tsquery over the stems (prefixes as :*), and the folded
-// words of three or more letters that must appear as substrings.
-std::string tsquery_match(const std::string& text);
+// A query's stem terms: one list per word, of which an organisation's stems must hold
+// one term for every word. A prefix term matches every stem it begins.
+struct StemTerm {
+  std::string stem;
+  bool prefix = true;
+  bool operator==(const StemTerm&) const = default;
+};
+std::vector<std::vector<StemTerm>> stem_query(const std::string& text);
+// The folded words of three or more letters that must appear as substrings.
 std::vector<std::string> trigram_words(const std::string& text);
 
 }  // namespace verbund::search

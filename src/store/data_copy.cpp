@@ -10,8 +10,7 @@ namespace {
 
 // Rebuilt on the target from the organisations (dialect-specific), or kept as the
 // target's own.
-const std::set<std::string> kSkipped = {"schema_migrations", "org_stems", "org_trigram",
-                                        "org_search"};
+const std::set<std::string> kSkipped = {"schema_migrations", "org_search_text"};
 
 db::Param param_of(const db::Value& v) {
   if (auto i = std::get_if<int64_t>(&v)) return *i;

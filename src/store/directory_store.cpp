@@ -65,8 +65,8 @@ void index_organisation(db::Connection& c, int64_t id) {
 
 void analyze_directory(db::Database& db) {
   if (db.dialect() != db::Dialect::postgres) return;
-  // VACUUM also merges the GIN indexes' pending lists, which slow every search until then.
-  db.acquire()->exec_script("VACUUM (ANALYZE) organisations, org_search, organisation_fields");
+  // Fresh statistics after a bulk load, or the planner guesses at empty tables.
+  db.acquire()->exec_script("VACUUM (ANALYZE) organisations, org_search_text, organisation_fields");
 }
 
 void reindex_all_organisations(db::Connection& c) {
@@ -153,6 +153,7 @@ struct OrgDirectory::Facts {
   std::string folded;
   std::vector<uint32_t> folded_start;
   std::vector<TrigramSignature> signatures;  // of each folded text, by name rank
+  StemIndex name_stems, all_stems;           // stems of the name, of everything
   FacetCounts all_counts;                    // over every published organisation
   std::vector<uint16_t> region, state, city;
   std::vector<char> letter;
@@ -235,17 +236,26 @@ std::shared_ptr<const OrgDirectory::Facts> OrgDirectory::facts(db::Connection& c
   }
   for (const auto& code : f->region_codes) f->region_names.push_back(region_name[code]);
   {
-    std::vector<std::string> texts(f->ids.size());
-    for (auto& [id, text] : folded_texts(c))
-      if (auto pos = f->position(id)) texts[*pos] = std::move(text);
+    // The search text by name rank: stems into the two inverted indexes, folded text
+    // (joined by '\n') and its signature for substrings.
+    std::vector<SearchText> texts(f->ids.size());
+    for (auto& t : search_texts(c))
+      if (auto pos = f->position(t.id)) texts[*pos] = std::move(t);
+    std::vector<std::string_view> names(texts.size()), bodies(texts.size());
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      names[i] = texts[i].name_stems;
+      bodies[i] = texts[i].body_stems;
+    }
+    f->name_stems = StemIndex(names);
+    f->all_stems = StemIndex(names, bodies);
     f->folded_start.reserve(texts.size() + 1);
+    f->signatures.reserve(texts.size());
     for (const auto& t : texts) {
       f->folded_start.push_back(static_cast<uint32_t>(f->folded.size()));
-      f->folded.append(t).push_back('\n');
+      f->folded.append(t.folded).push_back('\n');
+      f->signatures.push_back(signature_of(t.folded));
     }
     f->folded_start.push_back(static_cast<uint32_t>(f->folded.size()));
-    f->signatures.reserve(texts.size());
-    for (const auto& t : texts) f->signatures.push_back(signature_of(t));
   }
   auto name_order = [](const std::vector<std::string>& names) {
     std::vector<uint16_t> order(names.size());
@@ -274,8 +284,7 @@ struct OrgDirectory::TextMatch {
   FacetCounts counts;
 };
 
-std::shared_ptr<const OrgDirectory::TextMatch> OrgDirectory::match(db::Connection& c,
-                                                                   const Facts& f,
+std::shared_ptr<const OrgDirectory::TextMatch> OrgDirectory::match(const Facts& f,
                                                                    const std::string& text) {
   if (options_.match_cache_entries > 0) {
     std::lock_guard lock(mu_);
@@ -291,13 +300,17 @@ std::shared_ptr<const OrgDirectory::TextMatch> OrgDirectory::match(db::Connectio
   auto match = std::make_shared<TextMatch>();
   auto& tier = match->tier;
   tier.assign(f.ids.size(), uint8_t{255});
-  auto mark = [&](const std::vector<int64_t>& ids, uint8_t t) {
-    for (auto id : ids)
-      if (auto p = f.position(id); p && tier[*p] > t) tier[*p] = t;
+  auto mark = [&](const Bitmap& bits, uint8_t t) {
+    for (std::size_t k = 0; k < bits.size(); ++k)
+      for (uint64_t m = bits[k]; m; m &= m - 1) {
+        std::size_t i = k * 64 + static_cast<std::size_t>(std::countr_zero(m));
+        if (tier[i] > t) tier[i] = t;
+      }
   };
-  auto m = match_stems(c, text);
-  mark(m.name, 0);
-  mark(m.stems, 1);
+  if (auto words = search::stem_query(text); !words.empty()) {
+    mark(f.name_stems.match(words), 0);
+    mark(f.all_stems.match(words), 1);
+  }
   mark_substrings(f.folded, f.folded_start, f.signatures, search::trigram_words(text), tier);
   // Counted once here, the facets of the words alone cost a cached search nothing; when
   // most organisations match, all minus the others is cheaper.
@@ -347,7 +360,7 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
 
     // Without words everything is tier 0.
     std::shared_ptr<const TextMatch> text_match;
-    if (has_text) text_match = match(c, *f, q.text);
+    if (has_text) text_match = match(*f, q.text);
     const uint8_t* tier_of = text_match ? text_match->tier.data() : nullptr;
     auto tier = [&](std::size_t i) -> uint8_t { return tier_of ? tier_of[i] : 0; };
 

@@ -1,6 +1,6 @@
 // The directory of organisations: keeps their search text current and answers
 // search::DirectoryQuery (stems, then substrings), with filters, facets with counts,
-// sorting and pages, on SQLite (FTS5) and PostgreSQL (tsvector, pg_trgm) alike.
+// sorting and pages, on SQLite and PostgreSQL alike.
 #pragma once
 
 #include <list>
@@ -35,10 +35,11 @@ void reindex_all_organisations(db::Connection& c);
 // organisations: 8.2 ms before, about 3 ms after). Runs outside a transaction.
 void analyze_directory(db::Database& db);
 
-// Thread-safe. The text index finds the matching ids (stems in the name, stems
-// anywhere, then substrings: three tiers, stemmed hits first); filters, facet counts and
-// ordering run over facts of every published organisation kept in memory until the
-// directory generation changes. The cards of the shown page come from the same facts,
+// Thread-safe. Facts of every published organisation are kept in memory until the
+// directory generation changes, among them an inverted index of stems and the folded
+// texts: a query's words are matched there (stems in the name, stems anywhere, then
+// substrings: three tiers, stemmed hits first), and filters, facet counts and ordering
+// run over the same facts. The cards of the shown page come from the same facts,
 // so a request without search words reads nothing but the generation.
 //
 // Which organisations match the words of a query (their tiers) is kept as well, for the
@@ -60,8 +61,7 @@ class OrgDirectory final : public search::Directory {
   struct Facts;
   struct TextMatch;
   std::shared_ptr<const Facts> facts(db::Connection& c);
-  std::shared_ptr<const TextMatch> match(db::Connection& c, const Facts& f,
-                                         const std::string& text);
+  std::shared_ptr<const TextMatch> match(const Facts& f, const std::string& text);
   db::Database& db_;
   Options options_;
   mutable std::mutex mu_;

@@ -1,6 +1,7 @@
 #include "store/directory_text.hpp"
 
-#include <charconv>
+#include <algorithm>
+#include <unordered_map>
 
 #include "search/analyzer.hpp"
 #include "search/directory.hpp"
@@ -8,17 +9,23 @@
 namespace verbund::store {
 namespace {
 
-// Organisation ids written as "1,2,3" (group_concat / string_agg), "" for none.
-void parse_ids(std::string_view text, std::vector<int64_t>& out) {
-  const char* p = text.data();
-  const char* end = p + text.size();
-  while (p < end) {
-    int64_t id = 0;
-    auto [next, ec] = std::from_chars(p, end, id);
-    if (ec != std::errc()) break;
-    out.push_back(id);
-    p = next + 1;  // skip the comma
+// The distinct words of a space-separated text, sorted, joined by spaces.
+std::string distinct_words(std::string_view text) {
+  std::vector<std::string_view> words;
+  for (std::size_t p = 0; p < text.size();) {
+    auto end = text.find(' ', p);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > p) words.push_back(text.substr(p, end - p));
+    p = end + 1;
   }
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  std::string out;
+  for (auto w : words) {
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
 }
 
 // The bit of a trigram in a text's signature.
@@ -29,76 +36,97 @@ inline unsigned trigram_bit(unsigned char a, unsigned char b, unsigned char c) {
 
 }  // namespace
 
-// The dialect seam of the directory: how search text is stored and matched.
-// SQLite: two FTS5 tables keyed by rowid (migrations/sqlite/0002). PostgreSQL: one row
-// per organisation in org_search with tsvectors of the stems and the folded text under
-// a pg_trgm index (migrations/postgres/0002).
 void store_search_text(db::Connection& c, int64_t id, const std::string& name_stems,
                        const std::string& body_stems, const std::string& folded) {
-  if (c.dialect() == db::Dialect::sqlite) {
-    c.execute("DELETE FROM org_stems WHERE rowid = $1", {id});
-    c.execute("DELETE FROM org_trigram WHERE rowid = $1", {id});
-    c.execute("INSERT INTO org_stems (rowid, name, body) VALUES ($1, $2, $3)",
-              {id, name_stems, body_stems});
-    c.execute("INSERT INTO org_trigram (rowid, text) VALUES ($1, $2)", {id, folded});
-    return;
-  }
   c.execute(R"sql(
-    INSERT INTO org_search (organisation_id, name_tsv, all_tsv, folded)
-    VALUES ($1, to_tsvector('simple', $2), to_tsvector('simple', $2 || ' ' || $3), $4)
+    INSERT INTO org_search_text (organisation_id, name_stems, body_stems, folded)
+    VALUES ($1, $2, $3, $4)
     ON CONFLICT (organisation_id) DO UPDATE
-       SET name_tsv = excluded.name_tsv, all_tsv = excluded.all_tsv, folded = excluded.folded)sql",
-            {id, name_stems, body_stems, folded});
+       SET name_stems = excluded.name_stems, body_stems = excluded.body_stems,
+           folded = excluded.folded)sql",
+            {id, distinct_words(name_stems), distinct_words(body_stems), folded});
 }
 
 void drop_search_text(db::Connection& c, int64_t id) {
-  if (c.dialect() == db::Dialect::sqlite) {
-    c.execute("DELETE FROM org_stems WHERE rowid = $1", {id});
-    c.execute("DELETE FROM org_trigram WHERE rowid = $1", {id});
-  } else {
-    c.execute("DELETE FROM org_search WHERE organisation_id = $1", {id});
-  }
+  c.execute("DELETE FROM org_search_text WHERE organisation_id = $1", {id});
 }
 
-StemMatches match_stems(db::Connection& c, const std::string& text) {
-  StemMatches m;
-  if (c.dialect() == db::Dialect::sqlite) {
-    std::string stem_q = search::stem_match(text);
-    if (stem_q.empty()) return m;
-    const char* sql = "SELECT group_concat(rowid) AS ids FROM org_stems WHERE org_stems MATCH $1";
-    if (auto r = c.query_one(sql, {"name : (" + stem_q + ")"})) parse_ids(r->text("ids"), m.name);
-    if (auto r = c.query_one(sql, {stem_q})) parse_ids(r->text("ids"), m.stems);
-    return m;
-  }
-  std::string ts = search::tsquery_match(text);
-  if (ts.empty()) return m;
-  // Both through their GIN indexes. For a word in most organisations ("Beratung") the
-  // planner prefers a sequential scan, which reads and decompresses every all_tsv (about
-  // 1.4 kB each): 19-21 ms on 20,000 organisations against 9-10 ms for the bitmap scan,
-  // which only visits the heap pages of the hits (EXPLAIN ANALYZE, bench/db/README.md).
-  // SET LOCAL ends with the transaction; it is reset at once all the same, so the rest
-  // of the snapshot plans as usual.
-  c.execute("SET LOCAL enable_seqscan = off");
-  const char* name_sql =
-      "SELECT string_agg(organisation_id::text, ',') AS ids FROM org_search "
-      "WHERE name_tsv @@ to_tsquery('simple', $1)";
-  const char* all_sql =
-      "SELECT string_agg(organisation_id::text, ',') AS ids FROM org_search "
-      "WHERE all_tsv @@ to_tsquery('simple', $1)";
-  if (auto r = c.query_one(name_sql, {ts})) parse_ids(r->text("ids"), m.name);
-  if (auto r = c.query_one(all_sql, {ts})) parse_ids(r->text("ids"), m.stems);
-  c.execute("SET LOCAL enable_seqscan = on");
-  return m;
-}
-
-// The folded search text of every organisation (what the trigram index holds).
-std::vector<std::pair<int64_t, std::string>> folded_texts(db::Connection& c) {
-  std::vector<std::pair<int64_t, std::string>> out;
-  const char* sql = c.dialect() == db::Dialect::sqlite
-                        ? "SELECT rowid AS id, text FROM org_trigram"
-                        : "SELECT organisation_id AS id, folded AS text FROM org_search";
-  for (const auto& r : c.query(sql)) out.emplace_back(r.int64("id"), r.text("text"));
+std::vector<SearchText> search_texts(db::Connection& c) {
+  std::vector<SearchText> out;
+  for (const auto& r :
+       c.query("SELECT organisation_id, name_stems, body_stems, folded FROM org_search_text"))
+    out.push_back(
+        {r.int64("organisation_id"), r.text("name_stems"), r.text("body_stems"), r.text("folded")});
   return out;
+}
+
+StemIndex::StemIndex(const std::vector<std::string_view>& texts,
+                     const std::vector<std::string_view>& more)
+    : size_(texts.size()) {
+  // Postings by stem, filled in position order so that each list comes out ascending.
+  std::unordered_map<std::string_view, std::vector<uint32_t>> lists;
+  lists.reserve(texts.size() * 4);
+  auto add = [&](std::string_view text, uint32_t i) {
+    for (std::size_t p = 0; p < text.size();) {
+      auto end = text.find(' ', p);
+      if (end == std::string_view::npos) end = text.size();
+      if (end > p) {
+        auto& list = lists[text.substr(p, end - p)];
+        if (list.empty() || list.back() != i) list.push_back(i);
+      }
+      p = end + 1;
+    }
+  };
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    add(texts[i], static_cast<uint32_t>(i));
+    if (i < more.size()) add(more[i], static_cast<uint32_t>(i));
+  }
+  std::vector<std::string_view> stems;
+  stems.reserve(lists.size());
+  std::size_t total = 0;
+  for (const auto& [stem, list] : lists) {
+    stems.push_back(stem);
+    total += list.size();
+  }
+  std::sort(stems.begin(), stems.end());
+  vocabulary_.reserve(stems.size());
+  start_.reserve(stems.size() + 1);
+  positions_.reserve(total);
+  for (auto stem : stems) {
+    vocabulary_.emplace_back(stem);
+    start_.push_back(static_cast<uint32_t>(positions_.size()));
+    const auto& list = lists[stem];
+    positions_.insert(positions_.end(), list.begin(), list.end());
+  }
+  start_.push_back(static_cast<uint32_t>(positions_.size()));
+}
+
+Bitmap StemIndex::match(const std::vector<std::vector<search::StemTerm>>& words) const {
+  const std::size_t n_words = (size_ + 63) / 64;
+  Bitmap all;
+  if (words.empty()) return Bitmap(n_words, 0);
+  Bitmap word(n_words);
+  for (std::size_t w = 0; w < words.size(); ++w) {
+    std::fill(word.begin(), word.end(), 0);
+    for (const auto& term : words[w]) {
+      // The stems equal to the term, or beginning with it: one run of the sorted list.
+      auto from = std::lower_bound(vocabulary_.begin(), vocabulary_.end(), term.stem);
+      auto to = from;
+      while (to != vocabulary_.end() &&
+             (term.prefix ? to->starts_with(term.stem) : *to == term.stem))
+        ++to;
+      for (auto k = static_cast<std::size_t>(from - vocabulary_.begin());
+           k < static_cast<std::size_t>(to - vocabulary_.begin()); ++k)
+        for (uint32_t j = start_[k]; j < start_[k + 1]; ++j)
+          word[positions_[j] / 64] |= uint64_t{1} << (positions_[j] % 64);
+    }
+    if (w == 0) {
+      all = word;
+    } else {
+      for (std::size_t k = 0; k < n_words; ++k) all[k] &= word[k];
+    }
+  }
+  return all;
 }
 
 TrigramSignature signature_of(std::string_view text) {
@@ -113,7 +141,7 @@ TrigramSignature signature_of(std::string_view text) {
 }
 
 // Marks tier 2 for every position whose folded text holds each word as a substring
-// (what the trigram index answers, and PostgreSQL's LIKE '%word%'), unless a better tier
+// (what SQL's LIKE '%word%' would find), unless a better tier
 // is marked already. The signatures rule out most texts with a few AND operations (a
 // text lacking one of the words' trigrams cannot hold them); the rest are searched.
 void mark_substrings(const std::string& folded, const std::vector<uint32_t>& start,

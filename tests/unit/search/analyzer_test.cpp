@@ -28,15 +28,19 @@ TEST(Analyzer, WordsSplitOnPunctuationAndFoldCase) {
   EXPECT_TRUE(words("  ,;!  ").empty());
 }
 
-TEST(Analyzer, StemQueriesArePrefixesAndQuoted) {
+TEST(Analyzer, StemQueriesArePrefixesOneListPerWord) {
+  using Q = std::vector<std::vector<StemTerm>>;
   // Familienzentren stems to familienzentr, a prefix of familienzentrum.
-  EXPECT_EQ(stem_match("Familienzentren"), "\"familienzentr\"*");
-  EXPECT_EQ(stem_match("Kita \"Berlin\" OR"), "\"kita\"* AND \"berlin\"* AND \"or\"*");
-  EXPECT_EQ(stem_match("Muenchen"), "(\"muench\"* OR \"munch\"*)");
-  EXPECT_EQ(stem_match("e"), "\"e\"");
+  EXPECT_EQ(stem_query("Familienzentren"), (Q{{{"familienzentr", true}}}));
+  // Quotes and operators are words like any other; nothing of them reaches a parser.
+  EXPECT_EQ(stem_query("Kita \"Berlin\" OR"),
+            (Q{{{"kita", true}}, {{"berlin", true}}, {{"or", true}}}));
+  EXPECT_EQ(stem_query("Muenchen"), (Q{{{"muench", true}, {"munch", true}}}));
+  EXPECT_EQ(stem_query("e"), (Q{{{"e", false}}}));  // one letter: the whole stem
+  EXPECT_TRUE(stem_query(" ,; ").empty());
 }
 
-TEST(Analyzer, TrigramQueriesSkipShortWords) {
-  EXPECT_EQ(trigram_match("Hilfe in Köln"), "\"hilfe\" AND \"koln\"");
-  EXPECT_EQ(trigram_match("zu"), "");
+TEST(Analyzer, TrigramWordsSkipShortWords) {
+  EXPECT_EQ(trigram_words("Hilfe in Köln"), (std::vector<std::string>{"hilfe", "koln"}));
+  EXPECT_TRUE(trigram_words("zu").empty());
 }
