@@ -273,8 +273,10 @@ class AccountsTest(ServerTestCase):
         r = login(self.server.client(), addr, next_path="/organisationen?q=Kinder")
         self.assertEqual(r.status, 303)
         self.assertEqual(r.location, "/organisationen?q=Kinder")
+        # Browsers drop tabs and newlines and read "\\" as "/"; only printable ASCII passes.
         for evil in ("//evil.example", "//evil.example/konto", "https://evil.example/",
-                     "/\\evil.example", "evil.example"):
+                     "/\\evil.example", "evil.example", "/\t/evil.example", "/\n/evil.example",
+                     "/\r\n/evil.example", " //evil.example", "/ /evil.example", "/\x7f/x"):
             with self.subTest(weiter=evil):
                 r = login(self.server.client(), addr, next_path=evil)
                 self.assertEqual(r.status, 303)

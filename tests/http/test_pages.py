@@ -215,7 +215,8 @@ class PagesTest(ServerTestCase):
         r = self.c.get("/sprache?zu=xx&zurueck=/")
         self.assertEqual(r.status, 400)
         self.assertEqual(r.set_cookies, [])
-        for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        for target in ("//evil.example/", "https://evil.example/", "/\\evil.example",
+                       "/\t/evil.example", "/\n/evil.example", "\t//evil.example"):
             with self.subTest(target=target):
                 r = self.c.get("/sprache?zu=en&zurueck=" + harness.urllib.parse.quote(target))
                 self.assertEqual(r.status, 303)

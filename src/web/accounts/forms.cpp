@@ -45,10 +45,15 @@ SignupForm parse_signup(const Context& ctx) {
 }
 
 std::string safe_next(const std::string& next, const std::string& fallback) {
-  if (next.size() < 1 || next.size() > 2000 || next[0] != '/' ||
-      (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) ||
-      next.find_first_of("\r\n") != std::string::npos)
-    return fallback;
+  // A same-origin path as browsers parse it (WHATWG URL): they drop tabs and newlines
+  // anywhere and read a backslash as a slash, so "/\t/evil.example" and "/\\evil.example"
+  // would both become "//evil.example", another host. Only printable ASCII without
+  // spaces and backslashes is let through (anything else arrives percent-encoded), with
+  // one leading slash.
+  if (next.empty() || next.size() > 2000 || next[0] != '/') return fallback;
+  for (unsigned char ch : next)
+    if (ch <= 0x20 || ch >= 0x7f || ch == '\\') return fallback;
+  if (next.size() > 1 && next[1] == '/') return fallback;
   return next;
 }
 

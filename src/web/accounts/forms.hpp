@@ -32,7 +32,8 @@ int64_t throttle(Context& ctx, const std::string& scope, int max, int64_t window
 // can use any address of its /64; counting them one by one would not limit anyone).
 std::string client_key(const Context& ctx);
 
-// A redirect target from user input: a local path only ("/..."), never "//host".
+// A redirect target from user input: a same-origin path as browsers parse it ("/...",
+// printable ASCII without spaces or backslashes), never "//host"; else `fallback`.
 std::string safe_next(const std::string& next, const std::string& fallback = "/");
 
 }  // namespace verbund::web::accounts
