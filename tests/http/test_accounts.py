@@ -685,6 +685,40 @@ class BehindProxyTest(ServerTestCase):
         self.assertTrue(r.set_cookies[0].startswith("__Host-verbund=;"))
         self.assertIn("Secure", r.set_cookies[0])
 
+    def test_language_link_changes_nothing_stored_the_form_does(self):
+        addr = create_account(self.server)
+        c = signed_in_client(self.server, addr)
+        locale = lambda: self.server.sql(
+            "SELECT locale FROM users WHERE email = '%s'" % addr)
+        self.assertEqual(locale(), "de")
+        # A GET (a link, also one on another site) sets this browser's cookie only.
+        r = c.get("/sprache?zu=en&zurueck=/konto")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.cookie("sprache"), "en")
+        self.assertEqual(locale(), "de")
+        # Signed in, the header offers a form that stores the choice.
+        body = c.get("/konto").body
+        self.assertIn('<form method="post" action="/sprache"', body)
+        self.assertNotIn('href="/sprache?', body)
+        token = harness.csrf(body)
+        r = c.post("/sprache", {"zu": "en", "zurueck": "/konto"})
+        self.assertEqual(r.status, 403)
+        self.assertEqual(locale(), "de")
+        r = c.post("/sprache", {"csrf": token, "zu": "xx", "zurueck": "/konto"})
+        self.assertEqual(r.status, 400)
+        self.assertEqual(locale(), "de")
+        r = c.post("/sprache", {"csrf": token, "zu": "en", "zurueck": "/\t/evil.example"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, "/")
+        self.assertEqual(r.cookie("sprache"), "en")
+        self.assertEqual(locale(), "en")
+        # Visitors cannot post it.
+        v = self.server.client()
+        r = v.post("/sprache", {"csrf": v.csrf_for("/anmelden"), "zu": "en", "zurueck": "/"})
+        self.assertEqual(r.status, 303)
+        self.assertTrue(r.location.startswith("/anmelden?weiter="), r.location)
+        self.assertIsNone(r.cookie("sprache"))
+
     def test_plain_http_keeps_plain_cookie(self):
         addr = create_account(self.server)
         r = login(self.server.client(), addr)

@@ -80,16 +80,34 @@ http::Response account_change_password(Context& ctx) {
   return ctx.app.sign_in(ctx, ctx.user->id, "/konto?hinweis=passwort_geaendert");
 }
 
-http::Response switch_language(Context& ctx) {
-  auto lang = ctx.query_value("zu");
-  if (lang != "de" && lang != "en") return ctx.app.error_page(ctx, 400, "error.language");
-  if (ctx.user) ctx.app.stores().users.set_locale(ctx.user->id, lang);
-  auto r = http::Response::redirect(safe_next(ctx.query_value("zurueck")));
-  // Set only on the visitor's explicit choice. A link, not a form: a preference cookie
-  // needs no CSRF token, and pages without forms stay free of per-visitor tokens.
+namespace {
+
+http::Response language_chosen(Context& ctx, const std::string& lang, const std::string& back) {
+  auto r = http::Response::redirect(safe_next(back));
+  // Set only on the visitor's explicit choice.
   r.set_header("Set-Cookie", "sprache=" + lang + "; Path=/; Max-Age=31536000; SameSite=Lax" +
                                  std::string(ctx.app.is_secure(ctx.req) ? "; Secure" : ""));
   return r;
+}
+
+}  // namespace
+
+// Visitors switch with a link: a preference cookie needs no CSRF token, and pages
+// without forms stay free of per-visitor tokens. A GET changes nothing stored, also
+// for a signed-in person (a link on another site must not change their account).
+http::Response switch_language(Context& ctx) {
+  auto lang = ctx.query_value("zu");
+  if (lang != "de" && lang != "en") return ctx.app.error_page(ctx, 400, "error.language");
+  return language_chosen(ctx, lang, ctx.query_value("zurueck"));
+}
+
+// Signed-in people switch with a form (CSRF-checked): the language is also stored, for
+// their mails and their other devices.
+http::Response switch_language_stored(Context& ctx) {
+  auto lang = ctx.field("zu");
+  if (lang != "de" && lang != "en") return ctx.app.error_page(ctx, 400, "error.language");
+  ctx.app.stores().users.set_locale(ctx.user->id, lang);
+  return language_chosen(ctx, lang, ctx.field("zurueck"));
 }
 
 void register_routes(App& app) {
@@ -110,6 +128,7 @@ void register_routes(App& app) {
   app.add(Method::post, "/konto/passwort", {account_change_password, Access::signed_in});
   app.add(Method::get, "/konto/email-bestaetigen", {account_confirm_email_change});
   app.add(Method::get, "/sprache", {switch_language});
+  app.add(Method::post, "/sprache", {switch_language_stored, Access::signed_in});
 }
 
 }  // namespace verbund::web::accounts
