@@ -94,6 +94,13 @@ std::optional<TokenUse> consume_token(db::Connection& c, const std::string& toke
   return TokenUse{row->int64("user_id"), row->text("new_email")};
 }
 
+void revoke_tokens(db::Connection& c, int64_t user_id, TokenPurpose purpose, int64_t now) {
+  c.execute(R"sql(
+    UPDATE user_tokens SET used_at = $3
+     WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL)sql",
+            {user_id, purpose_key(purpose), now});
+}
+
 std::optional<std::string> token_owner_email(db::Connection& c, const std::string& token,
                                              TokenPurpose purpose, int64_t now) {
   if (!plausible(token)) return std::nullopt;

@@ -60,6 +60,9 @@ void issue_token(db::Connection& c, const std::string& token, int64_t user_id, T
 // statement, so a token is used once however many requests bring it at the same time.
 std::optional<TokenUse> consume_token(db::Connection& c, const std::string& token,
                                       TokenPurpose purpose, int64_t now);
+// Spends every unused token of `purpose` of the user (after a password or address change,
+// links sent before must stop working).
+void revoke_tokens(db::Connection& c, int64_t user_id, TokenPurpose purpose, int64_t now);
 // The e-mail address of a valid token's owner, without using the token.
 std::optional<std::string> token_owner_email(db::Connection& c, const std::string& token,
                                              TokenPurpose purpose, int64_t now);

@@ -220,6 +220,8 @@ bool Users::reset_password(const std::string& token, const std::string& password
     auto use = consume_token(c, token, TokenPurpose::reset_password, now);
     if (!use) return false;
     set_password_hash(c, use->user_id, password_hash);
+    // Every other reset link of the account is spent with this one.
+    revoke_tokens(c, use->user_id, TokenPurpose::reset_password, now);
     mark_email_confirmed(c, use->user_id);     // the link proved the mailbox
     delete_sessions_of_user(c, use->user_id);  // sign out everywhere
     return true;
@@ -242,13 +244,17 @@ Status Users::change_email(const std::string& token, int64_t now) {
     if (!use) return make_error("invalid", "store: token unknown, used or expired");
     if (!set_email(c, use->user_id, use->new_email))
       return make_error("taken", "store: e-mail address already registered");
+    // Reset links went to the old mailbox; whoever holds it must not take the account.
+    revoke_tokens(c, use->user_id, TokenPurpose::reset_password, now);
+    revoke_tokens(c, use->user_id, TokenPurpose::change_email, now);
     return Ok{};
   });
 }
 
-void Users::change_password(int64_t user_id, const std::string& password_hash) {
+void Users::change_password(int64_t user_id, const std::string& password_hash, int64_t now) {
   db_.write([&](db::Connection& c) {
     set_password_hash(c, user_id, password_hash);
+    revoke_tokens(c, user_id, TokenPurpose::reset_password, now);  // links from before
     delete_sessions_of_user(c, user_id);
   });
 }

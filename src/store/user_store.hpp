@@ -73,7 +73,7 @@ class Users {
   Status change_email(const std::string& token, int64_t now);
 
   // Sets the password and ends every session of the user.
-  void change_password(int64_t user_id, const std::string& password_hash);
+  void change_password(int64_t user_id, const std::string& password_hash, int64_t now);
   void set_locale(int64_t user_id, const std::string& locale);
 
   std::optional<Credentials> credentials(const std::string& email);

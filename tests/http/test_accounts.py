@@ -494,6 +494,58 @@ class AccountsTest(ServerTestCase):
         self.assertEqual(r.status, 410)
         self.assertEqual(login(self.server.client(), addr, new_password).status, 303)
 
+    def use_reset_link(self, link, password):
+        """Posts a new password with the link's token (also when its page says 410)."""
+        token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0]
+        return self.c.post("/passwort-neu", {"csrf": self.c.csrf_for("/anmelden"),
+                                             "token": token, "password": password,
+                                             "password_repeat": password})
+
+    def test_using_a_reset_link_spends_the_others(self):
+        addr = create_account(self.server, unique_email("resettwo"))
+        before = len(self.server.mails(to=addr))
+        self.assertEqual(self.request_reset(addr).status, 200)
+        first = self.reset_link(addr, before)
+        self.assertEqual(self.request_reset(addr).status, 200)
+        second = self.reset_link(addr, before + 1)
+        self.assertNotEqual(first, second)
+        self.assertEqual(self.use_reset_link(second, "Neues Passwort am Fluss 8").status, 303)
+        self.assertEqual(self.c.get(first).status, 410)
+        self.assertEqual(self.use_reset_link(first, "Jemand anderes 12345").status, 410)
+        self.assertEqual(login(self.server.client(), addr, "Neues Passwort am Fluss 8").status, 303)
+
+    def test_changing_the_password_spends_reset_links(self):
+        addr = create_account(self.server, unique_email("resetpw"))
+        before = len(self.server.mails(to=addr))
+        self.assertEqual(self.request_reset(addr).status, 200)
+        link = self.reset_link(addr, before)
+        c = signed_in_client(self.server, addr)
+        r = c.post("/konto/passwort", {"csrf": harness.csrf(c.get("/konto").body),
+                                       "current_password_pw": GOOD_PASSWORD,
+                                       "new_password": "Ein neues Passwort 2",
+                                       "new_password_repeat": "Ein neues Passwort 2"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.c.get(link).status, 410)
+        self.assertEqual(self.use_reset_link(link, "Jemand anderes 12345").status, 410)
+
+    def test_changing_the_address_spends_reset_links_sent_to_the_old_one(self):
+        addr = create_account(self.server, unique_email("resetold"))
+        new_addr = unique_email("resetnew")
+        before = len(self.server.mails(to=addr))
+        self.assertEqual(self.request_reset(addr).status, 200)
+        link = self.reset_link(addr, before)
+        c = signed_in_client(self.server, addr)
+        r = c.post("/konto/email", {"csrf": harness.csrf(c.get("/konto").body),
+                                    "new_email": new_addr, "current_password": GOOD_PASSWORD})
+        self.assertEqual(r.status, 303)
+        mail = self.server.wait_for_mail(1, 10, to=new_addr)[0]
+        confirm = [l for l in mail.links(self.server.port) if "/konto/email-bestaetigen?" in l]
+        self.assertEqual(self.server.client().get(path_of(confirm[0])).status, 303)
+        # whoever still reads the old mailbox cannot take the account over
+        self.assertEqual(self.c.get(link).status, 410)
+        self.assertEqual(self.use_reset_link(link, "Jemand anderes 12345").status, 410)
+        self.assertEqual(login(self.server.client(), new_addr).status, 303)
+
     def test_password_reset_unknown_address(self):
         addr = unique_email("unknown")
         r = self.request_reset(addr)

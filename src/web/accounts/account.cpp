@@ -75,7 +75,7 @@ http::Response account_change_password(Context& ctx) {
                      "new_password", errors);
   if (!errors.empty()) return account_page(ctx, errors, 422);
   auto hash = password::hash(ctx.field("new_password"), ctx.app.config().password_hash_strength);
-  ctx.app.stores().users.change_password(ctx.user->id, hash);
+  ctx.app.stores().users.change_password(ctx.user->id, hash, ctx.now);
   // Other devices are signed out; this one gets a fresh session.
   return ctx.app.sign_in(ctx, ctx.user->id, "/konto?hinweis=passwort_geaendert");
 }
