@@ -113,6 +113,8 @@ bool well_framed(const bhttp::request_parser<bhttp::string_body>& parser) {
     if (v != "chunked" || h.count(bhttp::field::transfer_encoding) > 1) return false;
   }
   if (h.version() >= 11 && h.count(bhttp::field::host) != 1) return false;
+  // §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing.
+  if (h.version() < 11 && te != h.end()) return false;
   return true;
 }
 

@@ -100,6 +100,29 @@ class TransportTest(ServerTestCase):
                 self.assertEqual(responses[0][1].get("connection"), "close")
         self.assertNotIn("path=/geschmuggelt", self.server.log_text())
 
+    def test_transfer_encoding_in_http_1_0_is_400_and_closes(self):
+        inner = b"GET /nachgeschoben HTTP/1.1\r\nHost: x\r\n\r\n"
+        req = (b"POST /anmelden HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded"
+               b"\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + inner)
+        responses = split_responses(raw(self.port, req, read_timeout=2))
+        self.assertEqual([st for st, _, _ in responses], [400])
+        self.assertEqual(responses[0][1].get("connection"), "close")
+        self.assertNotIn("path=/nachgeschoben", self.server.log_text())
+        self.assert_still_serving()
+
+    def test_form_with_too_many_fields_is_refused_before_parsing(self):
+        body = b"&".join(b"f%d=x" % i for i in range(1001))
+        req = (b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
+               b"x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        out = raw(self.port, req, read_timeout=5)
+        self.assertEqual(status_of(out), 400)
+        self.assertIn("zu viele Felder".encode(), out)
+        # 1,000 fields are still a form (refused for its missing CSRF token, not its size)
+        body = b"&".join(b"f%d=x" % i for i in range(1000))
+        req = (b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
+               b"x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        self.assertEqual(status_of(raw(self.port, req, read_timeout=5)), 403)
+
     def test_content_length_with_transfer_encoding_is_400(self):
         inner = b"GET /versteckt HTTP/1.1\r\nHost: x\r\n\r\n"
         req = (b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
