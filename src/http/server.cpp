@@ -118,6 +118,28 @@ bool well_framed(const bhttp::request_parser<bhttp::string_body>& parser) {
   return true;
 }
 
+enum class RawHeader { complete, folded, too_large, timeout, closed };
+
+// Reads until the buffer holds a whole request header (or a bare-LF end, left to the
+// parser to refuse) and looks at it for obsolete line folding: a line break followed by
+// a space or tab. The parser then reads the header from the buffer without waiting.
+awaitable<RawHeader> read_raw_header(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                     std::size_t limit) {
+  for (;;) {
+    std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+    auto end = std::min(bytes.find("\r\n\r\n"), bytes.find("\n\n"));
+    std::string_view head = bytes.substr(0, end);
+    if (head.find("\n ") != std::string_view::npos || head.find("\n\t") != std::string_view::npos)
+      co_return RawHeader::folded;
+    if (end != std::string_view::npos) co_return RawHeader::complete;
+    if (bytes.size() > limit) co_return RawHeader::too_large;
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), tuple_awaitable);
+    if (ec == beast::error::timeout) co_return RawHeader::timeout;
+    if (ec) co_return RawHeader::closed;
+    buffer.commit(n);
+  }
+}
+
 struct Server::Impl {
   ServerOptions opt;
   Dispatch dispatch;
@@ -299,6 +321,23 @@ struct Server::Impl {
         parser.header_limit(static_cast<std::uint32_t>(opt.header_limit));
         parser.body_limit(boost::none);
         stream.expires_after(opt.read_header_timeout);
+        // Obsolete line folding (RFC 9112 §5.2) is refused, not joined as the parser would
+        // join it: "Transfer-Encoding:\r\n chunked" may read differently to a proxy in
+        // front. Only the raw bytes show it, so the header is read here until complete.
+        auto head = co_await read_raw_header(stream, buffer, opt.header_limit);
+        if (head == RawHeader::folded) {
+          co_await reject(stream, buffer, 400, "obs_fold", remote);
+          break;
+        }
+        if (head == RawHeader::too_large) {
+          co_await reject(stream, buffer, 431, "header_limit", remote);
+          break;
+        }
+        if (head == RawHeader::timeout) {
+          log::info("request_timeout", {{"remote", remote}, {"phase", "header"}});
+          break;
+        }
+        if (head == RawHeader::closed) break;
         auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, tuple_awaitable);
         if (hec == bhttp::error::header_limit) {
           co_await reject(stream, buffer, 431, "header_limit", remote);

@@ -110,6 +110,29 @@ class TransportTest(ServerTestCase):
         self.assertNotIn("path=/nachgeschoben", self.server.log_text())
         self.assert_still_serving()
 
+    def test_folded_header_lines_are_400(self):
+        inner = b"GET /gefaltet HTTP/1.1\r\nHost: x\r\n\r\n"
+        for fold in (b"Transfer-Encoding:\r\n chunked", b"Transfer-Encoding:\r\n\tchunked",
+                     b"X-Note: a\r\n b"):
+            with self.subTest(fold=fold):
+                req = (b"POST /anmelden HTTP/1.1\r\nHost: x\r\n" + fold +
+                       b"\r\n\r\n0\r\n\r\n" + inner)
+                responses = split_responses(raw(self.port, req, read_timeout=2))
+                self.assertEqual([st for st, _, _ in responses], [400])
+                self.assertEqual(responses[0][1].get("connection"), "close")
+        self.assertNotIn("path=/gefaltet", self.server.log_text())
+        # a header arriving in pieces is read whole (and spaces inside values are fine)
+        s = socket.create_connection(("127.0.0.1", self.port))
+        try:
+            for piece in (b"GET /healthz HTTP/1.1\r\nHo", b"st: x\r\nX-Note: a b\r", b"\n\r\n"):
+                s.sendall(piece)
+                time.sleep(0.05)
+            s.settimeout(5)
+            self.assertEqual(status_of(s.recv(4096)), 200)
+        finally:
+            s.close()
+        self.assert_still_serving()
+
     def test_form_with_too_many_fields_is_refused_before_parsing(self):
         body = b"&".join(b"f%d=x" % i for i in range(1001))
         req = (b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
