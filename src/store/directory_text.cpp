@@ -9,15 +9,21 @@
 namespace verbund::store {
 namespace {
 
-// The distinct words of a space-separated text, sorted, joined by spaces.
-std::string distinct_words(std::string_view text) {
-  std::vector<std::string_view> words;
+// Calls fn with every word of a space-separated text (runs of spaces are one).
+template <typename F>
+void each_word(std::string_view text, F&& fn) {
   for (std::size_t p = 0; p < text.size();) {
     auto end = text.find(' ', p);
     if (end == std::string_view::npos) end = text.size();
-    if (end > p) words.push_back(text.substr(p, end - p));
+    if (end > p) fn(text.substr(p, end - p));
     p = end + 1;
   }
+}
+
+// The distinct words of a space-separated text, sorted, joined by spaces.
+std::string distinct_words(std::string_view text) {
+  std::vector<std::string_view> words;
+  each_word(text, [&](std::string_view w) { words.push_back(w); });
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());
   std::string out;
@@ -67,15 +73,10 @@ StemIndex::StemIndex(const std::vector<std::string_view>& texts,
   std::unordered_map<std::string_view, std::vector<uint32_t>> lists;
   lists.reserve(texts.size() * 4);
   auto add = [&](std::string_view text, uint32_t i) {
-    for (std::size_t p = 0; p < text.size();) {
-      auto end = text.find(' ', p);
-      if (end == std::string_view::npos) end = text.size();
-      if (end > p) {
-        auto& list = lists[text.substr(p, end - p)];
-        if (list.empty() || list.back() != i) list.push_back(i);
-      }
-      p = end + 1;
-    }
+    each_word(text, [&](std::string_view stem) {
+      auto& list = lists[stem];
+      if (list.empty() || list.back() != i) list.push_back(i);
+    });
   };
   for (std::size_t i = 0; i < texts.size(); ++i) {
     add(texts[i], static_cast<uint32_t>(i));

@@ -89,25 +89,26 @@ class TransportTest(ServerTestCase):
                 self.assertTrue(out.startswith(b"HTTP/1.1 400 "), out[:200])
                 self.assert_still_serving()
 
+    def assert_refused_alone(self, req, smuggled_path):
+        """One 400 that closes the connection; the request behind it never ran."""
+        responses = split_responses(raw(self.port, req, read_timeout=2))
+        self.assertEqual([st for st, _, _ in responses], [400])
+        self.assertEqual(responses[0][1].get("connection"), "close")
+        self.assertNotIn("path=" + smuggled_path, self.server.log_text())
+
     def test_transfer_encoding_without_final_chunked_is_400(self):
         inner = b"GET /geschmuggelt HTTP/1.1\r\nHost: x\r\n\r\n"
         for te in (b"gzip", b"chunked, identity"):
             with self.subTest(te=te):
                 req = (b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
                        b"x-www-form-urlencoded\r\nTransfer-Encoding: " + te + b"\r\n\r\n" + inner)
-                responses = split_responses(raw(self.port, req, read_timeout=2))
-                self.assertEqual([st for st, _, _ in responses], [400])
-                self.assertEqual(responses[0][1].get("connection"), "close")
-        self.assertNotIn("path=/geschmuggelt", self.server.log_text())
+                self.assert_refused_alone(req, "/geschmuggelt")
 
     def test_transfer_encoding_in_http_1_0_is_400_and_closes(self):
         inner = b"GET /nachgeschoben HTTP/1.1\r\nHost: x\r\n\r\n"
         req = (b"POST /anmelden HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded"
                b"\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + inner)
-        responses = split_responses(raw(self.port, req, read_timeout=2))
-        self.assertEqual([st for st, _, _ in responses], [400])
-        self.assertEqual(responses[0][1].get("connection"), "close")
-        self.assertNotIn("path=/nachgeschoben", self.server.log_text())
+        self.assert_refused_alone(req, "/nachgeschoben")
         self.assert_still_serving()
 
     def test_folded_header_lines_are_400(self):
@@ -117,10 +118,7 @@ class TransportTest(ServerTestCase):
             with self.subTest(fold=fold):
                 req = (b"POST /anmelden HTTP/1.1\r\nHost: x\r\n" + fold +
                        b"\r\n\r\n0\r\n\r\n" + inner)
-                responses = split_responses(raw(self.port, req, read_timeout=2))
-                self.assertEqual([st for st, _, _ in responses], [400])
-                self.assertEqual(responses[0][1].get("connection"), "close")
-        self.assertNotIn("path=/gefaltet", self.server.log_text())
+                self.assert_refused_alone(req, "/gefaltet")
         # a header arriving in pieces is read whole (and spaces inside values are fine)
         s = socket.create_connection(("127.0.0.1", self.port))
         try:
@@ -134,17 +132,16 @@ class TransportTest(ServerTestCase):
         self.assert_still_serving()
 
     def test_form_with_too_many_fields_is_refused_before_parsing(self):
-        body = b"&".join(b"f%d=x" % i for i in range(1001))
-        req = (b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
-               b"x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
-        out = raw(self.port, req, read_timeout=5)
+        def post_fields(n):
+            body = b"&".join(b"f%d=x" % i for i in range(n))
+            return raw(self.port, b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                       b"application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n"
+                       % len(body) + body, read_timeout=5)
+        out = post_fields(1001)
         self.assertEqual(status_of(out), 400)
         self.assertIn("zu viele Felder".encode(), out)
         # 1,000 fields are still a form (refused for its missing CSRF token, not its size)
-        body = b"&".join(b"f%d=x" % i for i in range(1000))
-        req = (b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
-               b"x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
-        self.assertEqual(status_of(raw(self.port, req, read_timeout=5)), 403)
+        self.assertEqual(status_of(post_fields(1000)), 403)
 
     def test_content_length_with_transfer_encoding_is_400(self):
         inner = b"GET /versteckt HTTP/1.1\r\nHost: x\r\n\r\n"
