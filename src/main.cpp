@@ -16,6 +16,7 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/password.hpp"
+#include "core/password_strength.hpp"
 #include "core/random.hpp"
 #include "db/migrate.hpp"
 #include "http/server.hpp"
@@ -409,10 +410,13 @@ int cmd_user(const Args& a, const core::Config& cfg) {
     if (!a.options.count("password-stdin")) return fail("user add needs --password-stdin");
     std::string pass;
     std::getline(std::cin, pass);
-    if (auto problem = model::password_problem(pass, *email, password::common_passwords()))
-      return fail("password refused: " + i18n::t("en", *problem));
     std::string name =
         a.options.count("name") ? a.options.at("name") : email->substr(0, email->find('@'));
+    if (auto problem = model::display_name_problem(name))
+      return fail("name refused: " + i18n::t("en", *problem));
+    if (auto problem = model::password_problem(pass, *email, password::common_passwords(),
+                                               {cfg.site_name, name}))
+      return fail("password refused: " + i18n::t("en", *problem));
     auto hash = password::hash(pass, cfg.password_hash_strength);
     Status st =
         store::Users(db, cfg.job_max_attempts)
@@ -535,6 +539,7 @@ int main(int argc, char** argv) {
   try {
     random::init();
     password::load_common_passwords();
+    password::load_german_words();
     if (auto st = i18n::load(); !st) return fail(st.error().message);
     web::static_files::load();
     if (auto st = web::load_templates(); !st) return fail(st.error().message);

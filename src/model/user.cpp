@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/password_strength.hpp"
+
 namespace verbund::model {
 
 std::string_view role_key(Role r) {
@@ -82,7 +84,8 @@ std::optional<std::string> normalize_email(std::string_view in) {
 }
 
 std::optional<std::string> password_problem(std::string_view password, std::string_view email,
-                                            const std::unordered_set<std::string>& common) {
+                                            const std::unordered_set<std::string>& common,
+                                            const std::vector<std::string>& context) {
   if (password.size() > 1024) return "password.too_long";
   if (!valid_utf8(password)) return "password.invalid";
   if (utf8_length(password) < 10) return "password.too_short";
@@ -110,6 +113,59 @@ std::optional<std::string> password_problem(std::string_view password, std::stri
   for (std::size_t i = 1; i < lower.size(); ++i)
     if (lower[i] != lower[i - 1] + 1 && !(lower[i - 1] == '9' && lower[i] == '0')) run = false;
   if (run) return "password.common";
+  // The parts of the address and of the names are guessed first: "erika", "mueller".
+  std::vector<std::string> words;
+  auto add_parts = [&](std::string_view text) {
+    std::string part;
+    for (char c : std::string(text) + " ") {
+      if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) {
+        part += c;
+      } else {
+        if (part.size() >= 3) words.push_back(part);
+        part.clear();
+      }
+    }
+  };
+  add_parts(local);
+  add_parts(mail.substr(mail.find('@') + 1));
+  for (const auto& c : context) {
+    words.push_back(c);
+    add_parts(c);
+  }
+  return password::strength(password, words).problem;
+}
+
+bool same_address(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    bool control = static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    if (control || c == ' ') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::optional<std::string> display_name_problem(std::string_view name) {
+  if (name.empty()) return "signup.name_missing";
+  if (!valid_utf8(name) || utf8_length(name) > 100) return "signup.name_too_long";
+  if (std::any_of(name.begin(), name.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return "signup.name_one_line";
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  for (const char* link : {"://", "www.", "http:", "https:"})
+    if (lower.find(link) != std::string::npos) return "signup.name_no_links";
   return std::nullopt;
 }
 

@@ -47,9 +47,19 @@ std::optional<std::string> normalize_email(std::string_view input);
 
 // The catalog key of the reason `password` is refused, or nullopt when acceptable.
 // Rules: at least 10 characters, at most 1024 bytes, not on the common list, not the
-// e-mail address or its local part.
+// e-mail address or its local part, and not easy to guess (core/password_strength.hpp)
+// for someone who knows the address, the person's name and the site's (`context`).
 std::optional<std::string> password_problem(std::string_view password, std::string_view email,
-                                            const std::unordered_set<std::string>& common);
+                                            const std::unordered_set<std::string>& common,
+                                            const std::vector<std::string>& context = {});
+
+// Whether two addresses are the same account's (ASCII case does not matter).
+bool same_address(std::string_view a, std::string_view b);
+// `text` on one line: control characters (line breaks, tabs) become single spaces.
+std::string one_line(std::string_view text);
+// The catalog key of the reason a display name is refused, or nullopt: it is needed, at
+// most 100 characters, one line, and no web address (names appear in mails to others).
+std::optional<std::string> display_name_problem(std::string_view name);
 
 // Counts UTF-8 code points.
 std::size_t utf8_length(std::string_view s);

@@ -63,8 +63,8 @@ std::vector<OrgInvitation> open_invitations(db::Connection& c, int64_t org_id, i
   std::vector<OrgInvitation> out;
   for (const auto& r :
        c.query(std::string(kInvitationColumns) +
-                   "WHERE i.organisation_id = $1 AND i.accepted_at IS NULL AND i.expires_at > $2 "
-                   "ORDER BY i.created_at DESC",
+                   "WHERE i.organisation_id = $1 AND i.accepted_at IS NULL "
+                   "AND i.revoked_at IS NULL AND i.expires_at > $2 ORDER BY i.created_at DESC",
                {org_id, now}))
     out.push_back(invitation_from(r));
   return out;
@@ -73,19 +73,43 @@ std::vector<OrgInvitation> open_invitations(db::Connection& c, int64_t org_id, i
 Status invite(db::Connection& c, const Actor& a, int64_t org_id, const std::string& email,
               bool admin, const std::string& token, int64_t now) {
   if (!may_manage(c, a, org_id)) return make_error("not_found", "organisation not found");
+  // Invitations of one organisation take turns: each counts those committed before it.
+  lock_organisation(c, org_id);
   if (c.query_one(R"sql(
       SELECT 1 FROM user_roles ur JOIN users u ON u.id = ur.user_id
        WHERE ur.organisation_id = $1 AND lower(u.email) = lower($2)
          AND ur.role IN ('org_admin', 'org_member'))sql",
                   {org_id, email}))
     return make_error("already_member", "already in the organisation");
-  // One open invitation per address and organisation is a unique index
-  // (org_invitations_open); an expired one makes room for a new one first.
+  // An expired invitation closes and makes room for a new one (it still counts below).
   c.execute(R"sql(
-    DELETE FROM org_invitations
+    UPDATE org_invitations SET revoked_at = $3
      WHERE organisation_id = $1 AND lower(email) = lower($2) AND accepted_at IS NULL
-       AND expires_at <= $3)sql",
+       AND revoked_at IS NULL AND expires_at <= $3)sql",
             {org_id, email, now});
+  if (c.query_one(R"sql(
+      SELECT 1 FROM org_invitations
+       WHERE organisation_id = $1 AND lower(email) = lower($2) AND accepted_at IS NULL
+         AND revoked_at IS NULL)sql",
+                  {org_id, email}))
+    return make_error("already_invited", "an open invitation exists");
+  // The platform's mail is nobody's megaphone: few invitations per address, few per day,
+  // and an organisation the editors have not approved yet may invite very few at all.
+  if (c.query_int(R"sql(
+      SELECT COUNT(*) FROM org_invitations
+       WHERE organisation_id = $1 AND lower(email) = lower($2) AND created_at > $3)sql",
+                  {org_id, email, now - kRecipientWindowSeconds}) >= kInvitationsPerRecipient)
+    return make_error("recipient_limit", "too many invitations to this address");
+  bool published =
+      c.query_one("SELECT 1 FROM organisations WHERE id = $1 AND status = 'published'", {org_id})
+          .has_value();
+  if (published ? c.query_int(R"sql(
+                      SELECT COUNT(*) FROM org_invitations
+                       WHERE organisation_id = $1 AND created_at > $2)sql",
+                              {org_id, now - 86400}) >= kInvitationsPerDay
+                : c.query_int("SELECT COUNT(*) FROM org_invitations WHERE organisation_id = $1",
+                              {org_id}) >= kInvitationsWhilePending)
+    return make_error(published ? "daily_limit" : "pending_limit", "too many invitations");
   try {
     db::with_savepoint(c, [&] {
       c.execute(R"sql(
@@ -103,12 +127,13 @@ Status invite(db::Connection& c, const Actor& a, int64_t org_id, const std::stri
   return Ok{};
 }
 
-Status revoke_invitation(db::Connection& c, const Actor& a, int64_t org_id, int64_t invitation_id) {
+Status revoke_invitation(db::Connection& c, const Actor& a, int64_t org_id, int64_t invitation_id,
+                         int64_t now) {
   if (!may_manage(c, a, org_id)) return make_error("not_found", "organisation not found");
   int64_t n = c.execute(R"sql(
-    DELETE FROM org_invitations
-     WHERE id = $1 AND organisation_id = $2 AND accepted_at IS NULL)sql",
-                        {invitation_id, org_id});
+    UPDATE org_invitations SET revoked_at = $3
+     WHERE id = $1 AND organisation_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL)sql",
+                        {invitation_id, org_id, now});
   if (n == 0) return make_error("not_found", "invitation not found");
   return Ok{};
 }
@@ -117,7 +142,8 @@ std::optional<OrgInvitation> find_invitation(db::Connection& c, const std::strin
                                              int64_t now) {
   auto r =
       c.query_one(std::string(kInvitationColumns) +
-                      "WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2",
+                      "WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL "
+                      "AND i.expires_at > $2",
                   {random::sha256_hex(token), now});
   if (!r) return std::nullopt;
   return invitation_from(*r);
@@ -125,12 +151,16 @@ std::optional<OrgInvitation> find_invitation(db::Connection& c, const std::strin
 
 Result<int64_t> accept_invitation(db::Connection& c, const std::string& token, int64_t user_id,
                                   int64_t now) {
-  // Used and checked in one statement: of two requests with the same link, one gets it.
+  // Used and checked in one statement: of two requests with the same link, one gets it,
+  // and only the account of the invited address (whoever else holds the link does not).
   auto inv = c.query_one(R"sql(
     UPDATE org_invitations SET accepted_at = $2, accepted_by = $3
-     WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2
+     WHERE token_hash = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+       AND lower(email) = (SELECT lower(email) FROM users WHERE id = $3)
     RETURNING organisation_id, role)sql",
                          {random::sha256_hex(token), now, user_id});
+  if (!inv && find_invitation(c, token, now))
+    return make_error("other_address", "the invitation is for another address");
   if (!inv) return make_error("not_found", "invitation unknown, used or expired");
   int64_t org_id = inv->int64("organisation_id");
   lock_organisation(c, org_id);
@@ -192,16 +222,26 @@ std::optional<PeoplePage> Members::people(const Actor& a, int64_t org_id, int64_
 
 Status Members::invite(const Actor& a, int64_t org_id, const std::string& email, bool admin,
                        const std::string& token, const Mail& mail, int64_t now) {
-  return db_.write([&](db::Connection& c) -> Status {
+  return db_.write(db::Isolation::read_committed, [&](db::Connection& c) -> Status {
     auto s = store::invite(c, a, org_id, email, admin, token, now);
     if (s) queue_mail(c, mail, now, mail_attempts_);
     return s;
   });
 }
 
-Status Members::revoke(const Actor& a, int64_t org_id, int64_t invitation_id) {
+Status Members::revoke(const Actor& a, int64_t org_id, int64_t invitation_id, int64_t now) {
   return db_.write(
-      [&](db::Connection& c) { return revoke_invitation(c, a, org_id, invitation_id); });
+      [&](db::Connection& c) { return revoke_invitation(c, a, org_id, invitation_id, now); });
+}
+
+void Members::purge(int64_t now) {
+  db_.write([&](db::Connection& c) {
+    c.execute(R"sql(
+      DELETE FROM org_invitations
+       WHERE accepted_at IS NULL AND created_at < $1
+         AND (revoked_at IS NOT NULL OR expires_at < $2))sql",
+              {now - kRecipientWindowSeconds, now});
+  });
 }
 
 std::optional<OrgInvitation> Members::invitation(const std::string& token, int64_t now) {

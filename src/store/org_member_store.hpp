@@ -31,6 +31,13 @@ struct OrgInvitation {
 };
 
 inline constexpr int64_t kInvitationSeconds = 14 * 24 * 3600;
+// Limits on invitation mails, withdrawn ones counted: per address and organisation
+// within the window, per published organisation and day, per organisation that is not
+// published yet (self-registered and pending: anyone could make one) in all.
+inline constexpr int64_t kInvitationsPerRecipient = 3;
+inline constexpr int64_t kRecipientWindowSeconds = 30 * 24 * 3600;
+inline constexpr int64_t kInvitationsPerDay = 30;
+inline constexpr int64_t kInvitationsWhilePending = 5;
 
 struct PeoplePage {
   std::vector<OrgPerson> people;           // admins first, then members, by name
@@ -49,16 +56,21 @@ class Members {
   // Stores an invitation for the hash of `token` (made by the caller) and queues `mail`,
   // which carries the link. Errors: "not_found", "already_member" (the address belongs
   // to someone in the organisation), "already_invited" (an open invitation for the
-  // address exists: a partial unique index decides between parallel invitations).
+  // address exists: a partial unique index decides between parallel invitations),
+  // "recipient_limit", "daily_limit", "pending_limit" (the limits above; invitations of
+  // an organisation take turns on its row, so parallel ones cannot pass a limit).
   Status invite(const Actor& a, int64_t org_id, const std::string& email, bool admin,
                 const std::string& token, const Mail& mail, int64_t now);
-  // Withdraws an open invitation. Error "not_found".
-  Status revoke(const Actor& a, int64_t org_id, int64_t invitation_id);
+  // Withdraws an open invitation (the row stays for the limits). Error "not_found".
+  Status revoke(const Actor& a, int64_t org_id, int64_t invitation_id, int64_t now);
+  // Deletes withdrawn and expired invitations older than the recipient window.
+  void purge(int64_t now);
   // The open invitation behind a raw token (for the acceptance page), or nullopt.
   std::optional<OrgInvitation> invitation(const std::string& token, int64_t now);
   // Accepts: the user gets the invited role (an admin stays admin when invited as
-  // member). Single use, decided by one statement. Error "not_found" (unknown, used or
-  // expired). Returns the organisation's id.
+  // member), when the account's address is the invited one. Single use, decided by one
+  // statement. Errors: "not_found" (unknown, used, withdrawn or expired), "other_address".
+  // Returns the organisation's id.
   Result<int64_t> accept(const std::string& token, int64_t user_id, int64_t now);
   // Makes a person admin or member. Errors: "not_found", "last_admin".
   Status set_role(const Actor& a, int64_t org_id, int64_t user_id, bool admin, int64_t now);

@@ -101,6 +101,29 @@ void revoke_tokens(db::Connection& c, int64_t user_id, TokenPurpose purpose, int
             {user_id, purpose_key(purpose), now});
 }
 
+TokenLookup look_up_token(db::Connection& c, const std::string& token, TokenPurpose purpose,
+                          int64_t now) {
+  TokenLookup out;
+  if (!plausible(token)) return out;
+  auto row = c.query_one(R"sql(
+    SELECT t.user_id, t.used_at IS NOT NULL AS used, t.expires_at > $3 AS live,
+           COALESCE(t.new_email, '') AS new_email, u.email,
+           u.email_confirmed_at IS NOT NULL AS confirmed
+      FROM user_tokens t JOIN users u ON u.id = t.user_id
+     WHERE t.token_hash = $1 AND t.purpose = $2)sql",
+                         {random::sha256_hex(token), purpose_key(purpose), now});
+  if (!row) return out;
+  out.user_id = row->int64("user_id");
+  out.new_email = row->text("new_email");
+  out.owner_email = row->text("email");
+  out.owner_confirmed = row->boolean("confirmed");
+  if (row->boolean("used"))
+    out.state = TokenLookup::State::spent;
+  else if (row->boolean("live"))
+    out.state = TokenLookup::State::valid;
+  return out;
+}
+
 std::optional<std::string> token_owner_email(db::Connection& c, const std::string& token,
                                              TokenPurpose purpose, int64_t now) {
   if (!plausible(token)) return std::nullopt;

@@ -63,6 +63,17 @@ std::optional<TokenUse> consume_token(db::Connection& c, const std::string& toke
 // Spends every unused token of `purpose` of the user (after a password or address change,
 // links sent before must stop working).
 void revoke_tokens(db::Connection& c, int64_t user_id, TokenPurpose purpose, int64_t now);
+// What a token is, without using it: `spent` when it was used or revoked (its owner's
+// current state tells what came of it), `invalid` when unknown or expired unused.
+struct TokenLookup {
+  enum class State { valid, spent, invalid } state = State::invalid;
+  int64_t user_id = 0;
+  std::string new_email;    // change_email tokens
+  std::string owner_email;  // the account's address now
+  bool owner_confirmed = false;
+};
+TokenLookup look_up_token(db::Connection& c, const std::string& token, TokenPurpose purpose,
+                          int64_t now);
 // The e-mail address of a valid token's owner, without using the token.
 std::optional<std::string> token_owner_email(db::Connection& c, const std::string& token,
                                              TokenPurpose purpose, int64_t now);

@@ -61,12 +61,14 @@ void set_password_hash(db::Connection& c, int64_t user_id, const std::string& ha
   c.execute("UPDATE users SET password_hash = $2 WHERE id = $1", {user_id, hash});
 }
 
-// Fails with code "exists" when another account uses the address (a unique index).
-Status set_email(db::Connection& c, int64_t user_id, const std::string& email) {
+// Fails with code "exists" when another account uses the address (a unique index). The
+// address counts as confirmed when `confirmed` (the link that brought it proved it).
+Status set_email(db::Connection& c, int64_t user_id, const std::string& email,
+                 bool confirmed = true) {
   try {
     db::with_savepoint(c, [&] {
       c.execute("UPDATE users SET email = $2, email_confirmed_at = $3 WHERE id = $1",
-                {user_id, email, now()});
+                {user_id, email, confirmed ? std::optional<int64_t>(now()) : std::nullopt});
     });
     return Ok{};
   } catch (const db::DbError& e) {
@@ -164,16 +166,37 @@ Status grant_role(db::Connection& c, int64_t user_id, model::Role role,
 
 // ---- Users -------------------------------------------------------------------------
 
-bool Users::sign_up(const NewAccount& a, const Link& link, const Mail& confirm, const Mail& taken,
-                    int64_t now) {
-  return db_.write([&](db::Connection& c) {
+int64_t Users::sign_up(const NewAccount& a, const Link& link, const Mail& confirm,
+                       const Mail& taken, int64_t now) {
+  return db_.write([&](db::Connection& c) -> int64_t {
     auto id = create_user(c, a.email, a.display_name, a.password_hash, a.locale);
     if (!id) {
       queue_mail(c, taken, now, mail_attempts_);
-      return false;
+      return 0;
     }
     issue_token(c, link.token, *id, TokenPurpose::confirm_email, now, link.ttl_seconds);
     queue_mail(c, confirm, now, mail_attempts_);
+    return *id;
+  });
+}
+
+bool Users::correct_signup_address(const std::string& old_email, const std::string& new_email,
+                                   const std::function<bool(int64_t)>& made_by_caller,
+                                   const Link& link, const Composer& confirm, const Mail& taken,
+                                   int64_t now) {
+  return db_.write([&](db::Connection& c) {
+    auto cred = find_credentials(c, old_email);
+    if (!cred || cred->email_confirmed || cred->disabled || !made_by_caller(cred->user_id))
+      return false;
+    if (!set_email(c, cred->user_id, new_email, false)) {
+      queue_mail(c, taken, now, mail_attempts_);
+      return false;
+    }
+    // The links sent to the wrong address stop working.
+    revoke_tokens(c, cred->user_id, TokenPurpose::confirm_email, now);
+    issue_token(c, link.token, cred->user_id, TokenPurpose::confirm_email, now, link.ttl_seconds);
+    auto user = load_user(c, cred->user_id);
+    queue_mail(c, confirm({new_email, user->locale, user->display_name}), now, mail_attempts_);
     return true;
   });
 }
@@ -189,11 +212,36 @@ void Users::resend_confirmation(const std::string& email, const Link& link, cons
   });
 }
 
-bool Users::confirm_email(const std::string& token, int64_t now) {
+namespace {
+
+LinkState confirmation_state(db::Connection& c, const std::string& token, int64_t now) {
+  auto t = look_up_token(c, token, TokenPurpose::confirm_email, now);
+  if (t.user_id != 0 && t.owner_confirmed) return LinkState::done;
+  return t.state == TokenLookup::State::valid ? LinkState::open : LinkState::invalid;
+}
+
+EmailChangeLink email_change_state(db::Connection& c, const std::string& token, int64_t now) {
+  auto t = look_up_token(c, token, TokenPurpose::change_email, now);
+  EmailChangeLink out{LinkState::invalid, t.new_email};
+  if (t.state == TokenLookup::State::valid)
+    out.state = LinkState::open;
+  else if (t.state == TokenLookup::State::spent && model::same_address(t.owner_email, t.new_email))
+    out.state = LinkState::done;
+  return out;
+}
+
+}  // namespace
+
+LinkState Users::confirmation_link(const std::string& token, int64_t now) {
+  return db_.read([&](db::Connection& c) { return confirmation_state(c, token, now); });
+}
+
+LinkState Users::confirm_email(const std::string& token, int64_t now) {
   return db_.write([&](db::Connection& c) {
     auto use = consume_token(c, token, TokenPurpose::confirm_email, now);
-    if (use) mark_email_confirmed(c, use->user_id);
-    return use.has_value();
+    if (!use) return confirmation_state(c, token, now);
+    mark_email_confirmed(c, use->user_id);
+    return LinkState::done;
   });
 }
 
@@ -238,9 +286,14 @@ void Users::request_email_change(int64_t user_id, const std::string& new_email, 
   });
 }
 
+EmailChangeLink Users::email_change_link(const std::string& token, int64_t now) {
+  return db_.read([&](db::Connection& c) { return email_change_state(c, token, now); });
+}
+
 Status Users::change_email(const std::string& token, int64_t now) {
   return db_.write([&](db::Connection& c) -> Status {
     auto use = consume_token(c, token, TokenPurpose::change_email, now);
+    if (!use && email_change_state(c, token, now).state == LinkState::done) return Ok{};
     if (!use) return make_error("invalid", "store: token unknown, used or expired");
     if (!set_email(c, use->user_id, use->new_email))
       return make_error("taken", "store: e-mail address already registered");
@@ -262,6 +315,41 @@ void Users::change_password(int64_t user_id, const std::string& password_hash, i
 void Users::set_locale(int64_t user_id, const std::string& locale) {
   db_.write([&](db::Connection& c) {
     c.execute("UPDATE users SET locale = $2 WHERE id = $1", {user_id, locale});
+  });
+}
+
+Status Users::delete_account(int64_t user_id, const Mail& goodbye, int64_t now) {
+  return db_.write(db::Isolation::read_committed, [&](db::Connection& c) -> Status {
+    bool postgres = c.dialect() == db::Dialect::postgres;
+    // In id order, so that two deletions lock in the same order.
+    for (const auto& r : c.query(R"sql(
+        SELECT organisation_id FROM user_roles
+         WHERE user_id = $1 AND role = 'org_admin' ORDER BY organisation_id)sql",
+                                 {user_id}))
+      if (postgres)
+        c.query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE",
+                {r.int64("organisation_id")});
+    std::string sole;
+    for (const auto& r : c.query(R"sql(
+        SELECT o.name FROM user_roles ur JOIN organisations o ON o.id = ur.organisation_id
+         WHERE ur.user_id = $1 AND ur.role = 'org_admin'
+           AND NOT EXISTS (SELECT 1 FROM user_roles other
+                            WHERE other.organisation_id = ur.organisation_id
+                              AND other.role = 'org_admin' AND other.user_id <> $1)
+         ORDER BY o.name)sql",
+                                 {user_id}))
+      sole += r.text("name") + "\n";
+    if (!sole.empty()) return make_error("sole_admin", sole);
+    if (postgres)
+      c.query("SELECT user_id FROM user_roles WHERE role = 'platform_admin' FOR UPDATE");
+    if (c.query_one("SELECT 1 FROM user_roles WHERE user_id = $1 AND role = 'platform_admin'",
+                    {user_id}) &&
+        c.query_int(
+            "SELECT COUNT(DISTINCT user_id) FROM user_roles WHERE role = 'platform_admin'") <= 1)
+      return make_error("last_platform_admin", "the platform needs an admin");
+    c.execute("DELETE FROM users WHERE id = $1", {user_id});
+    queue_mail(c, goodbye, now, mail_attempts_);
+    return Ok{};
   });
 }
 

@@ -5,6 +5,7 @@
 // the database keeps only their hashes.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,15 @@ struct Link {
   int64_t ttl_seconds = 0;
 };
 
+// What following a one-time link does: `open` (a click on the page's button will act),
+// `done` (it was acted on, by this link or another: "already confirmed"), `invalid`.
+enum class LinkState { open, done, invalid };
+
+struct EmailChangeLink {
+  LinkState state = LinkState::invalid;
+  std::string new_email;
+};
+
 struct UserPage {
   std::vector<model::User> users;
   int64_t total = 0;
@@ -46,14 +56,25 @@ class Users {
 
   // Creates the account and queues `confirm` (whose link carries `link.token`); when the
   // address is taken, queues `taken` to its owner instead, so that the form never says
-  // who is registered. Returns whether an account was created.
-  bool sign_up(const NewAccount& a, const Link& link, const Mail& confirm, const Mail& taken,
-               int64_t now);
+  // who is registered. Returns the new account's id, 0 when none was created.
+  int64_t sign_up(const NewAccount& a, const Link& link, const Mail& confirm, const Mail& taken,
+                  int64_t now);
+  // A typo in the address, noticed on the "check your inbox" page: moves the unconfirmed
+  // account of `old_email` to `new_email` with a new confirmation link (the old links stop
+  // working), when `made_by_caller(user_id)` (a signature the sign-up page handed out)
+  // says the caller signed it up. When `new_email` is taken, queues `taken` to it instead.
+  // Returns whether the account moved.
+  bool correct_signup_address(const std::string& old_email, const std::string& new_email,
+                              const std::function<bool(int64_t)>& made_by_caller, const Link& link,
+                              const Composer& confirm, const Mail& taken, int64_t now);
   // Queues a new confirmation link for an unconfirmed, enabled account; nothing otherwise.
   void resend_confirmation(const std::string& email, const Link& link, const Composer& compose,
                            int64_t now);
-  // Uses a confirmation token. False when unknown, used or expired.
-  bool confirm_email(const std::string& token, int64_t now);
+  // What the confirmation link does, without using it. `done` when the account is
+  // confirmed (mail scanners open links before their owners do).
+  LinkState confirmation_link(const std::string& token, int64_t now);
+  // Uses a confirmation token: `done` when the account is confirmed now or was before.
+  LinkState confirm_email(const std::string& token, int64_t now);
 
   // Queues a reset link for an enabled account; nothing otherwise (same answer).
   void request_password_reset(const std::string& email, const Link& link, const Composer& compose,
@@ -68,13 +89,23 @@ class Users {
   // address belongs to an account already (then nothing: no enumeration).
   void request_email_change(int64_t user_id, const std::string& new_email, const Link& link,
                             const Mail& mail, int64_t now);
-  // Uses the token and moves the account to the new address. Errors: "invalid" (unknown,
-  // used or expired), "taken" (another account has the address meanwhile).
+  // What the e-mail change link does, without using it: `done` when the account has the
+  // new address already.
+  EmailChangeLink email_change_link(const std::string& token, int64_t now);
+  // Uses the token and moves the account to the new address; Ok also when the account has
+  // it already (a second click). Errors: "invalid" (unknown, used or expired), "taken"
+  // (another account has the address meanwhile).
   Status change_email(const std::string& token, int64_t now);
 
   // Sets the password and ends every session of the user.
   void change_password(int64_t user_id, const std::string& password_hash, int64_t now);
   void set_locale(int64_t user_id, const std::string& locale);
+  // Deletes the account with its sessions, roles, links and claims, and queues `goodbye`.
+  // Refused while the person is the only admin of an organisation (error "sole_admin",
+  // whose message lists the organisations' names, one per line) or the last platform
+  // admin ("last_platform_admin"). The organisations of the person's roles take turns
+  // (row locks): two admins deleting themselves at once leave one.
+  Status delete_account(int64_t user_id, const Mail& goodbye, int64_t now);
 
   std::optional<Credentials> credentials(const std::string& email);
   std::optional<Credentials> credentials(int64_t user_id);

@@ -103,6 +103,8 @@ test("sign up, confirm, log in, register an organisation, get verified, see it, 
     const mail = await server.mailTo(email);
     const link = mail.text.match(/http:\/\/127\.0\.0\.1:\d+\/registrieren\/bestaetigen\?token=\S+/)[0];
     await page.goto(link);
+    assert.match(await page.textContent("h1"), /E-Mail-Adresse bestätigen/);
+    await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
     assert.match(await page.textContent(".notice"), /bestätigt/);
     await page.fill("#email", email);
     await page.fill("#password", password);

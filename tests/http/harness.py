@@ -764,6 +764,22 @@ def confirm_link(server, email_addr, timeout=10.0):
         time.sleep(0.05)
 
 
+def follow_mail_link(client, url):
+    """Opens a one-time link from a mail as its reader does: the page (which must change
+    nothing), then its button; returns the button's response."""
+    path = path_of(url)
+    r = client.get(path)
+    if r.status != 200:
+        return r
+    m = re.search(r'<form method="post" action="([^"]+)"[^>]*>\s*'
+                  r'<input type="hidden" name="csrf" value="([^"]*)">\s*'
+                  r'<input type="hidden" name="token" value="([^"]*)">', r.body)
+    if not m:
+        raise AssertionError("no confirmation form on %s:\n%s" % (path, r.body[:2000]))
+    return client.post(html.unescape(m.group(1)), {"csrf": html.unescape(m.group(2)),
+                                                   "token": html.unescape(m.group(3))})
+
+
 def create_account(server, email_addr=None, password=GOOD_PASSWORD, name="Test Person"):
     """Signs up and confirms an account over HTTP; returns the address."""
     email_addr = email_addr or unique_email()
@@ -771,7 +787,7 @@ def create_account(server, email_addr=None, password=GOOD_PASSWORD, name="Test P
     r = signup(c, email_addr, password, name)
     if r.status != 200:
         raise AssertionError("sign-up of %s: %s\n%s" % (email_addr, r.status, r.body[:1500]))
-    r = c.get(path_of(confirm_link(server, email_addr)))
+    r = follow_mail_link(c, confirm_link(server, email_addr))
     if r.status != 303:
         raise AssertionError("confirm %s: %s" % (email_addr, r.status))
     return email_addr

@@ -2,6 +2,8 @@
 CSRF, password reset, change of e-mail and password, the log-in rate limit."""
 
 import html
+import re
+import time
 import unittest
 import urllib.parse
 import uuid
@@ -75,13 +77,32 @@ class AccountsTest(ServerTestCase):
         self.assertIn("Bitte bestätigen Sie zuerst", r.body)
         self.assertNotIn("verbund", self.c.cookies)
 
+        # opening the link (as mail scanners do) changes nothing; its page has a button
         r = self.c.get(path_of(links[0]))
+        self.assertEqual(r.status, 200)
+        self.assertIn("<h1>E-Mail-Adresse bestätigen</h1>", r.body)
+        token = harness.hidden_value(r.body, "token")
+        self.assertEqual(login(self.server.client(), addr).status, 422)
+        # the button needs the form's CSRF token
+        self.assertEqual(self.c.post("/registrieren/bestaetigen", {"token": token}).status, 403)
+        self.assertEqual(login(self.server.client(), addr).status, 422)
+        r = harness.follow_mail_link(self.c, links[0])
         self.assertEqual(r.status, 303)
         self.assertEqual(r.location, "/anmelden?hinweis=bestaetigt")
+        # a second visit says it is done (and how to go on), not that the link is invalid
         r = self.c.get(path_of(links[0]))
-        self.assertEqual(r.status, 410)
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, "/anmelden?hinweis=schon_bestaetigt")
+        self.assertIn("Ihre E-Mail-Adresse ist schon bestätigt. Sie können sich anmelden.",
+                      self.c.get(r.location).body)
+        r = self.c.post("/registrieren/bestaetigen",
+                        {"csrf": self.c.csrf_for("/anmelden"), "token": token})
+        self.assertEqual((r.status, r.location), (303, "/anmelden?hinweis=bestaetigt"))
         self.assertEqual(self.c.get("/registrieren/bestaetigen?token=nonsense").status, 410)
         self.assertEqual(self.c.get("/registrieren/bestaetigen").status, 410)
+        r = self.c.post("/registrieren/bestaetigen",
+                        {"csrf": self.c.csrf_for("/anmelden"), "token": "x" * 43})
+        self.assertEqual(r.status, 410)
 
         r = login(self.c, addr)
         self.assertEqual(r.status, 303, r.body[:2000])
@@ -115,8 +136,9 @@ class AccountsTest(ServerTestCase):
         # the form comes back with the input, never with the password
         self.assertIn('<form method="post" action="/registrieren"', r.body)
         if fields["display_name"].strip():
-            self.assertIn('value="%s"' % html.escape(fields["display_name"].strip(), quote=True),
-                          r.body)
+            # (in an attribute a line break or tab comes back as a space)
+            kept = re.sub(r"[\n\t]", " ", fields["display_name"].strip())
+            self.assertIn('value="%s"' % html.escape(kept, quote=True), r.body)
         if fields["email"]:
             self.assertIn('value="%s"' % html.escape(fields["email"], quote=True), r.body)
         if fields["password"]:
@@ -157,6 +179,36 @@ class AccountsTest(ServerTestCase):
                           "häufig benutzter Passwörter", email=addr)
         self.assert_no_account(addr)
 
+    def test_signup_passwords_easy_to_guess_are_explained(self):
+        # what a security review saw accepted; each reason is named in plain German
+        for pw, reason in (("passwort123", "besteht vor allem aus bekannten Wörtern"),
+                           ("Sommer2024!", "besteht vor allem aus bekannten Wörtern"),
+                           ("qwertzuiop", "Tastaturfolgen"),
+                           ("Verbund2026!", "den Namen dieser Seite"),
+                           ("Erika Gärtner 1", "Ihren Namen")):
+            addr = unique_email("schwach")
+            r = self.signup_error({"password": pw, "password_repeat": pw}, reason, email=addr,
+                                  name="Erika Gärtner")
+            self.assertIn("ein kurzer Satz ist sicher", r.body)
+            self.assertIn('id="password-error"', r.body)
+            self.assert_no_account(addr)
+
+    def test_reset_and_change_refuse_easy_passwords_too(self):
+        addr = create_account(self.server, unique_email("starkbleiben"))
+        c = signed_in_client(self.server, addr)
+        r = c.post("/konto/passwort", {"csrf": harness.csrf(c.get("/konto").body),
+                                       "current_password_pw": GOOD_PASSWORD,
+                                       "new_password": "Sommer2024!",
+                                       "new_password_repeat": "Sommer2024!"})
+        self.assertEqual(r.status, 422)
+        self.assertIn("bekannten Wörtern", r.body)
+        before = len(self.server.mails(to=addr))
+        self.assertEqual(self.request_reset(addr).status, 200)
+        r = self.use_reset_link(self.reset_link(addr, before), "Herbstlaub42")
+        self.assertEqual(r.status, 422)
+        self.assertIn("bekannten Wörtern", r.body)
+        self.assertEqual(login(self.server.client(), addr).status, 303)
+
     def test_signup_password_mismatch(self):
         r = self.signup_error({"password_repeat": GOOD_PASSWORD + "x"},
                               "stimmen nicht überein")
@@ -185,6 +237,13 @@ class AccountsTest(ServerTestCase):
         self.assertEqual(len(self.server.mails(to=addr)), before + 1)
         # the account is unchanged: the old password still works, the new one does not
         self.assertEqual(login(self.server.client(), addr).status, 303)
+
+    def test_signup_name_stays_on_one_line_without_links(self):
+        # names appear in invitation mails to others: no second line, no web address
+        self.signup_error({"display_name": "Erika\nKlicken Sie hier"}, "muss in eine Zeile passen")
+        self.signup_error({"display_name": "Erika\tMüller"}, "muss in eine Zeile passen")
+        for name in ("Erika (www.evil.example)", "Erika https://evil.example"):
+            self.signup_error({"display_name": name}, "keine Internetadresse")
 
     def test_signup_name_too_long(self):
         self.signup_error({"display_name": "x" * 101}, "Der Name ist zu lang")
@@ -218,13 +277,98 @@ class AccountsTest(ServerTestCase):
         self.assertEqual([m.subject for m in mails], [CONFIRM_SUBJECT] * 2)
         second = mails[-1].links(self.server.port)[0]
         self.assertNotEqual(second, first.links(self.server.port)[0])
-        self.assertEqual(self.c.get(path_of(second)).status, 303)
+        self.assertEqual(harness.follow_mail_link(self.c, second).status, 303)
         self.assertEqual(login(self.server.client(), addr).status, 303)
         # for a confirmed account nothing is sent
         r = self.c.post("/registrieren/erneut-senden", {"csrf": self.c.csrf_for("/anmelden"),
                                                          "email": addr})
         self.assertEqual(r.status, 200)
         self.assertEqual(self.queued_mail_count(addr), 2)
+
+    def test_a_mistyped_address_is_corrected_on_the_check_mail_page(self):
+        typo = unique_email("tippfehler")
+        right = unique_email("richtig")
+        r = signup(self.c, typo, name="Tippfehler Person")
+        self.assertEqual(r.status, 200)
+        self.assertIn('action="/registrieren/erneut-senden"', r.body)
+        self.assertIn('action="/registrieren/adresse"', r.body)
+        old_link = harness.confirm_link(self.server, typo)
+        fields = {"csrf": harness.csrf(r.body), "email": typo,
+                  "fix": harness.hidden_value(r.body, "fix")}
+        # bad input: the page again, with the message at the field and the input kept
+        for bad, message in (("", "Bitte geben Sie Ihre E-Mail-Adresse ein."),
+                             ("kein-at", "Diese E-Mail-Adresse ist ungültig."),
+                             (typo.upper(), "Das ist dieselbe Adresse.")):
+            r = self.c.post("/registrieren/adresse", dict(fields, new_email=bad))
+            self.assertEqual(r.status, 422, bad)
+            self.assertIn(message, r.body)
+            self.assertIn('aria-describedby="new_email-error"', r.body)
+            self.assertIn('value="%s"' % html.escape(bad), r.body)
+        r = self.c.post("/registrieren/adresse", dict(fields, new_email=right))
+        self.assertEqual(r.status, 200)
+        self.assertIn("<strong>%s</strong>" % right, r.body)
+        # the link to the wrong address stops working; the new one confirms the account,
+        # which then logs in with the right address only
+        self.assertEqual(self.c.get(path_of(old_link)).status, 410)
+        self.assertEqual(harness.follow_mail_link(self.c, harness.confirm_link(self.server, right))
+                         .status, 303)
+        self.assertEqual(login(self.server.client(), right).status, 303)
+        self.assertEqual(login(self.server.client(), typo).status, 422)
+        # the page's signature is spent: the confirmed account does not move again
+        r = self.c.post("/registrieren/adresse",
+                        dict(fields, email=right, new_email=unique_email("nochmal"),
+                             fix=harness.hidden_value(r.body, "fix")))
+        self.assertEqual(r.status, 200)
+        self.assertEqual(login(self.server.client(), right).status, 303)
+
+    def test_nobody_else_can_move_an_unconfirmed_account(self):
+        victim = unique_email("opfer")
+        self.assertEqual(signup(self.server.client(), victim).status, 200)
+        # signing up with the victim's address gives the same page, with a signature that
+        # fits no account; with it or a made-up one the victim's account stays put
+        r = signup(self.c, victim)
+        self.assertEqual(r.status, 200)
+        attacker = unique_email("angreifer")
+        for fix in (harness.hidden_value(r.body, "fix"), "%d.%s" % (time.time(), "0" * 64),
+                    "", "nonsense"):
+            r2 = self.c.post("/registrieren/adresse",
+                             {"csrf": harness.csrf(r.body), "email": victim, "fix": fix,
+                              "new_email": attacker})
+            self.assertEqual(r2.status, 200, fix)
+        self.assertEqual(self.server.sql(
+            "SELECT count(*) FROM users WHERE email = '%s'" % victim), "1")
+        self.assertEqual(self.queued_mail_count(attacker), 0)
+        self.assertEqual(harness.follow_mail_link(self.c, harness.confirm_link(self.server, victim))
+                         .status, 303)
+
+    def test_deleting_the_own_account(self):
+        addr = create_account(self.server, unique_email("loeschen"), name="Lotte Löschen")
+        c = signed_in_client(self.server, addr)
+        page = c.get("/konto").body
+        self.assertIn('action="/konto/loeschen"', page)
+        token = harness.csrf(page)
+        # without the form's token, or with the wrong password, nothing happens
+        self.assertEqual(c.post("/konto/loeschen", {"current_password_del": GOOD_PASSWORD}).status,
+                         403)
+        r = c.post("/konto/loeschen", {"csrf": token, "current_password_del": "falsch falsch 1"})
+        self.assertEqual(r.status, 422)
+        self.assertIn('id="current_password_del-error"', r.body)
+        self.assertIn("Das aktuelle Passwort ist falsch.", r.body)
+        self.assertEqual(c.get("/konto").status, 200)
+        r = c.post("/konto/loeschen", {"csrf": token, "current_password_del": GOOD_PASSWORD})
+        self.assertEqual((r.status, r.location), (303, "/?hinweis=konto_geloescht"))
+        self.assertIn("Ihr Konto ist gelöscht.", c.get(r.location).body)
+        self.assertEqual(self.server.sql("SELECT COUNT(*) FROM users WHERE email = '%s'" % addr),
+                         "0")
+        self.assertEqual(c.get("/konto").status, 303)  # the session is gone
+        self.assertEqual(login(self.server.client(), addr).status, 422)
+        mails = self.server.wait_for_mail(2, 10, to=addr)
+        self.assertEqual(mails[-1].subject, "Ihr Konto bei Verbund ist gelöscht")
+        self.assertIn("Hallo Lotte Löschen", mails[-1].body)
+        # the address is free again
+        self.assertEqual(signup(self.server.client(), addr).status, 200)
+        self.assertEqual(self.server.sql("SELECT COUNT(*) FROM users WHERE email = '%s'" % addr),
+                         "1")
 
     def test_secrets_stay_out_of_the_log(self):
         addr = unique_email("secret")
@@ -540,7 +684,7 @@ class AccountsTest(ServerTestCase):
         self.assertEqual(r.status, 303)
         mail = self.server.wait_for_mail(1, 10, to=new_addr)[0]
         confirm = [l for l in mail.links(self.server.port) if "/konto/email-bestaetigen?" in l]
-        self.assertEqual(self.server.client().get(path_of(confirm[0])).status, 303)
+        self.assertEqual(harness.follow_mail_link(self.server.client(), confirm[0]).status, 303)
         # whoever still reads the old mailbox cannot take the account over
         self.assertEqual(self.c.get(link).status, 410)
         self.assertEqual(self.use_reset_link(link, "Jemand anderes 12345").status, 410)
@@ -663,13 +807,22 @@ class AccountsTest(ServerTestCase):
         # nothing changes before the click
         self.assertIn(addr, c.get("/konto").body)
 
+        # the link's page changes nothing; it names the new address
         r = self.server.client().get(path_of(links[0]))
+        self.assertEqual(r.status, 200)
+        self.assertIn("<strong>%s</strong>" % new_addr, r.body)
+        self.assertIn(addr, c.get("/konto").body)
+        r = harness.follow_mail_link(self.server.client(), links[0])
         self.assertEqual(r.status, 303)
         self.assertEqual(r.location, "/konto?hinweis=email_geaendert")
         self.assertIn(new_addr, c.get("/konto").body)
         self.assertEqual(login(self.server.client(), new_addr).status, 303)
         self.assertEqual(login(self.server.client(), addr).status, 422)
-        self.assertEqual(self.server.client().get(path_of(links[0])).status, 410)
+        # a second visit says it is done: signed out to the log-in, signed in to the account
+        r = self.server.client().get(path_of(links[0]))
+        self.assertEqual((r.status, r.location), (303, "/anmelden?hinweis=email_schon_geaendert"))
+        r = signed_in_client(self.server, new_addr).get(path_of(links[0]))
+        self.assertEqual((r.status, r.location), (303, "/konto?hinweis=email_geaendert"))
 
     def test_change_email_link_after_address_was_taken(self):
         addr = create_account(self.server)
@@ -682,7 +835,7 @@ class AccountsTest(ServerTestCase):
                 if "/konto/email-bestaetigen" in l][0]
         # meanwhile someone else signs up with that address
         create_account(self.server, wanted)
-        r = self.server.client().get(path_of(link))
+        r = harness.follow_mail_link(self.server.client(), link)
         self.assertEqual(r.status, 409)
         self.assertIn("gehört inzwischen zu einem anderen Konto", r.body)
         self.assertIn(addr, c.get("/konto").body)
@@ -873,6 +1026,24 @@ class SignupAndResetRateLimitTest(ServerTestCase):
     def reset(self, c, addr):
         token = c.csrf_for("/passwort-vergessen")
         return c.post("/passwort-vergessen", {"csrf": token, "email": addr})
+
+    def test_resends_are_capped_per_account_silently_and_per_ip_with_429(self):
+        addr = unique_email("erneut")
+        c = self.server.client()
+        r = signup(c, addr)
+        self.assertEqual(r.status, 200)
+        token = harness.csrf(r.body)
+        for i in range(5):
+            r = c.post("/registrieren/erneut-senden", {"csrf": token, "email": addr})
+            self.assertEqual(r.status, 200, "resend %d" % (i + 1))
+        # the sign-up's mail and three resends; the fourth and fifth looked the same
+        self.server.wait_for_outbox_worked()
+        self.assertEqual(len([m for m in self.server.mails(to=addr)
+                              if m.subject == CONFIRM_SUBJECT]), 4)
+        r = c.post("/registrieren/erneut-senden", {"csrf": token, "email": unique_email("x")})
+        self.assertEqual(r.status, 429)
+        self.assertIn("sehr viele Anfragen", r.body)
+        self.assertTrue(r.headers["retry-after"].isdigit())
 
     def test_reset_mails_are_capped_per_account_silently_and_per_ip_with_429(self):
         addr = create_account(self.server, unique_email("reset"))

@@ -4,7 +4,7 @@ person asks, the editor of its association decides, the claimant becomes its adm
 import re
 import unittest
 
-from harness import Client, Server, ServerTestCase, unique_email
+from harness import Client, Server, ServerTestCase, clone, in_parallel, unique_email
 from test_orgs import login
 
 
@@ -22,13 +22,13 @@ class ClaimTest(ServerTestCase):
     def tearDownClass(cls):
         cls.server.close()
 
-    def unclaimed_in_hesse(self, skip=0):
+    def unclaimed_in_hesse(self, skip=0, region="he"):
         slug = self.server.sql(
             "SELECT o.slug FROM organisations o JOIN regions r ON r.id = o.region_id "
-            "WHERE r.code = 'he' AND o.status = 'published' AND NOT EXISTS (SELECT 1 FROM "
+            "WHERE r.code = '%s' AND o.status = 'published' AND NOT EXISTS (SELECT 1 FROM "
             "user_roles ur WHERE ur.organisation_id = o.id AND ur.role = 'org_admin') "
-            "ORDER BY o.id LIMIT 1 OFFSET %d" % skip)
-        self.assertTrue(slug, "demo content has unclaimed organisations in Hesse")
+            "ORDER BY o.id LIMIT 1 OFFSET %d" % (region, skip))
+        self.assertTrue(slug, "demo content has unclaimed organisations in %s" % region)
         return slug
 
     def claim(self, client, slug, message):
@@ -80,6 +80,33 @@ class ClaimTest(ServerTestCase):
         r = he.post("/redaktion/anspruch/%s/entscheidung" % claim_id,
                     {"csrf": token, "action": "ablehnen"})
         self.assertEqual(r.status, 404)
+
+    def test_of_two_competing_claims_approved_at_once_one_wins(self):
+        slug = self.unclaimed_in_hesse(region="by")
+        org_id = self.server.sql("SELECT id FROM organisations WHERE slug = '%s'" % slug)
+        for name in ("erste", "zweite"):
+            person = unique_email(name)
+            self.server.add_user(person)
+            r = self.claim(login(self.server, person), slug, "Ich leite diese Organisation seit Jahren.")
+            self.assertEqual(r.status, 303)
+        ids = self.server.sql("SELECT id FROM org_claims WHERE organisation_id = %s "
+                              "AND status = 'open' ORDER BY id" % org_id).split()
+        self.assertEqual(len(ids), 2)
+        by = login(self.server, self.editor_by)
+        token = by.csrf_for("/redaktion")
+        results = in_parallel(2, lambda i: clone(by).post(
+            "/redaktion/anspruch/%s/entscheidung" % ids[i], {"csrf": token, "action": "zustimmen"}))
+        statuses = sorted(getattr(r, "status", repr(r)) for r in results)
+        self.assertEqual(statuses, [303, 409], statuses)
+        loser = [r for r in results if r.status == 409][0]
+        self.assertIn("hat inzwischen eine Verwaltung", loser.body)
+        self.assertEqual(self.server.sql(
+            "SELECT COUNT(*) FROM user_roles WHERE organisation_id = %s AND role = 'org_admin'"
+            % org_id), "1")
+        # the other claim stays open for a decision (the editor rejects it with a reason)
+        self.assertEqual(self.server.sql(
+            "SELECT COUNT(*) FROM org_claims WHERE organisation_id = %s AND status = 'open'"
+            % org_id), "1")
 
     def test_rejection_reaches_the_claimant_and_gives_no_rights(self):
         slug = self.unclaimed_in_hesse(1)

@@ -6,7 +6,8 @@ import re
 import time
 import unittest
 
-from harness import Client, Server, ServerTestCase, clone, in_parallel, path_of, unique_email
+from harness import (GOOD_PASSWORD, Client, Server, ServerTestCase, clone, in_parallel, path_of,
+                     unique_email)
 from test_orgs import login, org_fields
 
 
@@ -179,6 +180,129 @@ class MembersTest(ServerTestCase):
         # Now the second admin is the last one.
         r = s.post(page + "/%s/entfernen" % self.user_id(second), {"csrf": s.csrf_for(page)})
         self.assertEqual(r.status, 409)
+
+    def accept_form(self, client, link):
+        body = client.get(link).body
+        return {"csrf": re.search(r'name="csrf" value="([^"]+)"', body).group(1),
+                "token": re.search(r'name="token" value="([^"]+)"', body).group(1)}
+
+    def withdraw_all(self, owner, org_id, email_addr):
+        page = "/meine-organisationen/%s/mitglieder" % org_id
+        for inv in self.server.sql(
+                "SELECT id FROM org_invitations WHERE organisation_id = %s AND email = '%s' "
+                "AND revoked_at IS NULL" % (org_id, email_addr)).split():
+            r = owner.post(page + "/einladungen/%s/zurueckziehen" % inv,
+                           {"csrf": owner.csrf_for(page)})
+            self.assertEqual(r.status, 303)
+
+    def test_invite_withdraw_invite_is_limited_per_address(self):
+        owner, _, org_id = self.new_org("Einladungsschleife e.V.")
+        guest = unique_email("dauergast")
+        for _ in range(3):
+            self.assertEqual(self.invite(owner, org_id, guest).status, 303)
+            self.withdraw_all(owner, org_id, guest)
+        r = self.invite(owner, org_id, guest)
+        self.assertEqual(r.status, 422)
+        self.assertIn("schon drei Einladungen", r.body)
+        self.assertIn('value="%s"' % guest, r.body)
+        self.server.wait_for_mail(3, to=guest)
+        time.sleep(0.3)
+        self.assertEqual(len(self.server.mails(to=guest)), 3)
+
+    def test_an_organisation_under_review_invites_very_few_even_at_once(self):
+        owner, _, org_id = self.new_org("Noch in Prüfung e.V.")
+        page = "/meine-organisationen/%s/mitglieder" % org_id
+        token = owner.csrf_for(page)
+        guests = [unique_email("viele%d" % i) for i in range(8)]
+        results = in_parallel(8, lambda i: clone(owner).post(
+            page + "/einladen", {"csrf": token, "email": guests[i], "rolle": "mitglied"}))
+        statuses = sorted(getattr(r, "status", repr(r)) for r in results)
+        self.assertEqual(statuses, [303] * 5 + [422] * 3, statuses)
+        for r in results:
+            if r.status == 422:
+                self.assertIn("höchstens fünf Einladungen", r.body)
+        # withdrawing makes no room: the five count until the organisation is published
+        self.withdraw_all(owner, org_id, [g for g, r in zip(guests, results)
+                                          if r.status == 303][0])
+        self.assertEqual(self.invite(owner, org_id, unique_email("noch")).status, 422)
+        # published, it may send 30 a day
+        self.server.sql("UPDATE organisations SET status = 'published' WHERE id = %s" % org_id)
+        self.assertEqual(self.invite(owner, org_id, unique_email("danach")).status, 303)
+        self.server.sql(
+            "INSERT INTO org_invitations (organisation_id, email, role, token_hash, created_at, "
+            "expires_at, revoked_at) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+            "FROM n WHERE i < 30) SELECT %s, 'alt' || i || '@example.org', 'org_member', "
+            "'h' || i, %d, %d, %d FROM n"
+            % (org_id, time.time() - 3600, time.time() + 3600, time.time() - 1800))
+        r = self.invite(owner, org_id, unique_email("zuviel"))
+        self.assertEqual(r.status, 422)
+        self.assertIn("heute schon 30 Einladungen", r.body)
+
+    def test_only_the_invited_address_can_accept(self):
+        owner, _, org_id = self.new_org("Nur für Eingeladene e.V.")
+        invited, other = unique_email("eingeladen"), unique_email("weitergeleitet")
+        self.server.add_user(invited)
+        self.server.add_user(other)
+        self.assertEqual(self.invite(owner, org_id, invited).status, 303)
+        link = self.invitation_link(invited)
+        o = login(self.server, other)
+        page = o.get(link)
+        self.assertEqual(page.status, 200)
+        self.assertIn("Diese Einladung ging an <strong>%s</strong>" % invited, page.body)
+        self.assertNotIn("Einladung annehmen", page.body)
+        form = self.accept_form(login(self.server, invited), link)
+        r = o.post("/einladung", dict(form, csrf=re.search(
+            r'name="csrf" value="([^"]+)"', o.get("/konto").body).group(1)))
+        self.assertEqual(r.status, 403)
+        self.assertIn("für eine andere E-Mail-Adresse", r.body)
+        self.assertNotIn("Nur für Eingeladene", o.get("/meine-organisationen").body)
+        # the link still works for the invited person
+        i = login(self.server, invited)
+        r = i.post("/einladung", self.accept_form(i, link))
+        self.assertEqual(r.status, 303)
+        self.assertIn("Nur für Eingeladene", i.get("/meine-organisationen").body)
+
+    def delete_account(self, client):
+        return client.post("/konto/loeschen", {"csrf": client.csrf_for("/konto"),
+                                               "current_password_del": GOOD_PASSWORD})
+
+    def test_the_only_admin_hands_over_before_deleting_the_account(self):
+        owner, owner_email, org_id = self.new_org("Übergabe vor dem Löschen e.V.")
+        r = self.delete_account(owner)
+        self.assertEqual(r.status, 409)
+        self.assertIn("Sie sind die einzige Verwaltung dieser Organisationen", r.body)
+        self.assertIn("<li>Übergabe vor dem Löschen e.V.</li>", r.body)
+        self.assertEqual(owner.get("/konto").status, 200)
+        # with a second admin the first may go; the organisation keeps the second
+        second = unique_email("nachfolge")
+        self.server.add_user(second)
+        self.invite(owner, org_id, second, role="admin")
+        s = login(self.server, second)
+        self.assertEqual(s.post("/einladung", self.accept_form(
+            s, self.invitation_link(second))).status, 303)
+        self.assertEqual(self.delete_account(owner).status, 303)
+        self.assertEqual(self.server.sql(
+            "SELECT COUNT(*) FROM user_roles WHERE organisation_id = %s AND role = 'org_admin'"
+            % org_id), "1")
+        self.assertEqual(self.delete_account(s).status, 409)
+
+    def test_two_admins_deleting_their_accounts_at_once_leave_one(self):
+        owner, _, org_id = self.new_org("Gleichzeitig weg e.V.")
+        second = unique_email("gleichzeitig")
+        self.server.add_user(second)
+        self.invite(owner, org_id, second, role="admin")
+        s = login(self.server, second)
+        self.assertEqual(s.post("/einladung", self.accept_form(
+            s, self.invitation_link(second))).status, 303)
+        forms = [{"csrf": c.csrf_for("/konto"), "current_password_del": GOOD_PASSWORD}
+                 for c in (owner, s)]
+        clients = [owner, s]
+        results = in_parallel(2, lambda i: clients[i].post("/konto/loeschen", forms[i]))
+        statuses = sorted(getattr(r, "status", repr(r)) for r in results)
+        self.assertEqual(statuses, [303, 409], statuses)
+        self.assertEqual(self.server.sql(
+            "SELECT COUNT(*) FROM user_roles WHERE organisation_id = %s AND role = 'org_admin'"
+            % org_id), "1")
 
     def test_outsiders_reach_nothing_and_forms_need_csrf(self):
         owner, _, org_id = self.new_org("Fremdzugriff Verein e.V.")

@@ -140,7 +140,7 @@ class MultiNodeTest(ServerTestCase):
             for m in self.mails_to(addr):
                 for link in m.links(self.proxy_port):
                     if "/registrieren/bestaetigen?token=" in link:
-                        r = client.get(harness.path_of(link))
+                        r = harness.follow_mail_link(client, link)
                         self.assertEqual(r.status, 303)
                         return
             time.sleep(0.05)

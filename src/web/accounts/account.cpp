@@ -1,6 +1,7 @@
 // The signed-in user's account: change of e-mail (needs the password, confirmed by a
 // link to the new address), change of password, and the language switch.
 #include "core/i18n.hpp"
+#include "core/log.hpp"
 #include "core/password.hpp"
 #include "core/random.hpp"
 #include "web/accounts/forms.hpp"
@@ -11,8 +12,8 @@ namespace verbund::web::accounts {
 namespace {
 constexpr int64_t kEmailChangeSeconds = 24 * 3600;
 
-http::Response account_page(Context& ctx, const std::vector<model::FieldError>& errors,
-                            int status) {
+http::Response account_page(Context& ctx, const std::vector<model::FieldError>& errors, int status,
+                            const std::string& sole_admin_of = "") {
   Page page(ctx, "accounts/account.html", i18n::t(ctx.locale, "account.title"));
   auto& d = page.dict();
   d.SetValue("EMAIL", ctx.user->email);
@@ -24,6 +25,13 @@ http::Response account_page(Context& ctx, const std::vector<model::FieldError>& 
     if (!g.scope_name.empty()) r->SetValueAndShowSection("SCOPE", g.scope_name, "HAS_SCOPE");
   }
   if (ctx.user->roles.empty()) d.ShowSection("NO_ROLES");
+  // The organisations that keep the person from deleting the account, one per line.
+  if (!sole_admin_of.empty()) {
+    auto* list = d.AddSectionDictionary("SOLE_ADMIN");
+    std::size_t b = 0;
+    for (std::size_t e; (e = sole_admin_of.find('\n', b)) != std::string::npos; b = e + 1)
+      list->AddSectionDictionary("ORG")->SetValue("NAME", sole_admin_of.substr(b, e - b));
+  }
   add_field_errors(d, ctx.locale, errors);
   return page.render(status);
 }
@@ -58,8 +66,24 @@ http::Response account_change_email(Context& ctx) {
   return http::Response::redirect("/konto?hinweis=email_gesendet");
 }
 
-http::Response account_confirm_email_change(Context& ctx) {
+http::Response account_email_change_show(Context& ctx) {
   auto token = ctx.query_value("token");
+  auto link = ctx.app.stores().users.email_change_link(token, ctx.now);
+  switch (link.state) {
+    case store::LinkState::open:
+      return link_action_page(ctx, "email_change", "/konto/email-bestaetigen", token,
+                              link.new_email);
+    case store::LinkState::done:
+      return http::Response::redirect(ctx.user ? "/konto?hinweis=email_geaendert"
+                                               : "/anmelden?hinweis=email_schon_geaendert");
+    case store::LinkState::invalid:
+      break;
+  }
+  return ctx.app.error_page(ctx, 410, "confirm.invalid");
+}
+
+http::Response account_confirm_email_change(Context& ctx) {
+  auto token = ctx.field("token");
   auto changed = ctx.app.stores().users.change_email(token, ctx.now);
   if (!changed && changed.error().code == "invalid")
     return ctx.app.error_page(ctx, 410, "confirm.invalid");
@@ -71,13 +95,32 @@ http::Response account_change_password(Context& ctx) {
   std::vector<model::FieldError> errors;
   if (!password_matches(ctx, ctx.field("current_password_pw")))
     errors.push_back({"current_password_pw", "account.password_wrong"});
-  check_new_password(ctx.field("new_password"), ctx.field("new_password_repeat"), ctx.user->email,
-                     "new_password", errors);
+  check_new_password(ctx, ctx.field("new_password"), ctx.field("new_password_repeat"),
+                     ctx.user->email, ctx.user->display_name, "new_password", errors);
   if (!errors.empty()) return account_page(ctx, errors, 422);
   auto hash = password::hash(ctx.field("new_password"), ctx.app.config().password_hash_strength);
   ctx.app.stores().users.change_password(ctx.user->id, hash, ctx.now);
   // Other devices are signed out; this one gets a fresh session.
   return ctx.app.sign_in(ctx, ctx.user->id, "/konto?hinweis=passwort_geaendert");
+}
+
+// Deleting the own account: the password again, then everything goes at once. A
+// confirmation mail tells the address that it happened (and that nothing is left).
+http::Response account_delete(Context& ctx) {
+  if (!password_matches(ctx, ctx.field("current_password_del")))
+    return account_page(ctx, {{"current_password_del", "account.password_wrong"}}, 422);
+  auto deleted = ctx.app.stores().users.delete_account(
+      ctx.user->id,
+      ctx.app.mail(ctx.user->email, ctx.user->locale, "account_deleted",
+                   {{"NAME", model::one_line(ctx.user->display_name)}}),
+      ctx.now);
+  if (!deleted && deleted.error().code == "sole_admin")
+    return account_page(ctx, {{"current_password_del", "account.delete_sole_admin"}}, 409,
+                        deleted.error().message);
+  if (!deleted)
+    return account_page(ctx, {{"current_password_del", "account.delete_last_platform_admin"}}, 409);
+  log::info("account_deleted", {{"user", std::to_string(ctx.user->id)}});
+  return ctx.app.sign_out(ctx, "/?hinweis=konto_geloescht");
 }
 
 namespace {
@@ -114,8 +157,10 @@ void register_routes(App& app) {
   using http::Method;
   app.add(Method::get, "/registrieren", {signup_show});
   app.add(Method::post, "/registrieren", {signup_submit});
-  app.add(Method::get, "/registrieren/bestaetigen", {confirm_email});
+  app.add(Method::get, "/registrieren/bestaetigen", {confirm_show});
+  app.add(Method::post, "/registrieren/bestaetigen", {confirm_email});
   app.add(Method::post, "/registrieren/erneut-senden", {resend_confirmation});
+  app.add(Method::post, "/registrieren/adresse", {correct_address});
   app.add(Method::get, "/anmelden", {login_show});
   app.add(Method::post, "/anmelden", {login_submit});
   app.add(Method::post, "/abmelden", {logout, Access::signed_in});
@@ -126,7 +171,9 @@ void register_routes(App& app) {
   app.add(Method::get, "/konto", {account_show, Access::signed_in});
   app.add(Method::post, "/konto/email", {account_change_email, Access::signed_in});
   app.add(Method::post, "/konto/passwort", {account_change_password, Access::signed_in});
-  app.add(Method::get, "/konto/email-bestaetigen", {account_confirm_email_change});
+  app.add(Method::post, "/konto/loeschen", {account_delete, Access::signed_in});
+  app.add(Method::get, "/konto/email-bestaetigen", {account_email_change_show});
+  app.add(Method::post, "/konto/email-bestaetigen", {account_confirm_email_change});
   app.add(Method::get, "/sprache", {switch_language});
   app.add(Method::post, "/sprache", {switch_language_stored, Access::signed_in});
 }

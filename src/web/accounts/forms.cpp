@@ -2,19 +2,23 @@
 
 #include <algorithm>
 
+#include "core/i18n.hpp"
 #include "core/password.hpp"
 #include "http/client_addr.hpp"
 
 namespace verbund::web::accounts {
 
-void check_new_password(const std::string& password, const std::string& repeat,
-                        const std::string& email, const std::string& field,
+void check_new_password(const Context& ctx, const std::string& password, const std::string& repeat,
+                        const std::string& email, const std::string& name, const std::string& field,
                         std::vector<model::FieldError>& errors) {
   if (password.empty()) {
     errors.push_back({field, "password.missing"});
     return;
   }
-  if (auto problem = model::password_problem(password, email, password::common_passwords())) {
+  std::vector<std::string> context{ctx.app.config().site_name};
+  if (!name.empty()) context.push_back(name);
+  if (auto problem =
+          model::password_problem(password, email, password::common_passwords(), context)) {
     errors.push_back({field, *problem});
     return;
   }
@@ -29,10 +33,8 @@ SignupForm parse_signup(const Context& ctx) {
   f.password_repeat = ctx.field("password_repeat");
   while (!f.display_name.empty() && f.display_name.back() == ' ') f.display_name.pop_back();
   while (!f.display_name.empty() && f.display_name.front() == ' ') f.display_name.erase(0, 1);
-  if (f.display_name.empty())
-    f.errors.push_back({"display_name", "signup.name_missing"});
-  else if (model::utf8_length(f.display_name) > 100 || !model::valid_utf8(f.display_name))
-    f.errors.push_back({"display_name", "signup.name_too_long"});
+  if (auto problem = model::display_name_problem(f.display_name))
+    f.errors.push_back({"display_name", *problem});
   if (f.email.empty()) {
     f.errors.push_back({"email", "email.missing"});
   } else if (auto e = model::normalize_email(f.email)) {
@@ -40,7 +42,8 @@ SignupForm parse_signup(const Context& ctx) {
   } else {
     f.errors.push_back({"email", "email.invalid"});
   }
-  check_new_password(f.password, f.password_repeat, f.email, "password", f.errors);
+  check_new_password(ctx, f.password, f.password_repeat, f.email, f.display_name, "password",
+                     f.errors);
   return f;
 }
 
@@ -62,5 +65,18 @@ int64_t throttle(Context& ctx, const std::string& scope, int max, int64_t window
 }
 
 std::string client_key(const Context& ctx) { return http::rate_limit_key(ctx.req.remote_addr); }
+
+http::Response link_action_page(Context& ctx, const std::string& keys, const std::string& action,
+                                const std::string& token, const std::string& email) {
+  Page page(ctx, "accounts/link_action.html", i18n::t(ctx.locale, keys + ".title"));
+  auto& d = page.dict();
+  d.SetValue("HEADING", i18n::t(ctx.locale, keys + ".title"));
+  d.SetValue("TEXT", i18n::t(ctx.locale, keys + ".text"));
+  d.SetValue("SUBMIT", i18n::t(ctx.locale, keys + ".submit"));
+  d.SetValue("ACTION", action);
+  d.SetValue("TOKEN", token);
+  if (!email.empty()) d.SetValueAndShowSection("EMAIL", email, "HAS_EMAIL");
+  return page.render();
+}
 
 }  // namespace verbund::web::accounts

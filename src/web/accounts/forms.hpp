@@ -19,9 +19,10 @@ struct SignupForm {
 };
 SignupForm parse_signup(const Context& ctx);
 
-// Checks a new password and its repetition; appends errors for `field`.
-void check_new_password(const std::string& password, const std::string& repeat,
-                        const std::string& email, const std::string& field,
+// Checks a new password and its repetition; appends errors for `field`. The person's
+// `name` (may be empty) and the site's name count as guessed first.
+void check_new_password(const Context& ctx, const std::string& password, const std::string& repeat,
+                        const std::string& email, const std::string& name, const std::string& field,
                         std::vector<model::FieldError>& errors);
 
 // Counts one more attempt at a limited action (scope like "signup-ip:ADDRESS") unless
@@ -31,6 +32,12 @@ int64_t throttle(Context& ctx, const std::string& scope, int max, int64_t window
 // The client's part of such a scope: its address, IPv6 grouped by /64 (one subscriber
 // can use any address of its /64; counting them one by one would not limit anyone).
 std::string client_key(const Context& ctx);
+
+// The page a one-time link from a mail opens: it says what its button does (texts
+// `<keys>.title`, `<keys>.text`, `<keys>.submit`) and posts the token to `action`. Only
+// the POST acts, so mail scanners that open every link change nothing.
+http::Response link_action_page(Context& ctx, const std::string& keys, const std::string& action,
+                                const std::string& token, const std::string& email = "");
 
 // A redirect target from user input: a same-origin path as browsers parse it ("/...",
 // printable ASCII without spaces or backslashes), never "//host"; else `fallback`.

@@ -8,8 +8,10 @@ namespace verbund::web::accounts {
 
 http::Response signup_show(Context& ctx);
 http::Response signup_submit(Context& ctx);
+http::Response confirm_show(Context& ctx);
 http::Response confirm_email(Context& ctx);
 http::Response resend_confirmation(Context& ctx);
+http::Response correct_address(Context& ctx);
 
 http::Response login_show(Context& ctx);
 http::Response login_submit(Context& ctx);
@@ -23,6 +25,8 @@ http::Response reset_submit(Context& ctx);
 http::Response account_show(Context& ctx);
 http::Response account_change_email(Context& ctx);
 http::Response account_change_password(Context& ctx);
+http::Response account_delete(Context& ctx);
+http::Response account_email_change_show(Context& ctx);
 http::Response account_confirm_email_change(Context& ctx);
 
 http::Response switch_language(Context& ctx);

@@ -86,7 +86,7 @@ http::Response reset_submit(Context& ctx) {
   auto owner = ctx.app.stores().users.reset_token_owner(token, ctx.now);
   if (!owner) return ctx.app.error_page(ctx, 410, "reset.invalid");
   std::vector<model::FieldError> errors;
-  check_new_password(pass, repeat, *owner, "password", errors);
+  check_new_password(ctx, pass, repeat, *owner, "", "password", errors);
   if (!errors.empty()) return reset_form(ctx, token, errors, 422);
   auto hash = password::hash(pass, ctx.app.config().password_hash_strength);
   // Uses the token, confirms the address and signs out everywhere, or nothing.

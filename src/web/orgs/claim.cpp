@@ -78,7 +78,7 @@ http::Response claim_decide(Context& ctx) {
                                                    : "/organisationen/" + d.organisation_slug)}});
       });
   if (!decided && decided.error().code == "not_claimable")
-    return ctx.app.error_page(ctx, 409, "claim.not_claimable");
+    return ctx.app.error_page(ctx, 409, "claim.admin_meanwhile");
   if (!decided) return ctx.app.error_page(ctx, 404);
   log::info("org_claim_decided", {{"claim", std::to_string(id)}, {"decision", action}});
   return http::Response::redirect(std::string("/redaktion?hinweis=") +

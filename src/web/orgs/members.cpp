@@ -105,7 +105,7 @@ http::Response members_invite(Context& ctx) {
       actor(ctx), org->id, *email, form.role == "admin", token,
       ctx.app.mail(*email, ctx.locale, "org_invitation",
                    {{"ORG", org->name},
-                    {"INVITER", ctx.user->display_name},
+                    {"INVITER", model::one_line(ctx.user->display_name)},
                     {"LINK", ctx.app.absolute_url("/einladung?token=" + token)}}),
       ctx.now);
   if (!invited) {
@@ -120,7 +120,7 @@ http::Response members_revoke(Context& ctx) {
   auto org = managed(ctx);
   if (!org) return ctx.app.error_page(ctx, 404);
   int64_t invitation = std::stoll(ctx.param(1));
-  auto st = ctx.app.stores().members.revoke(actor(ctx), org->id, invitation);
+  auto st = ctx.app.stores().members.revoke(actor(ctx), org->id, invitation, ctx.now);
   if (!st) return ctx.app.error_page(ctx, 404);
   return http::Response::redirect(members_url(org->id) + "?hinweis=einladung_zurueckgezogen");
 }
@@ -166,7 +166,11 @@ http::Response invitation_show(Context& ctx) {
   d.SetValue("ROLE_LABEL", i18n::t(ctx.locale, inv->admin ? "members.admin" : "members.member"));
   d.SetValue("TOKEN", token);
   const std::string back = "/einladung?token=" + token;
-  if (ctx.user) {
+  if (ctx.user && !model::same_address(ctx.user->email, inv->email)) {
+    // Only the invited address can accept: a forwarded link makes nobody a member.
+    d.SetValueAndShowSection("USER_EMAIL", ctx.user->email, "OTHER_ACCOUNT");
+    d.SetValue("INVITED_EMAIL", inv->email);
+  } else if (ctx.user) {
     d.SetValueAndShowSection("USER_EMAIL", ctx.user->email, "SIGNED_IN_USER");
   } else {
     d.SetValueAndShowSection("LOGIN_URL", "/anmelden?weiter=" + http::url_encode(back),
@@ -177,6 +181,8 @@ http::Response invitation_show(Context& ctx) {
 
 http::Response invitation_accept(Context& ctx) {
   auto org_id = ctx.app.stores().members.accept(ctx.field("token"), ctx.user->id, ctx.now);
+  if (!org_id && org_id.error().code == "other_address")
+    return ctx.app.error_page(ctx, 403, "members.invitation_other_address");
   if (!org_id) return ctx.app.error_page(ctx, 404, "members.invitation_invalid");
   log::info("org_invitation_accepted",
             {{"org", std::to_string(*org_id)}, {"user", std::to_string(ctx.user->id)}});
