@@ -140,14 +140,21 @@ std::optional<std::pair<model::OrgBasics, ManagedOrg>> load_for_edit(db::Connect
   return std::make_pair(std::move(b), managed_from(*m));
 }
 
-Status update_basics(db::Connection& c, const Actor& a, int64_t org_id, int64_t expected_version,
-                     const model::OrgBasics& b, int64_t region_id, int64_t now) {
+Result<bool> update_basics(db::Connection& c, const Actor& a, int64_t org_id,
+                           int64_t expected_version, const model::OrgBasics& b, int64_t region_id,
+                           int64_t now) {
   auto m = c.query_one(kManaged, {a.user_id, org_id, a.platform_admin ? 1 : 0});
   if (!m) return make_error("not_found", "store: organisation not managed by user");
+  // A published organisation moves to another association only when that association's
+  // editors agree: its admins' choice becomes a request (platform admins move it).
+  bool move_request =
+      !a.platform_admin && m->text("status") == "published" && m->int64("region_id") != region_id;
   // The version check and the write are one statement: two editors cannot both win.
   auto changed = c.execute(R"sql(
     UPDATE organisations
-       SET name = $3, short_name = $4, legal_form = $5, region_id = $6, street = $7,
+       SET name = $3, short_name = $4, legal_form = $5,
+           region_id = CASE WHEN $17 = 1 THEN region_id ELSE $6 END,
+           requested_region_id = CASE WHEN $17 = 1 THEN $6 ELSE NULL END, street = $7,
            postcode = $8, city = $9, short_description = $10, about = $11, email = $12,
            phone = $13, website = $14, updated_at = $15, version = version + 1,
            applicant_reply = CASE WHEN status = 'rejected' THEN $16 ELSE applicant_reply END,
@@ -155,11 +162,11 @@ Status update_basics(db::Connection& c, const Actor& a, int64_t org_id, int64_t 
      WHERE id = $1 AND version = $2)sql",
                            {org_id, expected_version, b.name, b.short_name, b.legal_form, region_id,
                             b.street, b.postcode, b.city, b.short_description, b.about, b.email,
-                            b.phone, b.website, now, b.reply});
+                            b.phone, b.website, now, b.reply, move_request ? 1 : 0});
   if (changed == 0) return make_error("conflict", "store: organisation changed meanwhile");
   replace_taxonomies(c, org_id, b);
   index_organisation(c, org_id);
-  return Ok{};
+  return move_request;
 }
 
 std::optional<std::pair<model::OrgDetails, ManagedOrg>> load_details(db::Connection& c,
@@ -252,6 +259,23 @@ std::vector<ReviewItem> review_queue(db::Connection& c, const Actor& a) {
     out.push_back(ReviewItem{r.int64("id"), r.text("name"), r.text("city"), r.text("region_name"),
                              r.text("short_description"), r.text("applicant_reply"),
                              r.text("applicant_email"), r.int64("created_at")});
+  return out;
+}
+
+// Moves asked for into the regions the actor edits (all for platform admins).
+std::vector<MoveItem> move_queue(db::Connection& c, const Actor& a) {
+  std::vector<MoveItem> out;
+  for (const auto& r : c.query(R"sql(
+      SELECT o.id, o.name, o.slug, o.city, f.name AS from_region, t.name AS to_region
+        FROM organisations o JOIN regions f ON f.id = o.region_id
+        JOIN regions t ON t.id = o.requested_region_id
+       WHERE o.status = 'published'
+         AND ($2 = 1 OR o.requested_region_id IN (SELECT region_id FROM user_roles
+                                                   WHERE user_id = $1 AND role = 'regional_editor'))
+       ORDER BY o.updated_at, o.id)sql",
+                               {a.user_id, a.platform_admin ? 1 : 0}))
+    out.push_back(MoveItem{r.int64("id"), r.text("name"), r.text("slug"), r.text("city"),
+                           r.text("from_region"), r.text("to_region")});
   return out;
 }
 
@@ -402,16 +426,24 @@ std::optional<model::Organisation> Organisations::preview_base(const Actor& a, i
   });
 }
 
-Status Organisations::save_basics(const Actor& a, int64_t org_id, int64_t expected_version,
-                                  const model::OrgBasics& b, int64_t region_id, int64_t now,
-                                  const Composer& to_reviewer) {
-  return db_.write(kDirectoryWrite, [&](db::Connection& c) -> Status {
+Result<BasicsSaved> Organisations::save_basics(const Actor& a, int64_t org_id,
+                                               int64_t expected_version, const model::OrgBasics& b,
+                                               int64_t region_id, int64_t now,
+                                               const Composer& to_reviewer,
+                                               const Composer& to_mover) {
+  return db_.write(kDirectoryWrite, [&](db::Connection& c) -> Result<BasicsSaved> {
     auto before = load_managed(c, a, org_id);
-    auto s = update_basics(c, a, org_id, expected_version, b, region_id, now);
-    if (s && before && before->status == "rejected")
+    auto moved = update_basics(c, a, org_id, expected_version, b, region_id, now);
+    if (!moved) return moved.error();
+    if (*moved) {
+      for (const auto& r : reviewers_of(c, region_id))
+        queue_mail(c, to_mover(r), now, mail_attempts_);
+      return BasicsSaved::move_requested;
+    }
+    if (before && before->status == "rejected")
       for (const auto& r : reviewers_of(c, region_id))
         queue_mail(c, to_reviewer(r), now, mail_attempts_);
-    return s;
+    return BasicsSaved::saved;
   });
 }
 
@@ -468,6 +500,36 @@ Status Organisations::review(const Actor& a, int64_t org_id, bool approve, const
     for (const auto& [email, locale] : admin_contacts(c, org_id))
       queue_mail(c, to_admin(Addressee{email, locale, ""}, reviewed), now, mail_attempts_);
     return s;
+  });
+}
+
+std::vector<MoveItem> Organisations::pending_moves(const Actor& a) {
+  return db_.read([&](db::Connection& c) { return move_queue(c, a); });
+}
+
+Status Organisations::decide_move(const Actor& a, int64_t org_id, bool approve, int64_t now,
+                                  const ReviewComposer& to_admin) {
+  return db_.write(kDirectoryWrite, [&](db::Connection& c) -> Status {
+    // Found and decided in one statement: of two editors at once, one decides.
+    auto changed = c.execute(R"sql(
+      UPDATE organisations
+         SET region_id = CASE WHEN $3 = 1 THEN requested_region_id ELSE region_id END,
+             requested_region_id = NULL, version = version + 1, updated_at = $4
+       WHERE id = $2 AND status = 'published' AND requested_region_id IS NOT NULL
+         AND ($5 = 1 OR requested_region_id IN (SELECT region_id FROM user_roles
+                                                 WHERE user_id = $1 AND role = 'regional_editor')))sql",
+                             {a.user_id, org_id, approve ? 1 : 0, now, a.platform_admin ? 1 : 0});
+    if (changed == 0) return make_error("not_found", "store: no move asked for in reach");
+    if (approve) index_organisation(c, org_id);
+    auto org = c.query_one(R"sql(
+      SELECT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
+             o.region_id, o.logo_key, o.cover_key
+        FROM organisations o WHERE o.id = $1)sql",
+                           {org_id});
+    ManagedOrg moved = managed_from(*org);
+    for (const auto& [email, locale] : admin_contacts(c, org_id))
+      queue_mail(c, to_admin(Addressee{email, locale, ""}, moved), now, mail_attempts_);
+    return Ok{};
   });
 }
 

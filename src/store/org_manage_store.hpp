@@ -50,6 +50,14 @@ struct ReviewItem {
   int64_t created_at = 0;
 };
 
+// A published organisation's request to move to another regional association.
+struct MoveItem {
+  int64_t id = 0;
+  std::string name, slug, city, from_region, to_region;
+};
+
+enum class BasicsSaved { saved, move_requested };
+
 // What the organisation forms offer: regions and the taxonomies, from one snapshot.
 struct FormChoices {
   std::vector<model::Region> regions;
@@ -101,10 +109,12 @@ class Organisations {
   // Saves the basics if the stored version is still `expected_version`. Errors:
   // "not_found" (not the actor's), "conflict" (someone saved in between). A rejected
   // application becomes pending again with the applicant's reply, and `to_reviewer` is
-  // queued for each editor of its region.
-  Status save_basics(const Actor& a, int64_t org_id, int64_t expected_version,
-                     const model::OrgBasics& b, int64_t region_id, int64_t now,
-                     const Composer& to_reviewer);
+  // queued for each editor of its region. A published organisation whose admin names
+  // another region stays where it is and asks to move (`move_requested`): `to_mover` is
+  // queued for each editor of the region asked for.
+  Result<BasicsSaved> save_basics(const Actor& a, int64_t org_id, int64_t expected_version,
+                                  const model::OrgBasics& b, int64_t region_id, int64_t now,
+                                  const Composer& to_reviewer, const Composer& to_mover);
   // The details section ("Weitere Angaben"), or nullopt (→ 404).
   std::optional<std::pair<model::OrgDetails, ManagedOrg>> details(const Actor& a, int64_t org_id);
   // Saves the details if the stored version is still `expected_version`; basics and
@@ -132,6 +142,12 @@ class Organisations {
   // `to_admin` for each of its admins. Error "not_found" otherwise.
   Status review(const Actor& a, int64_t org_id, bool approve, const std::string& note, int64_t now,
                 const ReviewComposer& to_admin);
+  // Moves asked for into the regions the actor edits (all for platform admins).
+  std::vector<MoveItem> pending_moves(const Actor& a);
+  // Moves the organisation to the region it asked for, or leaves it, and queues
+  // `to_admin` for each of its admins. Error "not_found" (no such request in reach).
+  Status decide_move(const Actor& a, int64_t org_id, bool approve, int64_t now,
+                     const ReviewComposer& to_admin);
 
  private:
   db::Database& db_;

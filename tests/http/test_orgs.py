@@ -8,6 +8,7 @@ import re
 import unittest
 
 from harness import GOOD_PASSWORD, Client, Server, clone, in_parallel, unique_email
+from harness import csrf as harness_csrf
 
 
 def login(server, email_addr, password=GOOD_PASSWORD):
@@ -184,6 +185,71 @@ class OrganisationTest(unittest.TestCase):
         r = he.post("/redaktion/%s/entscheidung" % org_id, {"csrf": token_of(he), "action": "freigeben"})
         self.assertEqual(r.status, 303)
         return org_id
+
+    def edit(self, client, org_id, **over):
+        page = client.get("/meine-organisationen/%s" % org_id).body
+        version = re.search(r'name="version" value="(\d+)"', page).group(1)
+        return client.post("/meine-organisationen/%s" % org_id,
+                           org_fields(harness_csrf(page), version=version, **over))
+
+    def region_of(self, org_id):
+        return self.server.sql("SELECT r.code FROM organisations o JOIN regions r "
+                               "ON r.id = o.region_id WHERE o.id = %s" % org_id)
+
+    def test_a_published_organisation_moves_to_another_association_only_by_review(self):
+        org_id = self.published_org("Umzugshilfe Wechsel e.V.")
+        owner = login(self.server, self.owner)
+        r = self.edit(owner, org_id, name="Umzugshilfe Wechsel e.V.", region="by",
+                      city="Würzburg")
+        self.assertEqual((r.status, r.location),
+                         (303, "/meine-organisationen/%s?hinweis=wechsel_beantragt" % org_id))
+        self.assertIn("entscheidet dessen Redaktion", owner.get(r.location).body)
+        # the other changes are saved, the association stays until its editors agree
+        self.assertEqual(self.region_of(org_id), "he")
+        self.assertEqual(self.server.sql("SELECT city FROM organisations WHERE id = %s" % org_id),
+                         "Würzburg")
+        mail = self.server.wait_for_mail(1, to=self.editor_by)[-1]
+        self.assertIn("wechseln", mail.subject)
+        he, by = login(self.server, self.editor_he), login(self.server, self.editor_by)
+        self.assertNotIn("Umzugshilfe Wechsel", he.get("/redaktion").body)
+        queue = by.get("/redaktion").body
+        self.assertIn("Umzugshilfe Wechsel e.V.", queue)
+        self.assertIn("von Hessen nach Bayern", queue)
+        path = "/redaktion/wechsel/%s/entscheidung" % org_id
+        # the editors of the old association cannot decide it
+        self.assertEqual(he.post(path, {"csrf": token_of(he), "action": "zustimmen"}).status, 404)
+        self.assertEqual(by.post(path, {"csrf": token_of(by), "action": "vielleicht"}).status, 400)
+        self.assertEqual(by.post(path, {"action": "zustimmen"}).status, 403)
+        before = len(self.server.mails(to=self.owner))
+        r = by.post(path, {"csrf": token_of(by), "action": "zustimmen"})
+        self.assertEqual((r.status, r.location), (303, "/redaktion?hinweis=wechsel_bestaetigt"))
+        self.assertEqual(self.region_of(org_id), "by")
+        mail = self.server.wait_for_mail(before + 1, to=self.owner)[-1]
+        self.assertIn("bestätigt", mail.subject)
+        self.assertIn("Umzugshilfe Wechsel e.V.",
+                      Client(self.server).get("/organisationen?verband=by").body)
+        # decided once: a second click finds nothing
+        self.assertEqual(by.post(path, {"csrf": token_of(by), "action": "ablehnen"}).status, 404)
+
+    def test_a_rejected_move_leaves_the_organisation_where_it_was(self):
+        org_id = self.published_org("Bleibt in Hessen e.V.")
+        owner = login(self.server, self.owner)
+        self.assertEqual(self.edit(owner, org_id, name="Bleibt in Hessen e.V.", region="by").status,
+                         303)
+        by = login(self.server, self.editor_by)
+        r = by.post("/redaktion/wechsel/%s/entscheidung" % org_id,
+                    {"csrf": token_of(by), "action": "ablehnen"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.region_of(org_id), "he")
+        self.assertEqual(self.server.sql(
+            "SELECT COUNT(*) FROM organisations WHERE id = %s AND requested_region_id IS NULL"
+            % org_id), "1")
+        # an application still under review may change its association freely
+        r = self.apply(owner, name="Noch offen Wechsel e.V.")
+        pending = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        r = self.edit(owner, pending, name="Noch offen Wechsel e.V.", region="by")
+        self.assertEqual(r.location, "/meine-organisationen/%s?hinweis=gespeichert" % pending)
+        self.assertEqual(self.region_of(pending), "by")
 
     def test_old_slugs_redirect_permanently(self):
         org_id = self.published_org("Suchthilfe Umzug e.V.")

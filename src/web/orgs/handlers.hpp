@@ -39,6 +39,7 @@ http::Response claim_submit(Context& ctx);
 http::Response claim_decide(Context& ctx);
 http::Response review_queue(Context& ctx);
 http::Response review_decide(Context& ctx);
+http::Response move_decide(Context& ctx);
 void register_routes(App& app);
 
 }  // namespace verbund::web::orgs

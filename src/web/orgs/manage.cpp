@@ -56,6 +56,13 @@ store::Composer review_needed(Context& ctx, const std::string& name) {
   };
 }
 
+store::Composer move_requested(Context& ctx, const std::string& name) {
+  return [&ctx, name](const store::Addressee& to) {
+    return ctx.app.mail(to.email, to.locale, "org_move_requested",
+                        {{"ORG", name}, {"LINK", ctx.app.absolute_url("/redaktion")}});
+  };
+}
+
 // The public page as it would look with the typed basics, before anything is saved;
 // the typed values travel on in hidden fields to "save" or "keep editing".
 http::Response preview_page(Context& ctx, int64_t id, const model::OrgBasics& b,
@@ -158,14 +165,17 @@ http::Response edit_submit(Context& ctx) {
   if (action == "bearbeiten") return form_page(ctx, b, {}, 200, &shown);
   // A rejected application that is saved again goes back to the editors.
   auto st = ctx.app.stores().organisations.save_basics(actor(ctx), id, version, b, region_id,
-                                                       ctx.now, review_needed(ctx, b.name));
+                                                       ctx.now, review_needed(ctx, b.name),
+                                                       move_requested(ctx, b.name));
   if (!st) {
     if (st.error().code == "not_found") return ctx.app.error_page(ctx, 404);
     // Someone saved first: show their version? Keep this visitor's input and say so.
     return form_page(ctx, b, {{"name", "org.conflict"}}, 409, &shown);
   }
   return http::Response::redirect("/meine-organisationen/" + std::to_string(id) +
-                                  "?hinweis=gespeichert");
+                                  (*st == store::BasicsSaved::move_requested
+                                       ? "?hinweis=wechsel_beantragt"
+                                       : "?hinweis=gespeichert"));
 }
 
 }  // namespace verbund::web::orgs

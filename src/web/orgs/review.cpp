@@ -51,6 +51,17 @@ http::Response queue_page(Context& ctx, int64_t error_for, const std::string& no
     row->SetValue("CLAIM_MESSAGE", cl.message);
     row->SetValue("CLAIM_DATE", timefmt::utc(cl.created_at, "%d.%m.%Y"));
   }
+  auto moves = ctx.app.stores().organisations.pending_moves(a);
+  if (moves.empty()) d.ShowSection("NO_MOVES");
+  for (const auto& m : moves) {
+    auto* row = d.AddSectionDictionary("MOVE");
+    row->SetIntValue("MOVE_ID", static_cast<long>(m.id));
+    row->SetValue("MOVE_ORG", m.name);
+    row->SetValue("MOVE_ORG_URL", "/organisationen/" + m.slug);
+    row->SetValue("MOVE_CITY", m.city);
+    row->SetValue("MOVE_FROM", m.from_region);
+    row->SetValue("MOVE_TO", m.to_region);
+  }
   return page.render(status);
 }
 
@@ -86,6 +97,27 @@ http::Response review_decide(Context& ctx) {
   log::info("organisation_reviewed", {{"id", std::to_string(id)}, {"decision", action}});
   return http::Response::redirect(std::string("/redaktion?hinweis=") +
                                   (approve ? "freigegeben" : "abgelehnt"));
+}
+
+// A published organisation asked to move into the editor's association.
+http::Response move_decide(Context& ctx) {
+  if (!is_reviewer(ctx)) return ctx.app.error_page(ctx, 403);
+  int64_t id = std::stoll(ctx.param(0));
+  std::string action = ctx.field("action");
+  if (action != "zustimmen" && action != "ablehnen") return ctx.app.error_page(ctx, 400);
+  bool approve = action == "zustimmen";
+  store::Actor a{ctx.user->id, ctx.user->is_platform_admin()};
+  auto st = ctx.app.stores().organisations.decide_move(
+      a, id, approve, ctx.now, [&](const store::Addressee& to, const store::ManagedOrg& org) {
+        return ctx.app.mail(
+            to.email, to.locale, approve ? "org_move_approved" : "org_move_rejected",
+            {{"ORG", org.name},
+             {"LINK", ctx.app.absolute_url("/meine-organisationen/" + std::to_string(id))}});
+      });
+  if (!st) return ctx.app.error_page(ctx, 404);
+  log::info("organisation_move_decided", {{"id", std::to_string(id)}, {"decision", action}});
+  return http::Response::redirect(std::string("/redaktion?hinweis=") +
+                                  (approve ? "wechsel_bestaetigt" : "wechsel_abgelehnt"));
 }
 
 }  // namespace verbund::web::orgs

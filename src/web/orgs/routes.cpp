@@ -44,6 +44,8 @@ void register_routes(App& app) {
   app.add(Method::post, "/einladung", {invitation_accept, Access::signed_in});
   app.add(Method::get, "/redaktion", {review_queue, Access::signed_in});
   app.add(Method::post, "/redaktion/{id:int}/entscheidung", {review_decide, Access::signed_in});
+  app.add(Method::post, "/redaktion/wechsel/{id:int}/entscheidung",
+          {move_decide, Access::signed_in});
 }
 
 }  // namespace verbund::web::orgs
