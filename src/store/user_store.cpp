@@ -353,6 +353,10 @@ Status Users::delete_account(int64_t user_id, const Mail& goodbye, int64_t now) 
   });
 }
 
+std::optional<model::User> Users::find(int64_t user_id) {
+  return db_.read([&](db::Connection& c) { return load_user(c, user_id); });
+}
+
 std::optional<Credentials> Users::credentials(const std::string& email) {
   return db_.read([&](db::Connection& c) { return find_credentials(c, email); });
 }

@@ -108,6 +108,8 @@ class Users {
   Status delete_account(int64_t user_id, const Mail& goodbye, int64_t now);
 
   std::optional<Credentials> credentials(const std::string& email);
+  // The account with its roles (for the admin pages), or nullopt.
+  std::optional<model::User> find(int64_t user_id);
   std::optional<Credentials> credentials(int64_t user_id);
 
   // Users ordered by e-mail; `query` filters by e-mail or name substring.

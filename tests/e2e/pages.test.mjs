@@ -41,6 +41,9 @@ async function checkPage(t, { name, path, who, act, width }) {
     if (!who) assert.deepEqual(cookies.map((c) => c.name), [], `cookies set without sign-in on ${name}`);
     else for (const c of cookies) assert.ok(["verbund", "__Host-verbund", "sprache"].includes(c.name), `unexpected cookie ${c.name}`);
     assert.equal(await page.getAttribute("html", "lang"), "de");
+    // WCAG 1.4.10: nothing scrolls sideways at 320 px (also 1280 px at 400 % zoom).
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scrollWidth <= width, `${name} is ${scrollWidth}px wide at ${width}px`);
     if (width === 1280) documents.push([name, await page.content()]);
     return response;
   } catch (e) {
@@ -69,6 +72,15 @@ const publicPages = [
   { name: "signup", path: "/registrieren" },
   { name: "signup-errors", path: "/registrieren", act: submitEmpty },
   { name: "reset-request", path: "/passwort-vergessen" },
+  { name: "signup-check-mail", path: "/registrieren",
+    act: async (page) => {
+      await page.fill("#display_name", "Erika Mustermann-Lüdenscheid");
+      await page.fill("#email", `sehr.lange.adresse.${Date.now()}@familienzentrum-beispielstadt.example`);
+      await page.fill("#password", "Wolken über Kassel 2024");
+      await page.fill("#password_repeat", "Wolken über Kassel 2024");
+      await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+      assert.match(await page.textContent("h1"), /Postfach/);
+    } },
   { name: "not-found", path: "/gibt-es-nicht" },
 ];
 
@@ -112,6 +124,11 @@ const signedInPages = [
   { name: "org-claim-errors", path: "/organisationen/interkulturelles-nachbarschaftshaus-nordstadt-e-v/beanspruchen", who: accounts.admin, act: submitEmpty },
   { name: "review", path: "/redaktion", who: accounts.editor },
   { name: "admin-users", path: "/admin/benutzer", who: accounts.admin },
+  { name: "admin-revoke-confirm", path: "/admin/benutzer", who: accounts.admin,
+    act: async (page) => {
+      await Promise.all([page.waitForNavigation(), page.click(`li.card:has-text("${accounts.editor.email}") button.link`)]);
+      assert.match(await page.textContent("h1"), /Rolle entziehen/);
+    } },
   { name: "admin-jobs", path: "/admin/jobs", who: accounts.admin },
   { name: "admin-settings", path: "/admin/einstellungen", who: accounts.admin },
   { name: "dev-mail", path: "/dev/mail", who: accounts.admin },
@@ -124,6 +141,25 @@ for (const width of [320, 1280]) {
     });
   }
 }
+
+// Long names ("Nachbarschaftszentrum St. Lorenz Lübeck e.V.") broke out of 320 px.
+test("no profile of the demo content scrolls sideways at 320 px", async () => {
+  const { context, page } = await openPage(browser, server, { width: 320 });
+  const hrefs = new Set();
+  for (let n = 1; n <= 5; n++) {
+    await page.goto(`${server.base}/organisationen?seite=${n}`);
+    for (const h of await page.$$eval(".cards .card h3 a", (as) => as.map((a) => a.getAttribute("href")))) hrefs.add(h);
+  }
+  assert.ok(hrefs.size >= 50, `only ${hrefs.size} profiles listed`);
+  const wide = [];
+  for (const h of hrefs) {
+    await page.goto(server.base + h);
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (w > 320) wide.push(`${h}: ${w}px`);
+  }
+  await context.close();
+  assert.deepEqual(wide, []);
+});
 
 test("a profile page is accessible and private", async (t) => {
   const { context, page } = await openPage(browser, server);

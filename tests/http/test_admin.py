@@ -27,9 +27,9 @@ class AdminTest(ServerTestCase):
         cls.server.close()
 
     def user_row(self, page_html, addr):
-        """The table row of `addr` on /admin/benutzer, and the user's id."""
-        for row in re.findall(r"<tr>.*?</tr>", page_html, re.S):
-            if "<td>%s</td>" % html.escape(addr) in row:
+        """The card of `addr` on /admin/benutzer, and the user's id."""
+        for row in page_html.split('<li class="card">')[1:]:
+            if "<dd>%s</dd>" % html.escape(addr) in row:
                 m = re.search(r'action="/admin/benutzer/(\d+)/rollen"', row)
                 return row, int(m.group(1))
         self.fail("no row for %s on the users page" % addr)
@@ -65,7 +65,7 @@ class AdminTest(ServerTestCase):
         r = self.admin.get("/admin/benutzer?q=Suchbare")
         self.assertEqual(r.status, 200)
         self.assertIn(addr, r.body)
-        self.assertNotIn(ADMIN, r.body.split("<tbody>")[1])
+        self.assertNotIn(ADMIN, r.body.split('<ul class="plain user-list">')[1])
 
     def test_admin_redirect(self):
         r = self.admin.get("/admin")
@@ -120,9 +120,42 @@ class AdminTest(ServerTestCase):
         self.assertIn("Online-Scout", row)
         # granting twice is harmless
         self.assertEqual(self.change_role(self.admin, uid, role="online_scout").status, 303)
+        # revoking asks first, and changes nothing until confirmed
         r = self.change_role(self.admin, uid, action="revoke", role="online_scout")
+        self.assertEqual(r.status, 200)
+        self.assertIn("<h1>Rolle entziehen?</h1>", r.body)
+        self.assertIn("Sandra Scout (%s)" % addr, r.body)
+        self.assertIn('name="confirmed" value="ja"', r.body)
+        self.assertIn("Online-Scout", user.get("/konto").body)
+        r = self.change_role(self.admin, uid, action="revoke", role="online_scout",
+                             confirmed="ja")
         self.assertEqual(r.status, 303)
         self.assertNotIn("Online-Scout", user.get("/konto").body)
+
+    def test_no_role_is_preselected_and_none_is_granted_without_a_choice(self):
+        addr = create_account(self.server, unique_email("ohnewahl"))
+        row, uid = self.user_row(self.admin.get("/admin/benutzer").body, addr)
+        self.assertIn('<option value="" selected>– Rolle wählen –</option>', row)
+        r = self.change_role(self.admin, uid, role="")
+        self.assertEqual(r.status, 422)
+        self.assertIn("Bitte wählen Sie eine Rolle aus.", r.body)
+        self.assertIn("Noch keine.", signed_in_client(self.server, addr).get("/konto").body)
+
+    def test_organisation_roles_are_granted_by_the_page_address(self):
+        self.server.cli("demo")
+        slug = self.server.sql("SELECT slug FROM organisations WHERE status = 'published' "
+                               "ORDER BY id LIMIT 1")
+        name = self.server.sql("SELECT name FROM organisations WHERE slug = '%s'" % slug)
+        addr = create_account(self.server, unique_email("orgrolle"))
+        uid = self.user_id(addr)
+        r = self.change_role(self.admin, uid, role="org_admin", organisation="gibt-es-nicht")
+        self.assertEqual(r.status, 422)
+        self.assertIn("Diese Organisation gibt es nicht.", r.body)
+        r = self.change_role(self.admin, uid, role="org_member",
+                             organisation="http://127.0.0.1/organisationen/" + slug)
+        self.assertEqual(r.status, 303)
+        page = signed_in_client(self.server, addr).get("/konto").body
+        self.assertIn("Mitglied der Organisation – %s" % html.escape(name), page)
 
     def test_grant_regional_editor_needs_region(self):
         addr = create_account(self.server, unique_email("editor"))

@@ -36,6 +36,7 @@ http::Response users(Context& ctx) {
     row->SetValue("EMAIL", u.email);
     row->SetValue("NAME", u.display_name);
     row->SetValue("CONFIRMED", i18n::t(ctx.locale, u.email_confirmed ? "admin.yes" : "admin.no"));
+    if (u.roles.empty()) row->ShowSection("NO_ROLES");
     for (const auto& g : u.roles) {
       auto* r = row->AddSectionDictionary("ROLE");
       r->SetValue("ROLE_KEY", std::string(model::role_key(g.role)));
@@ -44,8 +45,8 @@ http::Response users(Context& ctx) {
       if (g.organisation_id) r->SetValue("ORG_ID", std::to_string(*g.organisation_id));
       if (!g.scope_name.empty()) r->SetValueAndShowSection("SCOPE", g.scope_name, "HAS_SCOPE");
     }
-    for (auto role :
-         {model::Role::platform_admin, model::Role::regional_editor, model::Role::online_scout}) {
+    for (auto role : {model::Role::org_admin, model::Role::org_member, model::Role::regional_editor,
+                      model::Role::online_scout, model::Role::platform_admin}) {
       auto* opt = row->AddSectionDictionary("ROLE_OPTION");
       opt->SetValue("KEY", std::string(model::role_key(role)));
       opt->SetValue("LABEL", i18n::t(ctx.locale, "role." + std::string(model::role_key(role))));
@@ -77,19 +78,51 @@ std::optional<int64_t> to_id(const std::string& s) {
   return std::stoll(s);
 }
 
+// Revoking asks first: one click on "entziehen" only shows what would go.
+http::Response confirm_revoke(Context& ctx, const model::User& u, model::Role role,
+                              std::optional<int64_t> region, std::optional<int64_t> org) {
+  Page page(ctx, "admin/confirm_revoke.html", i18n::t(ctx.locale, "admin.revoke.title"));
+  auto& d = page.dict();
+  d.SetValue("ID", std::to_string(u.id));
+  d.SetValue("NAME", u.display_name);
+  d.SetValue("EMAIL", u.email);
+  d.SetValue("ROLE_KEY", std::string(model::role_key(role)));
+  d.SetValue("ROLE", i18n::t(ctx.locale, "role." + std::string(model::role_key(role))));
+  if (region) d.SetValue("REGION_ID", std::to_string(*region));
+  if (org) d.SetValue("ORG_ID", std::to_string(*org));
+  for (const auto& g : u.roles)
+    if (g.role == role && g.region_id == region && g.organisation_id == org &&
+        !g.scope_name.empty())
+      d.SetValueAndShowSection("SCOPE", g.scope_name, "HAS_SCOPE");
+  return page.render();
+}
+
 http::Response change_role(Context& ctx) {
   int64_t user_id = std::stoll(ctx.param(0));
-  auto role = model::parse_role(ctx.field("role"));
   bool grant = ctx.field("action") == "grant";
-  if (!role || (!grant && ctx.field("action") != "revoke"))
+  if (!grant && ctx.field("action") != "revoke")
     return ctx.app.error_page(ctx, 400, "admin.role_invalid");
+  if (grant && ctx.field("role").empty()) return ctx.app.error_page(ctx, 422, "admin.role_missing");
+  auto role = model::parse_role(ctx.field("role"));
+  if (!role) return ctx.app.error_page(ctx, 400, "admin.role_invalid");
   auto region =
       *role == model::Role::regional_editor ? to_id(ctx.field("region_id")) : std::nullopt;
-  auto org = (*role == model::Role::org_admin || *role == model::Role::org_member)
-                 ? to_id(ctx.field("organisation_id"))
-                 : std::nullopt;
+  std::optional<int64_t> org;
+  if (*role == model::Role::org_admin || *role == model::Role::org_member) {
+    // Granting names the organisation by the address of its page; revoking by its id.
+    std::string slug = ctx.field("organisation");
+    auto slash = slug.rfind('/');
+    if (slash != std::string::npos) slug = slug.substr(slash + 1);
+    org = grant ? ctx.app.stores().organisations.id_of(slug) : to_id(ctx.field("organisation_id"));
+    if (!org) return ctx.app.error_page(ctx, 422, "admin.organisation_unknown");
+  }
   if (!grant && user_id == ctx.user->id && *role == model::Role::platform_admin)
     return ctx.app.error_page(ctx, 409, "admin.cannot_revoke_self");
+  if (!grant && ctx.field("confirmed") != "ja") {
+    auto u = ctx.app.stores().users.find(user_id);
+    if (!u) return ctx.app.error_page(ctx, 404);
+    return confirm_revoke(ctx, *u, *role, region, org);
+  }
   auto status = ctx.app.stores().users.change_role(user_id, *role, grant, region, org);
   if (!status) {
     if (status.error().code == "not_found") return ctx.app.error_page(ctx, 404);
