@@ -374,6 +374,33 @@ int64_t Organisations::count_published() {
   return db_.read([](db::Connection& c) { return count_organisations(c, "published"); });
 }
 
+HomeFacts Organisations::home_facts(int newest, int statements, int64_t rotation) {
+  return db_.read([&](db::Connection& c) {
+    HomeFacts f;
+    auto counts = c.query_one(R"sql(
+      SELECT COUNT(*) AS n, COUNT(DISTINCT region_id) AS r FROM organisations
+       WHERE status = 'published')sql");
+    f.organisations = counts->int64("n");
+    f.regions = counts->int64("r");
+    for (const auto& r : c.query(R"sql(
+        SELECT name, slug, city FROM organisations WHERE status = 'published'
+         ORDER BY COALESCE(reviewed_at, created_at) DESC, id DESC LIMIT $1)sql",
+                                 {newest}))
+      f.newest.push_back({r.text("name"), r.text("slug"), r.text("city"), ""});
+    int64_t with_why =
+        c.query_int("SELECT COUNT(*) FROM organisations WHERE status = 'published' AND why <> ''");
+    if (with_why > 0) {
+      int64_t start = (rotation * statements) % with_why;
+      for (const auto& r : c.query(R"sql(
+          SELECT name, slug, city, why FROM organisations
+           WHERE status = 'published' AND why <> '' ORDER BY id LIMIT $1 OFFSET $2)sql",
+                                   {statements, start}))
+        f.statements.push_back({r.text("name"), r.text("slug"), r.text("city"), r.text("why")});
+    }
+    return f;
+  });
+}
+
 std::vector<OrgLocation> Organisations::locations(const std::vector<int64_t>& ids) {
   return db_.read([&](db::Connection& c) { return locations_of(c, ids); });
 }

@@ -58,6 +58,16 @@ struct MoveItem {
 
 enum class BasicsSaved { saved, move_requested };
 
+// What the home page shows of the directory.
+struct HomeFacts {
+  struct Org {
+    std::string name, slug, city, why;
+  };
+  int64_t organisations = 0, regions = 0;  // published ones, the regions they are in
+  std::vector<Org> newest;                 // newest published first
+  std::vector<Org> statements;             // "Warum wir dabei sind", a few, changing
+};
+
 // What the organisation forms offer: regions and the taxonomies, from one snapshot.
 struct FormChoices {
   std::vector<model::Region> regions;
@@ -84,6 +94,9 @@ class Organisations {
   // The current slug for a former one (for 301 redirects).
   std::optional<std::string> renamed(const std::string& old_slug);
   int64_t count_published();
+  // Counts, the `newest` latest published organisations and `statements` statements,
+  // whose choice moves on with `rotation` (the caller passes the hour, say).
+  HomeFacts home_facts(int newest, int statements, int64_t rotation);
   // Where published organisations are, for the map (those of `ids` with coordinates).
   std::vector<OrgLocation> locations(const std::vector<int64_t>& ids);
   FormChoices form_choices();

@@ -44,6 +44,13 @@ class AccountsTest(ServerTestCase):
 
     # -- sign-up -------------------------------------------------------------------
 
+    def test_home_without_organisations_says_what_to_do(self):
+        # this server has no demo content
+        body = self.c.get("/").body
+        self.assertIn("0 Organisationen in 0 Landesverbänden", body)
+        self.assertIn("Registrieren Sie sich und stellen Sie Ihre Organisation als erste vor.", body)
+        self.assertNotIn('id="why-heading"', body)
+
     def test_signup_form_for_visitor(self):
         r = self.c.get("/registrieren")
         self.assertEqual(r.status, 200)

@@ -9,10 +9,43 @@ namespace verbund::web::pages {
 
 namespace {
 
+// A statement shortened for the home page at a word, marked with "…" (the profile has
+// it whole).
+std::string excerpt(const std::string& text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  auto cut = text.rfind(' ', max_bytes);
+  if (cut == std::string::npos || cut < max_bytes / 2) cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "…";
+}
+
+// Life on the home page: a search box, how many take part, a few of their own words
+// (changing every hour) and the newest organisations. Areas still being built are
+// listed as coming, not linked as if they were there.
 http::Response home(Context& ctx) {
-  auto count = ctx.app.stores().organisations.count_published();
+  auto facts = ctx.app.stores().organisations.home_facts(5, 3, ctx.now / 3600);
   Page page(ctx, "pages/home.html", i18n::t(ctx.locale, "home.title"));
-  page.dict().SetValue("ORG_COUNT", std::to_string(count));
+  auto& d = page.dict();
+  d.SetValue("COUNT_TEXT",
+             i18n::format(ctx.locale, facts.organisations == 1 ? "home.count_one" : "home.count",
+                          {{"n", std::to_string(facts.organisations)},
+                           {"r", std::to_string(facts.regions)}}));
+  if (facts.organisations == 0) d.ShowSection("NO_ORGS");
+  if (!facts.statements.empty()) d.ShowSection("HAS_STATEMENTS");
+  for (const auto& o : facts.statements) {
+    auto* row = d.AddSectionDictionary("STATEMENT");
+    row->SetValue("WHY", excerpt(o.why, 240));
+    row->SetValue("NAME", o.name);
+    row->SetValue("SLUG", o.slug);
+    row->SetValue("CITY", o.city);
+  }
+  if (!facts.newest.empty()) d.ShowSection("HAS_NEWEST");
+  for (const auto& o : facts.newest) {
+    auto* row = d.AddSectionDictionary("NEW");
+    row->SetValue("NAME", o.name);
+    row->SetValue("SLUG", o.slug);
+    row->SetValue("CITY", o.city);
+  }
   return page.render();
 }
 
