@@ -39,6 +39,8 @@ std::vector<FieldError> validate(OrgBasics& b, const std::set<std::string>& regi
       return e;
     }
   auto len = [](const std::string& s) { return utf8_length(s); };
+  // Errors in the order of the form's fields: the summary reads like the form.
+  if (len(b.reply) > 2000) e.push_back({"reply", "org.reply_too_long"});
   if (b.name.empty())
     e.push_back({"name", "org.name_missing"});
   else if (len(b.name) < 3 || len(b.name) > 150 || !single_line(b.name))
@@ -48,29 +50,11 @@ std::vector<FieldError> validate(OrgBasics& b, const std::set<std::string>& regi
   if (std::find(legal_forms().begin(), legal_forms().end(), b.legal_form) == legal_forms().end())
     e.push_back({"legal_form", "org.legal_form_missing"});
   if (!region_codes.count(b.region_code)) e.push_back({"region", "org.region_missing"});
-  if (len(b.street) > 150 || !single_line(b.street)) e.push_back({"street", "org.street_length"});
-  if (!b.postcode.empty() &&
-      (b.postcode.size() != 5 || !std::all_of(b.postcode.begin(), b.postcode.end(),
-                                              [](char c) { return c >= '0' && c <= '9'; })))
-    e.push_back({"postcode", "org.postcode_invalid"});
-  if (b.city.empty())
-    e.push_back({"city", "org.city_missing"});
-  else if (len(b.city) > 100 || !single_line(b.city))
-    e.push_back({"city", "org.city_length"});
   if (b.short_description.empty())
     e.push_back({"short_description", "org.summary_missing"});
   else if (len(b.short_description) > kShortDescriptionMax)
     e.push_back({"short_description", "org.summary_too_long"});
   if (len(b.about) > kAboutMax) e.push_back({"about", "org.about_too_long"});
-  if (!b.email.empty() && !normalize_email(b.email)) e.push_back({"email", "email.invalid"});
-  if (len(b.phone) > 40 || !single_line(b.phone) ||
-      b.phone.find_first_not_of("0123456789 +-/()") != std::string::npos)
-    e.push_back({"phone", "org.phone_invalid"});
-  if (!b.website.empty() &&
-      ((!b.website.starts_with("https://") && !b.website.starts_with("http://")) ||
-       b.website.size() > 300 || b.website.find_first_of(" \"<>\r\n") != std::string::npos ||
-       b.website.find('.') == std::string::npos))
-    e.push_back({"website", "org.website_invalid"});
   if (b.fields.empty()) e.push_back({"fields", "org.fields_missing"});
   for (const auto& f : b.fields)
     if (!field_keys.count(f)) {
@@ -82,7 +66,27 @@ std::vector<FieldError> validate(OrgBasics& b, const std::set<std::string>& regi
       e.push_back({"target_groups", "org.groups_invalid"});
       break;
     }
-  if (len(b.reply) > 2000) e.push_back({"reply", "org.reply_too_long"});
+  if (len(b.street) > 150 || !single_line(b.street)) e.push_back({"street", "org.street_length"});
+  if (!b.postcode.empty() &&
+      (b.postcode.size() != 5 || !std::all_of(b.postcode.begin(), b.postcode.end(),
+                                              [](char c) { return c >= '0' && c <= '9'; })))
+    e.push_back({"postcode", "org.postcode_invalid"});
+  if (b.city.empty())
+    e.push_back({"city", "org.city_missing"});
+  else if (len(b.city) > 100 || !single_line(b.city))
+    e.push_back({"city", "org.city_length"});
+  // "www.example.de" is meant as a web address: it becomes "https://www.example.de".
+  if (!b.website.empty() && b.website.find("://") == std::string::npos)
+    b.website = "https://" + b.website;
+  if (!b.email.empty() && !normalize_email(b.email)) e.push_back({"email", "email.invalid"});
+  if (len(b.phone) > 40 || !single_line(b.phone) ||
+      b.phone.find_first_not_of("0123456789 +-/()") != std::string::npos)
+    e.push_back({"phone", "org.phone_invalid"});
+  if (!b.website.empty() &&
+      ((!b.website.starts_with("https://") && !b.website.starts_with("http://")) ||
+       b.website.size() > 300 || b.website.find_first_of(" \"<>\r\n") != std::string::npos ||
+       b.website.find('.') == std::string::npos))
+    e.push_back({"website", "org.website_invalid"});
   std::sort(b.fields.begin(), b.fields.end());
   b.fields.erase(std::unique(b.fields.begin(), b.fields.end()), b.fields.end());
   std::sort(b.target_groups.begin(), b.target_groups.end());

@@ -83,11 +83,18 @@ class OrganisationTest(unittest.TestCase):
         r = he.post("/redaktion/%s/entscheidung" % org_id, {"csrf": token, "action": "ablehnen"})
         self.assertEqual(r.status, 422)
         self.assertIn("Bitte schreiben Sie eine Begründung", r.body)
+        # the summary at the top links to the reason of this card
+        self.assertIn('class="error-summary"', r.body)
+        self.assertIn('href="#note-%s"' % org_id, r.body)
         r = he.post("/redaktion/%s/entscheidung" % org_id,
                     {"csrf": token, "action": "ablehnen", "note": "Bitte nennen Sie die Mitgliedsnummer."})
         self.assertEqual(r.status, 303)
         page = owner.get("/meine-organisationen/%s" % org_id)
         self.assertIn("Bitte nennen Sie die Mitgliedsnummer.", page.body)
+        # the list and the mail use the same word; the reply box comes first in the form
+        self.assertIn("Rückfrage der Redaktion", owner.get("/meine-organisationen").body)
+        form = page.body[page.body.index("<form"):]
+        self.assertLess(form.index('id="reply"'), form.index('id="name"'))
         deadline = __import__("time").time() + 10
         while not any("Mitgliedsnummer." in m.body for m in self.server.mails(to=self.owner)):
             self.assertLess(__import__("time").time(), deadline, "rejection mail")
@@ -101,6 +108,12 @@ class OrganisationTest(unittest.TestCase):
                                   reply="Mitgliedsnummer 4711"))
         self.assertEqual(r.status, 303)
         self.assertIn("Mitgliedsnummer 4711", he.get("/redaktion").body)
+        # the editor's mail says it is an answer, not a new registration
+        deadline = __import__("time").time() + 10
+        while not any(m.subject.startswith("Antwort auf Ihre Rückfrage")
+                      for m in self.server.mails(to=self.editor_he)):
+            self.assertLess(__import__("time").time(), deadline, "resubmission mail")
+            __import__("time").sleep(0.1)
         r = he.post("/redaktion/%s/entscheidung" % org_id, {"csrf": token_of(he), "action": "freigeben"})
         self.assertEqual(r.status, 303)
         public = Client(self.server).get("/organisationen/" + slug)
@@ -136,6 +149,20 @@ class OrganisationTest(unittest.TestCase):
         self.assertIn('value="Al"', r.body)
         self.assertIn("x" * 301, r.body)
         self.assertEqual(self.server.sql("SELECT count(*) FROM organisations"), before)
+
+    def test_a_web_address_without_scheme_gets_https(self):
+        owner = login(self.server, self.owner)
+        r = self.apply(owner, name="Ohne Schema Beratung e.V.", website="www.ohne-schema.example")
+        self.assertEqual(r.status, 303)
+        org_id = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        self.assertEqual(self.server.sql("SELECT website FROM organisations WHERE id = %s" % org_id),
+                         "https://www.ohne-schema.example")
+        # the error summary follows the order of the form
+        r = self.apply(owner, name="", short_description="", city="", _fields=[])
+        self.assertEqual(r.status, 422)
+        summary = r.body[r.body.index('class="error-summary"'):r.body.index("</ul>", r.body.index('class="error-summary"'))]
+        links = re.findall(r'href="#([a-z_]+)"', summary)
+        self.assertEqual(links, ["name", "short_description", "fields", "city"])
 
     def test_concurrent_edits_are_detected(self):
         owner = login(self.server, self.owner)

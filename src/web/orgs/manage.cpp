@@ -49,9 +49,10 @@ http::Response form_page(Context& ctx, const model::OrgBasics& b,
 }
 
 // The mail that tells an editor about an organisation to review.
-store::Composer review_needed(Context& ctx, const std::string& name) {
-  return [&ctx, name](const store::Addressee& to) {
-    return ctx.app.mail(to.email, to.locale, "org_review_needed",
+store::Composer review_needed(Context& ctx, const std::string& name,
+                              const std::string& mail = "org_review_needed") {
+  return [&ctx, name, mail](const store::Addressee& to) {
+    return ctx.app.mail(to.email, to.locale, mail,
                         {{"ORG", name}, {"LINK", ctx.app.absolute_url("/redaktion")}});
   };
 }
@@ -164,9 +165,9 @@ http::Response edit_submit(Context& ctx) {
   if (action == "vorschau") return preview_page(ctx, id, b, region_id);
   if (action == "bearbeiten") return form_page(ctx, b, {}, 200, &shown);
   // A rejected application that is saved again goes back to the editors.
-  auto st = ctx.app.stores().organisations.save_basics(actor(ctx), id, version, b, region_id,
-                                                       ctx.now, review_needed(ctx, b.name),
-                                                       move_requested(ctx, b.name));
+  auto st = ctx.app.stores().organisations.save_basics(
+      actor(ctx), id, version, b, region_id, ctx.now, review_needed(ctx, b.name, "org_resubmitted"),
+      move_requested(ctx, b.name));
   if (!st) {
     if (st.error().code == "not_found") return ctx.app.error_page(ctx, 404);
     // Someone saved first: show their version? Keep this visitor's input and say so.

@@ -33,6 +33,8 @@ http::Response queue_page(Context& ctx, int64_t error_for, const std::string& no
     if (!i.applicant_reply.empty())
       row->SetValueAndShowSection("REPLY", i.applicant_reply, "HAS_REPLY");
     if (i.id == error_for) {
+      // The summary at the top links to the reason's field of this card.
+      add_field_errors(d, ctx.locale, {{"note-" + std::to_string(i.id), "review.note_missing"}});
       row->SetValue("V_note", note);
       auto* err = row->AddSectionDictionary("NOTE_ERROR");
       err->SetValue("MSG", i18n::t(ctx.locale, "review.note_missing"));
