@@ -30,6 +30,7 @@ struct DirectoryCard {
   int64_t id = 0;
   std::string slug, name, city, region_name, short_description;
   std::vector<std::string> fields;  // fields_of_work keys
+  std::string logo_key;             // '' without a logo
 };
 
 struct DirectoryHit {

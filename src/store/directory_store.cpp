@@ -205,7 +205,7 @@ std::shared_ptr<const OrgDirectory::Facts> OrgDirectory::facts(db::Connection& c
                            "ORDER BY organisation_id, group_key");
   for (const auto& r : c.query(R"sql(
       SELECT o.id, rg.code AS region_code, rg.name AS region_name, o.state, o.city, o.sort_key,
-             o.created_at, o.slug, o.name, o.short_description
+             o.created_at, o.slug, o.name, o.short_description, o.logo_key
         FROM organisations o JOIN regions rg ON rg.id = o.region_id
        WHERE o.status = 'published'
        ORDER BY o.sort_key, o.id)sql")) {
@@ -230,9 +230,9 @@ std::shared_ptr<const OrgDirectory::Facts> OrgDirectory::facts(db::Connection& c
     const std::string& field_keys = fields_of[id];
     f->fields.push_back(bits(field_keys, f->field_keys));
     f->groups.push_back(bits(groups_of[id], f->group_keys));
-    f->cards.push_back(std::make_shared<const search::DirectoryCard>(
-        search::DirectoryCard{id, r.text("slug"), r.text("name"), city, r.text("region_name"),
-                              r.text("short_description"), split_keys(field_keys)}));
+    f->cards.push_back(std::make_shared<const search::DirectoryCard>(search::DirectoryCard{
+        id, r.text("slug"), r.text("name"), city, r.text("region_name"),
+        r.text("short_description"), split_keys(field_keys), r.text("logo_key")}));
   }
   for (const auto& code : f->region_codes) f->region_names.push_back(region_name[code]);
   {

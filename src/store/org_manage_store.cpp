@@ -69,10 +69,11 @@ Result<std::string> set_image(db::Connection& c, const Actor& a, int64_t org_id,
                               const std::string& key, int64_t now) {
   auto m = load_managed(c, a, org_id);
   if (!m) return make_error("not_found", "organisation not found");
-  if (which == OrgImage::logo)
+  if (which == OrgImage::logo) {
     c.execute("UPDATE organisations SET logo_key = $2, updated_at = $3 WHERE id = $1",
               {org_id, key, now});
-  else
+    bump_directory_generation(c);  // the directory's cards show the logo
+  } else
     c.execute("UPDATE organisations SET cover_key = $2, updated_at = $3 WHERE id = $1",
               {org_id, key, now});
   return which == OrgImage::logo ? m->logo_key : m->cover_key;
@@ -488,7 +489,8 @@ Status Organisations::save_details(const Actor& a, int64_t org_id, int64_t expec
 
 Result<std::string> Organisations::change_image(const Actor& a, int64_t org_id, OrgImage which,
                                                 const std::string& key, int64_t now) {
-  return db_.write([&](db::Connection& c) { return set_image(c, a, org_id, which, key, now); });
+  return db_.write(kDirectoryWrite,
+                   [&](db::Connection& c) { return set_image(c, a, org_id, which, key, now); });
 }
 
 std::vector<GalleryImage> Organisations::gallery(int64_t org_id) {

@@ -100,7 +100,14 @@ http::Response Page::render_layout(const ctemplate::TemplateDictionaryInterface&
   if (ctx_.user) {
     auto& u = d.add_section("SIGNED_IN");
     u.set("USER_NAME", ctx_.user->display_name);
-    if (ctx_.user->is_platform_admin()) u.show("IS_ADMIN");
+    if (ctx_.user->is_platform_admin()) {
+      u.show("IS_ADMIN");
+      // Until the operator's texts are there, every page reminds the platform admins.
+      for (const char* key : {"impressum", "datenschutz"}) {
+        auto text = ctx_.app.stores().settings.get(key);
+        if (!text || text->empty()) u.show("LEGAL_MISSING");
+      }
+    }
     if (ctx_.user->is_platform_admin() || ctx_.user->has_role(model::Role::regional_editor))
       u.show("IS_REVIEWER");
   } else {

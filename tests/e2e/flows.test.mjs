@@ -109,7 +109,8 @@ test("sign up, confirm, log in, register an organisation, get verified, see it, 
     await page.fill("#email", email);
     await page.fill("#password", password);
     await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
-    assert.match(page.url(), /\/konto$/);
+    assert.match(page.url(), /\/start$/);
+    assert.match(await page.textContent("main"), /Sie vertreten noch keine Organisation/);
 
     await page.goto(server.base + "/meine-organisationen/neu");
     await page.fill("#name", orgName);
@@ -231,4 +232,27 @@ test("the map loads tiles only after the visitor asks, and only from the configu
   } finally {
     await context.close();
   }
+});
+
+test("pasted text longer than a limit is kept whole, counted and refused at the field", async (t) => {
+  await withPage(t, "char-limit", async (page) => {
+    await page.goto(server.base + "/anmelden");
+    await page.fill("#email", accounts.admin.email);
+    await page.fill("#password", accounts.admin.password);
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/anmelden'] button[type=submit]")]);
+    await page.goto(server.base + "/meine-organisationen/neu");
+    const long = "Wir beraten Familien in allen Lebenslagen, ".repeat(9).slice(0, 358);
+    assert.equal([...long].length, 358);
+    await page.fill("#short_description", long);
+    assert.equal(await page.inputValue("#short_description"), long, "nothing is cut while pasting");
+    assert.match(await page.textContent("#short_description-counter"), /58 Zeichen zu viel \(höchstens 300\)/);
+    await page.fill("#short_description", "Kurz und gut.");
+    assert.match(await page.textContent("#short_description-counter"), /^13 von 300 Zeichen$/);
+    await page.fill("#short_description", long);
+    await page.fill("#name", "Zeichenzähler Beratung e.V.");
+    await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+    assert.match(await page.textContent("#short_description-error"), /höchstens 300 Zeichen/);
+    assert.equal(await page.inputValue("#short_description"), long, "the input comes back whole");
+    assert.deepEqual(await axe(page), []);
+  });
 });

@@ -85,6 +85,8 @@ const publicPages = [
 ];
 
 const signedInPages = [
+  { name: "start-admin", path: "/start", who: accounts.admin },
+  { name: "start-editor", path: "/start", who: accounts.editor },
   { name: "account", path: "/konto", who: accounts.admin },
   { name: "my-orgs", path: "/meine-organisationen", who: accounts.admin },
   { name: "org-new", path: "/meine-organisationen/neu", who: accounts.admin },

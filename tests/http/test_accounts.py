@@ -113,7 +113,7 @@ class AccountsTest(ServerTestCase):
 
         r = login(self.c, addr)
         self.assertEqual(r.status, 303, r.body[:2000])
-        self.assertEqual(r.location, "/konto")
+        self.assertEqual(r.location, "/start")
         self.assertEqual(len(r.set_cookies), 1, r.set_cookies)
         cookie = r.set_cookies[0]
         self.assertRegex(cookie, r"^verbund=[^;]{20,}; ")
@@ -431,7 +431,7 @@ class AccountsTest(ServerTestCase):
             with self.subTest(weiter=evil):
                 r = login(self.server.client(), addr, next_path=evil)
                 self.assertEqual(r.status, 303)
-                self.assertEqual(r.location, "/konto")
+                self.assertEqual(r.location, "/start")
 
     def test_login_form_keeps_next(self):
         r = self.c.get("/konto")
@@ -454,7 +454,7 @@ class AccountsTest(ServerTestCase):
         for path in ("/anmelden", "/registrieren"):
             r = c.get(path)
             self.assertEqual(r.status, 303)
-            self.assertEqual(r.location, "/konto")
+            self.assertEqual(r.location, "/start")
 
     def test_forwarded_proto_is_ignored_without_proxy(self):
         addr = create_account(self.server)

@@ -105,6 +105,9 @@ class ImageUploadTest(ServerTestCase):
 
         public = Client(self.server).get("/organisationen/" + self.slug)
         self.assertIn('src="/media/%s-160.jpg"' % key, public.body)
+        # the directory's card shows it too (the cards are rebuilt on the change)
+        self.assertIn('src="/media/%s-160.jpg"' % key,
+                      Client(self.server).get("/organisationen?q=Bildertest").body)
         self.assertIn('alt="Logo von Bildertest Familienhilfe e.V."', public.body)
         for name, ctype, magic in (("320.webp", "image/webp", b"RIFF"),
                                    ("160.jpg", "image/jpeg", b"\xff\xd8\xff")):
@@ -127,6 +130,8 @@ class ImageUploadTest(ServerTestCase):
         self.assertEqual(r.status, 303)
         self.assertEqual(self.stored(), "")
         self.assertFalse(any(f.startswith(new_key) for f in self.media_files()))
+        self.assertNotIn("/media/%s" % new_key,
+                         Client(self.server).get("/organisationen?q=Bildertest").body)
 
     def test_a_cover_image_is_cropped_and_shown(self):
         owner = login(self.server, self.owner)

@@ -53,7 +53,7 @@ class ImportTest(unittest.TestCase):
     def found(self, query):
         body = self.client.get("/organisationen?q=" + urllib.parse.quote(query)).body
         return [html.unescape(n) for n in
-                re.findall(r'<h3><a href="/organisationen/[^"]+">([^<]+)</a></h3>', body)]
+                re.findall(r'<h3 lang="de"><a href="/organisationen/[^"]+">([^<]+)</a></h3>', body)]
 
     def profile(self, slug):
         r = self.client.get("/organisationen/" + slug)

@@ -278,6 +278,19 @@ class OrganisationTest(unittest.TestCase):
         self.assertEqual(r.location, "/meine-organisationen/%s?hinweis=gespeichert" % pending)
         self.assertEqual(self.region_of(pending), "by")
 
+    def test_the_profile_dials_by_tap_and_shows_contact_first(self):
+        self.published_org("Telefon Beratung e.V.", phone="0561 / 123-45")
+        body = Client(self.server).get("/organisationen/telefon-beratung-e-v").body
+        self.assertIn('<a href="tel:056112345">0561 / 123-45</a>', body)
+        # contact comes before the long "about" text (phones show the page in this order)
+        self.assertLess(body.index('id="contact-heading"'), body.index('id="about-heading"'))
+        # German content is marked as such, also inside an English page
+        english = Client(self.server).get("/organisationen/telefon-beratung-e-v",
+                                          headers={"Cookie": "sprache=en"}).body
+        self.assertIn('<html lang="en">', english)
+        self.assertIn('<h1 lang="de">Telefon Beratung e.V.</h1>', english)
+        self.assertIn('<div class="prose" lang="de">', english)
+
     def test_old_slugs_redirect_permanently(self):
         org_id = self.published_org("Suchthilfe Umzug e.V.")
         self.server.sql("INSERT INTO organisation_slugs (slug, organisation_id) VALUES ('alter-name', %s)" % org_id)
@@ -299,7 +312,7 @@ class OrganisationTest(unittest.TestCase):
         r = owner.post("/meine-organisationen/%s" % org_id, fields + [("aktion", "vorschau")])
         self.assertEqual(r.status, 200)
         self.assertIn("Noch ist nichts gespeichert", r.body)
-        self.assertIn("<h1>Vorschau Beratung Neu e.V.</h1>", r.body)
+        self.assertIn('<h1 lang="de">Vorschau Beratung Neu e.V.</h1>', r.body)
         self.assertIn("<strong>Absatz</strong>", r.body)
         self.assertEqual(self.server.sql("SELECT name FROM organisations WHERE id = %s" % org_id),
                          "Vorschau Beratung e.V.")
@@ -401,7 +414,7 @@ class DirectoryTest(unittest.TestCase):
 
     def names(self, query):
         body = self.client.get("/organisationen?" + query).body
-        return re.findall(r'<h3><a href="/organisationen/[^"]+">([^<]+)</a></h3>', body)
+        return re.findall(r'<h3 lang="de"><a href="/organisationen/[^"]+">([^<]+)</a></h3>', body)
 
     def test_stemmed_umlaut_and_prefix_forms_find_organisations(self):
         self.assertTrue(any("Familienzentrum" in n for n in self.names("q=Familienzentren")))

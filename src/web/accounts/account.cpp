@@ -168,6 +168,7 @@ void register_routes(App& app) {
   app.add(Method::post, "/passwort-vergessen", {reset_request_submit});
   app.add(Method::get, "/passwort-neu", {reset_show});
   app.add(Method::post, "/passwort-neu", {reset_submit});
+  app.add(Method::get, "/start", {start_page, Access::signed_in});
   app.add(Method::get, "/konto", {account_show, Access::signed_in});
   app.add(Method::post, "/konto/email", {account_change_email, Access::signed_in});
   app.add(Method::post, "/konto/passwort", {account_change_password, Access::signed_in});

@@ -22,6 +22,7 @@ http::Response reset_request_submit(Context& ctx);
 http::Response reset_show(Context& ctx);
 http::Response reset_submit(Context& ctx);
 
+http::Response start_page(Context& ctx);
 http::Response account_show(Context& ctx);
 http::Response account_change_email(Context& ctx);
 http::Response account_change_password(Context& ctx);

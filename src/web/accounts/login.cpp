@@ -34,7 +34,7 @@ const std::string& dummy_hash(const std::string& strength) {
 }  // namespace
 
 http::Response login_show(Context& ctx) {
-  if (ctx.user) return http::Response::redirect("/konto");
+  if (ctx.user) return http::Response::redirect("/start");
   return login_form(ctx, {}, 200);
 }
 
@@ -76,7 +76,7 @@ http::Response login_submit(Context& ctx) {
   ctx.app.stores().throttle.login_succeeded(account_scope, ip_scope);
   if (!cred->email_confirmed) return login_form(ctx, {{"email", "login.unconfirmed"}}, 422, true);
   log::info("login", {{"user", std::to_string(cred->user_id)}});
-  return ctx.app.sign_in(ctx, cred->user_id, safe_next(ctx.field("weiter"), "/konto"));
+  return ctx.app.sign_in(ctx, cred->user_id, safe_next(ctx.field("weiter"), "/start"));
 }
 
 http::Response logout(Context& ctx) { return ctx.app.sign_out(ctx, "/?hinweis=abgemeldet"); }

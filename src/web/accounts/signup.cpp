@@ -92,7 +92,7 @@ http::Response rate_limited(Page& page, int64_t wait) {
 }  // namespace
 
 http::Response signup_show(Context& ctx) {
-  if (ctx.user) return http::Response::redirect("/konto");
+  if (ctx.user) return http::Response::redirect("/start");
   return signup_form(ctx, nullptr, 200);
 }
 

@@ -41,7 +41,7 @@ http::Response claim_submit(Context& ctx) {
     message.pop_back();
   if (message.size() < 10)
     return claim_form(ctx, *org, message, {{"message", "claim.message_missing"}}, 422);
-  if (message.size() > kMessageMax || !model::valid_utf8(message))
+  if (!model::valid_utf8(message) || model::utf8_length(message) > kMessageMax)
     return claim_form(ctx, *org, message, {{"message", "claim.message_too_long"}}, 422);
   auto st = ctx.app.stores().claims.submit(
       ctx.user->id, org->id, message, ctx.now, [&](const store::Addressee& to) {
@@ -65,7 +65,10 @@ http::Response claim_decide(Context& ctx) {
   std::string action = ctx.field("action");
   if (action != "zustimmen" && action != "ablehnen") return ctx.app.error_page(ctx, 400);
   bool approve = action == "zustimmen";
-  std::string note = ctx.field("note").substr(0, kMessageMax);
+  std::string note = ctx.field("note");
+  // Never cut: a note that is too long comes back as an error, whole in the request.
+  if (!model::valid_utf8(note) || model::utf8_length(note) > kMessageMax)
+    return ctx.app.error_page(ctx, 422, "claim.note_too_long");
   store::Actor a{ctx.user->id, ctx.user->is_platform_admin()};
   auto decided = ctx.app.stores().claims.decide(
       a, id, approve, note, ctx.now, [&](const store::ClaimDecision& d) {

@@ -220,6 +220,7 @@ http::Response directory(Context& ctx) {
     card.set("CITY", org.city);
     card.set("REGION", org.region_name);
     card.set("SUMMARY", org.short_description);
+    if (!org.logo_key.empty()) card.set_and_show("LOGO_KEY", org.logo_key, "HAS_LOGO");
     for (const auto& f : org.fields)
       card.add_section("FIELD").set("LABEL", labels.get("field.", f));
   }

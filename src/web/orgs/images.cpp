@@ -82,7 +82,7 @@ http::Response gallery_upload(Context& ctx, const store::ManagedOrg& org) {
   std::vector<model::FieldError> errors;
   if (alt.empty())
     errors.push_back({"gallery_alt", "images.error.alt_missing"});
-  else if (alt.size() > 200 || !model::valid_utf8(alt))
+  else if (!model::valid_utf8(alt) || model::utf8_length(alt) > 200)
     errors.push_back({"gallery_alt", "images.error.alt_too_long"});
   auto processed =
       media::process_image(file ? file->data : std::string_view(), media::Purpose::gallery);

@@ -166,7 +166,14 @@ void fill_profile(Context& ctx, ctemplate::TemplateDictionary& d, const model::O
   d.SetValue("CITY", o.city);
   d.SetValue("STATE", o.state);
   if (!o.email.empty()) d.SetValueAndShowSection("EMAIL", o.email, "HAS_EMAIL");
-  if (!o.phone.empty()) d.SetValueAndShowSection("PHONE", o.phone, "HAS_PHONE");
+  if (!o.phone.empty()) {
+    d.SetValueAndShowSection("PHONE", o.phone, "HAS_PHONE");
+    // tel: takes digits and a leading "+" only ("0561 / 123-45" → "056112345").
+    std::string tel;
+    for (char c : o.phone)
+      if ((c >= '0' && c <= '9') || (c == '+' && tel.empty())) tel += c;
+    d.SetValue("PHONE_TEL", tel);
+  }
   if (o.website.starts_with("https://") || o.website.starts_with("http://"))
     d.SetValueAndShowSection("WEBSITE", o.website, "HAS_WEBSITE");
   if (!o.opening_hours.empty()) d.SetValueAndShowSection("HOURS", o.opening_hours, "HAS_HOURS");

@@ -83,7 +83,7 @@ http::Response review_decide(Context& ctx) {
   bool approve = action == "freigeben";
   while (!note.empty() && (note.back() == ' ' || note.back() == '\n' || note.back() == '\r'))
     note.pop_back();
-  if (!approve && (note.empty() || note.size() > 2000 || !model::valid_utf8(note)))
+  if (!approve && (note.empty() || !model::valid_utf8(note) || model::utf8_length(note) > 2000))
     return queue_page(ctx, id, note, 422);
   store::Actor a{ctx.user->id, ctx.user->is_platform_admin()};
   auto st = ctx.app.stores().organisations.review(
