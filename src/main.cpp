@@ -308,6 +308,7 @@ Result<bool> load_demo(db::Database& database, const core::Config& cfg, bool if_
 }
 
 int cmd_serve(const Args& a, const core::Config& cfg) {
+  password::load_german_words();  // before the first sign-up, not during it
   auto database = open_database(cfg);
   if (!database) return fail(database.error().message);
   auto& db = **database;
@@ -539,7 +540,6 @@ int main(int argc, char** argv) {
   try {
     random::init();
     password::load_common_passwords();
-    password::load_german_words();
     if (auto st = i18n::load(); !st) return fail(st.error().message);
     web::static_files::load();
     if (auto st = web::load_templates(); !st) return fail(st.error().message);

@@ -181,6 +181,7 @@ std::size_t load_german_words(const std::string& path) {
 std::size_t german_word_count() { return g_count; }
 
 Strength strength(std::string_view password, const std::vector<std::string>& context) {
+  load_german_words();  // once: the server loads them at start, commands when first needed
   // zxcvbn reads a C string: cut at the first NUL as well.
   std::string pw(password.substr(0, std::min(kLookedAt, password.find('\0'))));
   std::string folded = fold(pw);

@@ -6,8 +6,11 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "search/places.hpp"
 
 namespace verbund::search {
 
@@ -20,6 +23,11 @@ struct DirectoryQuery {
   std::string city;
   std::string letter;             // A–Z: first letter of the name
   std::string sort = "relevanz";  // relevanz | name | neu
+  // Near a place: only organisations within `radius_km`, nearest first (the order the
+  // sort names is then ignored); when none is that near, the nearest of all.
+  std::optional<GeoPoint> near;
+  std::string near_label;  // the place as the page names it ("50825 Köln")
+  double radius_km = 25;
   int64_t page = 1;
   int64_t page_size = 20;
 };
@@ -35,7 +43,8 @@ struct DirectoryCard {
 
 struct DirectoryHit {
   std::shared_ptr<const DirectoryCard> card;
-  bool exact = false;  // matched by stem (ranked first), not only by substring
+  bool exact = false;       // matched by stem (ranked first), not only by substring
+  double distance_km = -1;  // from DirectoryQuery::near; -1 without
 };
 
 struct FacetValue {
@@ -47,6 +56,7 @@ struct FacetValue {
 struct DirectoryResult {
   std::vector<DirectoryHit> hits;
   int64_t total = 0;
+  bool beyond_radius = false;  // nothing was within the radius: these are the nearest
   // "field", "target_group", "region", "state", "city", "letter"
   std::map<std::string, std::vector<FacetValue>> facets;
 };

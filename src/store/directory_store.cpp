@@ -5,7 +5,9 @@
 #include <bit>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <list>
 #include <map>
 #include <numeric>
@@ -159,6 +161,8 @@ struct OrgDirectory::Facts {
   std::vector<char> letter;
   std::vector<uint32_t> fields, groups;  // bit i: taxonomy key i
   std::vector<int64_t> created;
+  // Where each organisation is: its pin, else its postcode's place; NaN when unknown.
+  std::vector<float> lat, lon;
   std::vector<std::string> region_codes, region_names, states, cities, field_keys, group_keys;
   // Indexes into region_names, states and cities in name order, for the facets.
   std::vector<uint16_t> region_order, state_order, city_order;
@@ -205,7 +209,8 @@ std::shared_ptr<const OrgDirectory::Facts> OrgDirectory::facts(db::Connection& c
                            "ORDER BY organisation_id, group_key");
   for (const auto& r : c.query(R"sql(
       SELECT o.id, rg.code AS region_code, rg.name AS region_name, o.state, o.city, o.sort_key,
-             o.created_at, o.slug, o.name, o.short_description, o.logo_key
+             o.created_at, o.slug, o.name, o.short_description, o.logo_key, o.postcode,
+             o.latitude, o.longitude
         FROM organisations o JOIN regions rg ON rg.id = o.region_id
        WHERE o.status = 'published'
        ORDER BY o.sort_key, o.id)sql")) {
@@ -227,6 +232,11 @@ std::shared_ptr<const OrgDirectory::Facts> OrgDirectory::facts(db::Connection& c
         key.empty() ? '#' : static_cast<char>(std::toupper(static_cast<unsigned char>(key[0])));
     f->letter.push_back(std::isalpha(static_cast<unsigned char>(first)) ? first : '#');
     f->created.push_back(r.int64("created_at"));
+    auto pin_lat = r.opt_double("latitude"), pin_lon = r.opt_double("longitude");
+    auto point = pin_lat && pin_lon ? std::optional<search::GeoPoint>({*pin_lat, *pin_lon})
+                                    : search::postcode_point(r.text("postcode"));
+    f->lat.push_back(point ? static_cast<float>(point->lat) : std::nanf(""));
+    f->lon.push_back(point ? static_cast<float>(point->lon) : std::nanf(""));
     const std::string& field_keys = fields_of[id];
     f->fields.push_back(bits(field_keys, f->field_keys));
     f->groups.push_back(bits(groups_of[id], f->group_keys));
@@ -383,8 +393,19 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
     auto fits = [&](std::size_t i, int w, uint32_t mask) {
       return w == -2 || (w >= 0 && (mask >> w) & 1u);
     };
+    // Distances from the place asked for (NaN for organisations of unknown place).
+    std::vector<float> distance;
+    if (q.near) {
+      distance.resize(n);
+      for (std::size_t i = 0; i < n; ++i)
+        distance[i] =
+            std::isnan(f->lat[i])
+                ? std::nanf("")
+                : static_cast<float>(search::distance_km(*q.near, {f->lat[i], f->lon[i]}));
+    }
+    double radius = q.radius_km;
     const bool filtered = want_field != -2 || want_group != -2 || want_region != -2 ||
-                          want_state != -2 || want_city != -2 || want_letter;
+                          want_state != -2 || want_city != -2 || want_letter || q.near;
     // Hits in name order. Without filters the counts are known already (of all, or of
     // the words, counted once per generation), and unless sorted by age the shown page
     // is picked from the tiers directly.
@@ -406,15 +427,28 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
       }
     } else {
       hits.reserve(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        if (tier(i) == 255) continue;
-        if (!fits(i, want_field, f->fields[i]) || !fits(i, want_group, f->groups[i])) continue;
-        if (want_region != -2 && f->region[i] != want_region) continue;
-        if (want_state != -2 && f->state[i] != want_state) continue;
-        if (want_city != -2 && f->city[i] != want_city) continue;
-        if (want_letter && f->letter[i] != want_letter) continue;
-        hits.push_back(static_cast<uint32_t>(i));
+      auto collect = [&] {
+        for (std::size_t i = 0; i < n; ++i) {
+          if (tier(i) == 255) continue;
+          if (!fits(i, want_field, f->fields[i]) || !fits(i, want_group, f->groups[i])) continue;
+          if (want_region != -2 && f->region[i] != want_region) continue;
+          if (want_state != -2 && f->state[i] != want_state) continue;
+          if (want_city != -2 && f->city[i] != want_city) continue;
+          if (want_letter && f->letter[i] != want_letter) continue;
+          if (q.near && !(distance[i] <= radius)) continue;  // NaN: place unknown
+          hits.push_back(static_cast<uint32_t>(i));
+        }
+      };
+      collect();
+      // Nothing that near: the nearest of all, and the page says so.
+      if (hits.empty() && q.near) {
+        radius = std::numeric_limits<double>::infinity();
+        result.beyond_radius = true;
+        collect();
       }
+      if (q.near)
+        std::stable_sort(hits.begin(), hits.end(),
+                         [&](uint32_t a, uint32_t b) { return distance[a] < distance[b]; });
       result.total = static_cast<int64_t>(hits.size());
       // Facets with counts over the hits. When most organisations are hits, the counts
       // of all minus those of the others are cheaper.
@@ -480,7 +514,7 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
 
     // Order: name rank is the position already; relevance puts better tiers first;
     // newest sorts by creation.
-    if (q.sort == "neu") {
+    if (q.sort == "neu" && !q.near) {
       std::stable_sort(hits.begin(), hits.end(), [&](uint32_t a, uint32_t b) {
         return f->created[a] != f->created[b] ? f->created[a] > f->created[b]
                                               : f->ids[a] > f->ids[b];
@@ -491,8 +525,11 @@ search::DirectoryResult OrgDirectory::search(const search::DirectoryQuery& q) {
     std::size_t from = static_cast<std::size_t>(std::max<int64_t>(0, (q.page - 1) * q.page_size));
     std::size_t to = std::min(total, from + static_cast<std::size_t>(q.page_size));
     result.hits.reserve(to > from ? to - from : 0);
-    auto take = [&](uint32_t i) { result.hits.push_back({f->cards[i], has_text && tier(i) <= 1}); };
-    if (listed && (q.sort == "neu" || q.sort == "name" || !tier_of)) {
+    auto take = [&](uint32_t i) {
+      result.hits.push_back(
+          {f->cards[i], has_text && tier(i) <= 1, q.near ? static_cast<double>(distance[i]) : -1});
+    };
+    if (listed && (q.near || q.sort == "neu" || q.sort == "name" || !tier_of)) {
       for (std::size_t k = from; k < to; ++k) take(hits[k]);
       return;
     }

@@ -1,6 +1,7 @@
 #include "store/org_manage_store.hpp"
 
 #include "model/organisation.hpp"
+#include "search/places.hpp"
 #include "store/directory_store.hpp"
 #include "store/org_claim_store.hpp"
 #include "store/org_store.hpp"
@@ -100,6 +101,8 @@ int64_t create_application(db::Connection& c, int64_t user_id, const model::OrgB
                            int64_t region_id, int64_t now) {
   model::Organisation o;
   model::apply_basics(o, b, region_id);
+  // The form asks for no Bundesland: the postcode says it (the directory filters by it).
+  if (o.state.empty()) o.state = search::postcode_state(o.postcode);
   o.status = "pending";
   int64_t id = insert_organisation(c, o, now);
   auto st = grant_role(c, user_id, model::Role::org_admin, std::nullopt, id);
@@ -151,19 +154,21 @@ Result<bool> update_basics(db::Connection& c, const Actor& a, int64_t org_id,
   bool move_request =
       !a.platform_admin && m->text("status") == "published" && m->int64("region_id") != region_id;
   // The version check and the write are one statement: two editors cannot both win.
-  auto changed = c.execute(R"sql(
+  auto changed =
+      c.execute(R"sql(
     UPDATE organisations
        SET name = $3, short_name = $4, legal_form = $5,
            region_id = CASE WHEN $17 = 1 THEN region_id ELSE $6 END,
            requested_region_id = CASE WHEN $17 = 1 THEN $6 ELSE NULL END, street = $7,
+           state = CASE WHEN $18 <> '' THEN $18 ELSE state END,
            postcode = $8, city = $9, short_description = $10, about = $11, email = $12,
            phone = $13, website = $14, updated_at = $15, version = version + 1,
            applicant_reply = CASE WHEN status = 'rejected' THEN $16 ELSE applicant_reply END,
            status = CASE WHEN status = 'rejected' THEN 'pending' ELSE status END
      WHERE id = $1 AND version = $2)sql",
-                           {org_id, expected_version, b.name, b.short_name, b.legal_form, region_id,
-                            b.street, b.postcode, b.city, b.short_description, b.about, b.email,
-                            b.phone, b.website, now, b.reply, move_request ? 1 : 0});
+                {org_id, expected_version, b.name, b.short_name, b.legal_form, region_id, b.street,
+                 b.postcode, b.city, b.short_description, b.about, b.email, b.phone, b.website, now,
+                 b.reply, move_request ? 1 : 0, search::postcode_state(b.postcode)});
   if (changed == 0) return make_error("conflict", "store: organisation changed meanwhile");
   replace_taxonomies(c, org_id, b);
   index_organisation(c, org_id);

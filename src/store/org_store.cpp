@@ -1,5 +1,6 @@
 #include "store/org_store.hpp"
 
+#include "search/places.hpp"
 #include "store/directory_store.hpp"
 
 namespace verbund::store {
@@ -161,12 +162,18 @@ int64_t count_organisations(db::Connection& c, const std::string& status) {
 
 std::vector<OrgLocation> locations_of(db::Connection& c, const std::vector<int64_t>& ids) {
   std::vector<OrgLocation> out;
-  for (const auto& r :
-       c.query("SELECT id, latitude, longitude FROM organisations WHERE id " + db::in_ints(c, 1) +
-                   " AND status = 'published'"
-                   " AND latitude IS NOT NULL AND longitude IS NOT NULL",
-               {db::IntList(ids)}))
-    out.push_back(OrgLocation{r.int64("id"), r.real("latitude"), r.real("longitude")});
+  for (const auto& r : c.query("SELECT id, latitude, longitude, postcode FROM organisations "
+                               "WHERE id " +
+                                   db::in_ints(c, 1) + " AND status = 'published'",
+                               {db::IntList(ids)})) {
+    // Its own pin, else the place of its postcode.
+    auto lat = r.opt_double("latitude"), lon = r.opt_double("longitude");
+    if (lat && lon) {
+      out.push_back(OrgLocation{r.int64("id"), *lat, *lon});
+    } else if (auto p = search::postcode_point(r.text("postcode"))) {
+      out.push_back(OrgLocation{r.int64("id"), p->lat, p->lon});
+    }
+  }
   return out;
 }
 

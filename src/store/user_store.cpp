@@ -353,6 +353,21 @@ Status Users::delete_account(int64_t user_id, const Mail& goodbye, int64_t now) 
   });
 }
 
+int Users::notify_platform_admins(const Composer& compose, int64_t now) {
+  return db_.write([&](db::Connection& c) {
+    int n = 0;
+    for (const auto& r : c.query(R"sql(
+        SELECT DISTINCT u.email, u.locale, u.display_name FROM user_roles ur
+          JOIN users u ON u.id = ur.user_id
+         WHERE ur.role = 'platform_admin' AND u.disabled_at IS NULL)sql")) {
+      queue_mail(c, compose({r.text("email"), r.text("locale"), r.text("display_name")}), now,
+                 mail_attempts_);
+      ++n;
+    }
+    return n;
+  });
+}
+
 std::optional<model::User> Users::find(int64_t user_id) {
   return db_.read([&](db::Connection& c) { return load_user(c, user_id); });
 }

@@ -108,6 +108,9 @@ class Users {
   Status delete_account(int64_t user_id, const Mail& goodbye, int64_t now);
 
   std::optional<Credentials> credentials(const std::string& email);
+  // Queues `compose`'s mail to every enabled platform admin (the operator's people) in
+  // one transaction; returns how many.
+  int notify_platform_admins(const Composer& compose, int64_t now);
   // The account with its roles (for the admin pages), or nullopt.
   std::optional<model::User> find(int64_t user_id);
   std::optional<Credentials> credentials(int64_t user_id);

@@ -256,3 +256,23 @@ test("pasted text longer than a limit is kept whole, counted and refused at the 
     assert.deepEqual(await axe(page), []);
   });
 });
+
+test("a parent on a phone finds the family centre by its postcode, nearest first", async (t) => {
+  await withPage(t, "postcode-320", async (page) => {
+    await page.goto(server.base + "/");
+    await page.fill("#home-q", "50825");
+    await Promise.all([page.waitForNavigation(), page.press("#home-q", "Enter")]);
+    assert.match(page.url(), /\/organisationen\?q=50825$/);
+    assert.match(await page.textContent(".near"), /In und um 50825 Köln, bis 25 km/);
+    const first = page.locator(".cards .card").first();
+    assert.match(await first.locator("h3").textContent(), /Veedelsknirpse/);
+    assert.match(await first.locator(".distance").textContent(), /^\d+(,\d)? k?m$/);
+    // a wider radius by keyboard, from the form
+    await page.selectOption("#umkreis", "50");
+    await Promise.all([page.waitForNavigation(), page.click("form[role=search] button[type=submit]")]);
+    assert.match(page.url(), /umkreis=50/);
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scrollWidth <= 320, `${scrollWidth}px wide`);
+    assert.deepEqual(await axe(page), []);
+  }, { width: 320 });
+});

@@ -47,9 +47,14 @@ class MapTest(ServerTestCase):
         self.assertGreater(everything["total"], data["total"])
         self.assertEqual(json.loads(c.get("/organisationen/karte.json?q=xyzzyqq").body),
                          {"total": 0, "points": []})
-        # Pending organisations and organisations without a place are not on the map.
+        # Without a pin an organisation stands at its postcode's place; without either
+        # it is not on the map.
+        first = self.server.sql("SELECT MIN(id) FROM organisations")
         self.server.sql("UPDATE organisations SET latitude = NULL, longitude = NULL "
-                        "WHERE id = (SELECT MIN(id) FROM organisations)")
+                        "WHERE id = %s" % first)
+        again = json.loads(c.get("/organisationen/karte.json").body)
+        self.assertEqual(len(again["points"]), len(everything["points"]))
+        self.server.sql("UPDATE organisations SET postcode = '' WHERE id = %s" % first)
         again = json.loads(c.get("/organisationen/karte.json").body)
         self.assertEqual(len(again["points"]), len(everything["points"]) - 1)
 

@@ -416,6 +416,73 @@ class DirectoryTest(unittest.TestCase):
         body = self.client.get("/organisationen?" + query).body
         return re.findall(r'<h3 lang="de"><a href="/organisationen/[^"]+">([^<]+)</a></h3>', body)
 
+    def cards(self, query):
+        """(name, distance in km or None) of each card."""
+        body = self.client.get("/organisationen?" + query).body
+        out = []
+        for card in body.split('<li class="card">')[1:]:
+            name = re.search(r'<h3 lang="de"><a href="/organisationen/[^"]+">([^<]+)</a>', card)
+            dist = re.search(r'<strong class="distance">([0-9.,]+) (k?m)</strong>', card)
+            km = None
+            if dist:
+                km = float(dist.group(1).replace(",", ".")) / (1000 if dist.group(2) == "m" else 1)
+            out.append((html.unescape(name.group(1)), km))
+        return out
+
+    def test_a_postcode_or_place_finds_organisations_nearest_first_with_the_distance(self):
+        for q in ("50825", "51103", "K%C3%B6ln", "Koeln", "50825+K%C3%B6ln"):
+            with self.subTest(q=q):
+                cards = self.cards("q=%s&umkreis=50" % q)
+                self.assertTrue(cards, q)
+                self.assertEqual(cards[0][0], "Familienzentrum Veedelsknirpse Ehrenfeld e.V.")
+                distances = [km for _, km in cards]
+                self.assertNotIn(None, distances)
+                self.assertEqual(distances, sorted(distances))
+                self.assertLessEqual(distances[-1], 50)
+        body = self.client.get("/organisationen?q=50825").body
+        self.assertIn("In und um 50825 Köln, bis 25 km, die nächsten zuerst.", body)
+        # the radius is a named field of the search form, and the credit for the data
+        self.assertIn('<select id="umkreis" name="umkreis">', body)
+        self.assertIn('<option value="25" selected>25 km</option>', body)
+        self.assertIn("GeoNames (CC BY 4.0)", body)
+
+    def test_words_and_a_place_together_and_nearby_when_nothing_is_that_near(self):
+        # "Kita Köln": the words are searched, the place orders (and here widens)
+        body = self.client.get("/organisationen?q=Familie+K%C3%B6ln&umkreis=5").body
+        self.assertIn("um Köln", body)
+        cards = self.cards("q=Familie+K%C3%B6ln&umkreis=50")
+        self.assertEqual(cards[0][0], "Familienzentrum Veedelsknirpse Ehrenfeld e.V.")
+        # a village far from every demo organisation: the nearest are offered, and said so
+        body = self.client.get("/organisationen?q=25999&umkreis=5").body
+        self.assertIn("Im Umkreis von 5 km um 25999", body)
+        self.assertIn("Das sind die nächsten.", body)
+        far = self.cards("q=25999&umkreis=5")
+        self.assertTrue(far)
+        self.assertEqual([km for _, km in far], sorted(km for _, km in far))
+        self.assertGreater(far[0][1], 5)
+
+    def test_a_bad_radius_is_refused(self):
+        for value in ("7", "abc", "-5", "1000"):
+            with self.subTest(umkreis=value):
+                r = self.client.get("/organisationen?q=50825&umkreis=" + value)
+                self.assertEqual(r.status, 400)
+                self.assertIn("5, 10, 25 oder 50 km", r.body)
+
+    def test_the_bundesland_comes_from_the_postcode(self):
+        owner = unique_email("plz-land")
+        self.server.add_user(owner)
+        c = login(self.server, owner)
+        r = c.post("/meine-organisationen/neu",
+                   org_fields(c.csrf_for("/meine-organisationen/neu"), name="Kölner Tafel Land e.V.",
+                              region="nw", postcode="50825", city="Köln"))
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.server.sql(
+            "SELECT state FROM organisations WHERE name = 'Kölner Tafel Land e.V.'"),
+            "Nordrhein-Westfalen")
+        body = self.client.get("/organisationen").body
+        self.assertIn("Landesverband (Mitgliedschaft)", body)
+        self.assertIn("Bundesland (wo sie ist)", body)
+
     def test_stemmed_umlaut_and_prefix_forms_find_organisations(self):
         self.assertTrue(any("Familienzentrum" in n for n in self.names("q=Familienzentren")))
         self.assertTrue(any("Familienzentrum Regenbogen" in n for n in self.names("q=Kindern")))

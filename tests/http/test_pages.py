@@ -294,6 +294,15 @@ class PagesTest(ServerTestCase):
                 self.assertEqual(r.status, 400)
                 self.assertIn("<html", r.body)
 
+    def test_phones_get_a_filter_link_above_the_results_that_counts_active_filters(self):
+        body = self.c.get("/organisationen").body
+        results = body.index('id="results-heading"')
+        self.assertLess(results, body.index('<p class="filter-jump"><a href="#facets-heading">Filter</a></p>'))
+        self.assertLess(body.index('href="#facets-heading">Filter</a>'), body.index('class="cards"'))
+        body = self.c.get("/organisationen?feld=familie&verband=he").body
+        self.assertIn('href="#facets-heading">Filter (2 aktiv)</a>', body)
+        self.assertIn('href="#results-heading">Zu den Ergebnissen</a>', body)
+
     # -- development mail folder -----------------------------------------------------
 
     def test_dev_mail_listed_in_dev_mode(self):
@@ -378,3 +387,72 @@ class ProductionModeTest(ServerTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BarrierReportTest(ServerTestCase):
+    """'Barriere melden' reaches the operator (every platform admin) by mail; the Leichte
+    Sprache page follows its rules and leads there too."""
+
+    def setUp(self):
+        self.server = Server(start=False)
+        self.admin = harness.unique_email("betreiber")
+        self.server.add_user(self.admin, role="platform_admin")
+        self.server.start()
+        self.c = self.server.client()
+
+    def tearDown(self):
+        self.server.close()
+
+    def report(self, **fields):
+        token = self.c.csrf_for("/barriere-melden")
+        return self.c.post("/barriere-melden", dict({"csrf": token}, **fields))
+
+    def test_a_report_reaches_the_operator_and_bad_input_is_kept(self):
+        r = self.c.get("/barriere-melden?seite=/registrieren")
+        self.assertEqual(r.status, 200)
+        self.assertIn('name="where" type="text" value="/registrieren"', r.body)
+        r = self.report(where="/registrieren", description="   ", contact="keine-adresse")
+        self.assertEqual(r.status, 422)
+        self.assertIn("Bitte beschreiben Sie kurz, was passiert ist.", r.body)
+        self.assertIn('id="contact-error"', r.body)
+        self.assertIn('value="keine-adresse"', r.body)
+        self.assertIn('value="/registrieren"', r.body)
+        r = self.report(description="x" * 2001)
+        self.assertEqual(r.status, 422)
+        self.assertIn("höchstens 2.000 Zeichen", r.body)
+        self.assertIn("x" * 2001, r.body)  # kept whole, never cut
+        r = self.report(where="Registrieren", contact="leser@example.org",
+                        description="Der Knopf „Konto anlegen“ ist mit dem Screenreader stumm.")
+        self.assertEqual(r.status, 200)
+        self.assertIn("Danke für Ihre Meldung", r.body)
+        mail = self.server.wait_for_mail(1, 10, to=self.admin)[-1]
+        self.assertEqual(mail.subject, "Barriere gemeldet auf Verbund")
+        self.assertIn("mit dem Screenreader stumm", mail.body)
+        self.assertIn("leser@example.org", mail.body)
+        # without the form's token nothing is sent
+        self.assertEqual(self.c.post("/barriere-melden", {"description": "x"}).status, 403)
+
+    def test_reports_are_limited_per_connection(self):
+        for i in range(5):
+            self.assertEqual(self.report(description="Meldung %d" % i).status, 200)
+        r = self.report(description="Die sechste Meldung")
+        self.assertEqual(r.status, 429)
+        self.assertIn("schon mehrere Meldungen", r.body)
+        self.assertIn("Die sechste Meldung", r.body)
+
+    def test_easy_language_has_one_sentence_per_line_and_no_negations(self):
+        body = self.c.get("/leichte-sprache").body
+        main = body[body.index("<main"):body.index("</main>")]
+        lines = re.findall(r"<p>([^<]+)</p>", main)
+        self.assertGreater(len(lines), 30)
+        for line in lines:
+            with self.subTest(line=line):
+                self.assertRegex(line, r"^[^.?!]+[.?!:]$")  # one sentence ("Zum Beispiel: …" is one)
+                self.assertNotRegex(line.lower(), r"\b(nicht|kein\w*|nie|niemand\w*)\b")
+                self.assertNotRegex(line, r",\s*(weil|dass|wenn|ob|damit|obwohl)\b")
+        self.assertIn('href="/barriere-melden"', main)
+        self.assertIn('href="/barrierefreiheit"', main)
+        statement = self.c.get("/barrierefreiheit").body
+        self.assertIn('href="/barriere-melden"', statement)
+        self.assertIn('href="/leichte-sprache"', statement)
+        self.assertNotIn('href="/impressum">Impressum</a></p>', statement[:statement.index("</main>")])

@@ -118,7 +118,7 @@ class ProfileDetailsTest(ServerTestCase):
             self.assertIn('<a href="%s" rel="nofollow ugc">%s</a>' % (url, label), body)
         self.assertIn('<a class="button" href="https://loewenzahn.example/spenden" '
                       'rel="nofollow ugc">Spenden</a>', body)
-        self.assertIn('<blockquote><p class="lines">Weil wir gemeinsam', body)
+        self.assertIn('<blockquote lang="de"><p class="lines">Weil wir gemeinsam', body)
         self.assertIn("<dd>1998</dd>", body)
         self.assertIn("<dd>Deutsch, Arabisch, Türkisch</dd>", body)
         self.assertIn("Mo–Fr 9–16 Uhr\nDo bis 18 Uhr", body)

@@ -95,8 +95,8 @@ class Links {
   }
 
  private:
-  static constexpr std::array<std::string_view, 8> kKeys = {
-      "q", "feld", "zielgruppe", "verband", "land", "ort", "buchstabe", "sortierung"};
+  static constexpr std::array<std::string_view, 9> kKeys = {
+      "q", "umkreis", "feld", "zielgruppe", "verband", "land", "ort", "buchstabe", "sortierung"};
   static constexpr std::string_view kPath = "/organisationen";
   std::array<std::string, kKeys.size()> before_, after_;
   std::string all_;
@@ -147,7 +147,19 @@ http::Response directory(Context& ctx) {
     d.include("MAP_PANEL", map_panel, ctx.locale + "/orgs/map_panel.html");
   Links links(ctx);
   Labels labels(ctx.locale);
-  d.set("Q", q.text);
+  d.set("Q", ctx.query_value("q"));  // as typed, place and all
+  for (int km : {5, 10, 25, 50}) {
+    auto& opt = d.add_section("RADIUS");
+    opt.set("VALUE", std::to_string(km));
+    if (static_cast<int>(q.radius_km) == km) opt.set("SELECTED", "selected");
+  }
+  if (q.near) {
+    auto& near = d.add_section("NEAR");
+    near.set("PLACE", q.near_label);
+    near.set("TEXT", i18n::format(ctx.locale, result.beyond_radius ? "orgs.near_none" : "orgs.near",
+                                  {{"place", q.near_label},
+                                   {"km", std::to_string(static_cast<int>(q.radius_km))}}));
+  }
   d.set("COUNT", i18n::format(ctx.locale, result.total == 1 ? "orgs.count_one" : "orgs.count",
                               {{"n", std::to_string(result.total)}}));
   static const std::pair<const char*, const char*> kSorts[] = {
@@ -158,6 +170,13 @@ http::Response directory(Context& ctx) {
     opt.set("LABEL", i18n::t(ctx.locale, label));
     if (q.sort == value) opt.set("SELECTED", "selected");
   }
+  // Phones show the filters below the results: a link above them says how many are
+  // active and jumps there (wide screens show both side by side and hide the link).
+  int active_filters = 0;
+  for (const auto& p : kParams) active_filters += !(q.*(p.member)).empty();
+  d.set("FILTER_LINK", active_filters == 0 ? i18n::t(ctx.locale, "orgs.filter_link")
+                                           : i18n::format(ctx.locale, "orgs.filter_link_n",
+                                                          {{"n", std::to_string(active_filters)}}));
   const auto& region_facet = result.facets["region"];
   // Hidden inputs keep the active filters when the visitor searches again.
   for (const auto& p : kParams) {
@@ -220,6 +239,19 @@ http::Response directory(Context& ctx) {
     card.set("CITY", org.city);
     card.set("REGION", org.region_name);
     card.set("SUMMARY", org.short_description);
+    if (h.distance_km >= 0) {
+      // "800 m", "2,4 km", "37 km": precise where it helps, plain where it does not.
+      std::string text;
+      if (h.distance_km < 1)
+        text = std::to_string(static_cast<int>(h.distance_km * 10 + 0.5) * 100) + " m";
+      else if (h.distance_km < 10) {
+        int tenths = static_cast<int>(h.distance_km * 10 + 0.5);
+        text = std::to_string(tenths / 10) + (ctx.locale == "de" ? "," : ".") +
+               std::to_string(tenths % 10) + " km";
+      } else
+        text = std::to_string(static_cast<int>(h.distance_km + 0.5)) + " km";
+      card.set_and_show("DISTANCE", text, "HAS_DISTANCE");
+    }
     if (!org.logo_key.empty()) card.set_and_show("LOGO_KEY", org.logo_key, "HAS_LOGO");
     for (const auto& f : org.fields)
       card.add_section("FIELD").set("LABEL", labels.get("field.", f));

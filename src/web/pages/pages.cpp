@@ -7,6 +7,9 @@
 
 namespace verbund::web::pages {
 
+http::Response barrier_show(Context& ctx);  // pages/barrier.cpp
+http::Response barrier_submit(Context& ctx);
+
 namespace {
 
 // A statement shortened for the home page at a word, marked with "…" (the profile has
@@ -88,6 +91,27 @@ Handler legal(std::string key) {
 }
 
 // A fixed page whose text is all in the template (statement, easy language).
+// Leichte Sprache: one sentence per line (the catalog separates them with "|"), short
+// sections with plain headings.
+http::Response easy_language(Context& ctx) {
+  Page page(ctx, "pages/easy_language.html", i18n::t(ctx.locale, "easy.title"));
+  auto& d = page.dict();
+  for (int n = 1; n <= 6; ++n) {
+    const std::string key = "easy.s" + std::to_string(n);
+    auto* section = d.AddSectionDictionary("SECTION");
+    section->SetIntValue("N", n);
+    section->SetValue("HEADING", i18n::t(ctx.locale, key + "_h"));
+    const std::string& text = i18n::t(ctx.locale, key);
+    std::size_t b = 0;
+    for (std::size_t e;; b = e + 1) {
+      e = text.find('|', b);
+      section->AddSectionDictionary("LINE")->SetValue("TEXT", text.substr(b, e - b));
+      if (e == std::string::npos) break;
+    }
+  }
+  return page.render();
+}
+
 Handler fixed(std::string tmpl, std::string title_key) {
   return [tmpl, title_key](Context& ctx) {
     Page page(ctx, tmpl, i18n::t(ctx.locale, title_key));
@@ -111,8 +135,9 @@ void register_routes(App& app) {
   app.add(Method::get, "/datenschutz", {legal("datenschutz")});
   app.add(Method::get, "/barrierefreiheit",
           {fixed("pages/accessibility.html", "a11y.title"), Access::anyone, 0, false, 60});
-  app.add(Method::get, "/leichte-sprache",
-          {fixed("pages/easy_language.html", "easy.title"), Access::anyone, 0, false, 60});
+  app.add(Method::get, "/barriere-melden", {barrier_show});
+  app.add(Method::post, "/barriere-melden", {barrier_submit});
+  app.add(Method::get, "/leichte-sprache", {easy_language, Access::anyone, 0, false, 60});
 }
 
 }  // namespace verbund::web::pages
