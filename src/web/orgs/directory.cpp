@@ -228,7 +228,11 @@ http::Response directory(Context& ctx) {
     } else {
       auto& tips = empty.add_section("TIPS");
       tips.set("RESET", "/organisationen");
-      if (!q.text.empty()) tips.set_and_show("Q", q.text, "HAD_QUERY");
+      // The quotation marks are the language's own („…“ or “…”).
+      if (!q.text.empty())
+        tips.set_and_show("EMPTY_QUERY",
+                          i18n::format(ctx.locale, "orgs.empty_query", {{"q", q.text}}),
+                          "HAD_QUERY");
     }
   }
   for (const auto& h : result.hits) {
