@@ -496,7 +496,7 @@ class DirectoryTest(unittest.TestCase):
         self.assertTrue(facets)
         for url, count in facets:
             page = self.client.get(url.replace("&amp;", "&")).body
-            total = re.search(r'<h2 id="results-heading">(\d+) Organisation', page).group(1)
+            total = re.search(r'<h2 id="results-heading"[^>]*>(\d+) Organisation', page).group(1)
             self.assertEqual(total, count, url)
 
     def test_only_the_chosen_facet_is_marked_active(self):
