@@ -53,16 +53,22 @@
       if (!response.ok) throw new Error(`points: ${response.status}`);
       const data = await response.json();
       canvas.hidden = false;
-      const map = window.L.map(canvas, { scrollWheelZoom: false });
+      // Zoom buttons speak the page's language; the map itself takes the arrow keys.
+      const map = window.L.map(canvas, { scrollWheelZoom: false, zoomControl: false });
+      window.L.control.zoom({
+        zoomInTitle: panel.dataset.textZoomIn, zoomOutTitle: panel.dataset.textZoomOut,
+      }).addTo(map);
       window.L.tileLayer(panel.dataset.tiles, {
         maxZoom: 18,
         attribution: asText(panel.dataset.attribution || ""),
       }).addTo(map);
       const bounds = [];
+      // Markers are buttons in the tab order (Enter opens the popup with the link); the
+      // list on the page names the same organisations.
+      const dot = window.L.divIcon({ className: "map-dot", iconSize: [18, 18] });
       for (const p of data.points) {
-        window.L.circleMarker([p.lat, p.lon], {
-          radius: 8, weight: 2, color: "#08405f", fillColor: "#0b5c8a", fillOpacity: 0.85,
-        }).bindPopup(popup(p)).addTo(map);
+        window.L.marker([p.lat, p.lon], { icon: dot, keyboard: true, title: p.name, alt: p.name })
+          .bindPopup(popup(p)).addTo(map);
         bounds.push([p.lat, p.lon]);
       }
       if (bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 });
@@ -71,7 +77,10 @@
       const text = n === 0 ? panel.dataset.textNone
         : n === data.total ? panel.dataset.textAll : panel.dataset.textLoaded;
       status.textContent = text.replace("{n}", data.points.length).replace("{total}", data.total);
+      // The button goes; focus moves to the map rather than back to the page's top.
+      canvas.setAttribute("aria-label", panel.dataset.textCanvas);
       button.hidden = true;
+      canvas.focus();
     } catch (e) {
       status.textContent = panel.dataset.textFailed;
       button.disabled = false;

@@ -214,15 +214,27 @@ test("the map loads tiles only after the visitor asks, and only from the configu
     await button.focus();
     await page.keyboard.press("Space");
     await page.waitForSelector(".leaflet-tile-loaded");
-    await page.waitForFunction(() => document.querySelectorAll("path.leaflet-interactive").length > 0);
-    const markers = await page.locator("path.leaflet-interactive").count();
+    await page.waitForFunction(() => document.querySelectorAll(".leaflet-marker-icon").length > 0);
+    const markers = await page.locator(".leaflet-marker-icon").count();
+    // Focus is on the map now, not lost to the page's top; the zoom buttons speak German.
+    assert.equal(await page.evaluate(() => document.activeElement.matches("[data-map-canvas]")), true);
+    assert.equal(await page.getAttribute(".leaflet-control-zoom-in", "title"), "Hineinzoomen");
     const status = await page.textContent("[data-map-status]");
     assert.match(status, new RegExp(`^${markers} Organisationen auf der Karte\\.$`));
     assert.ok(tiles.requests.length > before, "tiles came from the tile server");
     assert.ok(foreign.length > 0 && foreign.every((u) => u.startsWith(tiles.origin + "/")),
       `only the tile server is asked: ${foreign.filter((u) => !u.startsWith(tiles.origin)).join(", ")}`);
-    // A marker opens a popup with a link to the organisation.
-    await page.locator("path.leaflet-interactive").first().click({ force: true });
+    // By keyboard: Tab reaches a marker, Enter opens its popup with the link.
+    let onMarker = false;
+    for (let i = 0; i < 10 && !onMarker; i++) {
+      await page.keyboard.press("Tab");
+      onMarker = await page.evaluate(() => document.activeElement.classList.contains("leaflet-marker-icon"));
+    }
+    assert.ok(onMarker, "a marker is in the tab order");
+    const title = await page.evaluate(() => document.activeElement.getAttribute("title"));
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(".leaflet-popup-content a");
+    assert.equal(await page.textContent(".leaflet-popup-content a"), title);
     const href = await page.getAttribute(".leaflet-popup-content a", "href");
     assert.match(href, /^\/organisationen\/[a-z0-9-]+$/);
     assert.deepEqual(await axe(page), [], "the page with the map is accessible");
