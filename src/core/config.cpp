@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <functional>
 #include <sstream>
 
@@ -190,6 +192,52 @@ const std::map<std::string, Setter>& setters() {
       {"smtp.timeout",
        int_at([](Config& c) -> int& { return c.smtp.timeout_seconds; }, 1, 600, "smtp.timeout")},
       {"site.name", text(&Config::site_name)},
+      {"site.operator", text(&Config::operator_name)},
+      {"site.address", text(&Config::operator_address)},
+      {"site.email",
+       [](Config& c, const std::string& v) -> Status {
+         if (!v.empty() && (v.find('@') == std::string::npos ||
+                            v.find_first_of(" <>\"\r\n") != std::string::npos))
+           return invalid("site.email", "must be an e-mail address, e.g. kontakt@verband.de", v);
+         c.operator_email = v;
+         return Ok{};
+       }},
+      {"site.logo",
+       [](Config& c, const std::string& v) -> Status {
+         auto dot = v.rfind('.');
+         std::string ext = dot == std::string::npos ? "" : v.substr(dot + 1);
+         if (!v.empty() && ext != "png" && ext != "jpg" && ext != "jpeg" && ext != "webp")
+           return invalid("site.logo", "must be a .png, .jpg or .webp file", v);
+         c.logo_file = v;
+         return Ok{};
+       }},
+      {"site.accent_color",
+       [](Config& c, const std::string& v) -> Status {
+         if (v.empty()) {
+           c.accent_color.clear();
+           return Ok{};
+         }
+         if (v.size() != 7 || v[0] != '#' ||
+             v.find_first_not_of("0123456789abcdefABCDEF", 1) != std::string::npos)
+           return invalid("site.accent_color", "must be a colour like #0b5c8a", v);
+         // White text on it (buttons, the menu) must stay readable: WCAG 1.4.3, 4.5:1.
+         auto channel = [&](int i) {
+           double x = std::stoi(v.substr(1 + 2 * i, 2), nullptr, 16) / 255.0;
+           return x <= 0.03928 ? x / 12.92 : std::pow((x + 0.055) / 1.055, 2.4);
+         };
+         double lum = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+         double contrast = 1.05 / (lum + 0.05);
+         if (contrast < 4.5) {
+           char buf[16];
+           std::snprintf(buf, sizeof buf, "%.1f", contrast);
+           return invalid("site.accent_color",
+                          std::string("white text on it has contrast ") + buf +
+                              ":1, needs 4.5:1 (choose a darker colour)",
+                          v);
+         }
+         c.accent_color = v;
+         return Ok{};
+       }},
       {"site.impressum", text(&Config::impressum)},
       {"site.datenschutz", text(&Config::datenschutz)},
       {"map.tile_url",

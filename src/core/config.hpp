@@ -78,6 +78,15 @@ struct Config {
   std::string impressum;
   std::string datenschutz;
 
+  // The federation as the site shows it: its name, postal address (lines separated by
+  // "|"), contact address, logo (a PNG, JPEG or WebP file) and accent colour (#rrggbb,
+  // checked for 4.5:1 contrast with white text). Empty: not shown / the default.
+  std::string operator_name;
+  std::string operator_address;
+  std::string operator_email;
+  std::string logo_file;
+  std::string accent_color;
+
   // Map tiles for the directory's map view, e.g. https://tile.example.org/{z}/{x}/{y}.png.
   // Empty: no map (tiles are a request to a third party; the operator decides).
   std::string map_tile_url;

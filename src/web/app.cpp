@@ -83,6 +83,24 @@ http::Response Page::render_layout(const ctemplate::TemplateDictionaryInterface&
   d.set_global("SITE_NAME", cfg.site_name);
   d.set("TITLE", title_);
   d.set("CSS_URL", static_url("css/site.css"));
+  // The federation's look and address (config site.*).
+  if (!cfg.accent_color.empty())
+    d.set_and_show("THEME_CSS", "/farben.css?v=" + cfg.accent_color.substr(1), "HAS_THEME");
+  if (!cfg.logo_file.empty()) d.show("HAS_LOGO");
+  if (!cfg.operator_name.empty() || !cfg.operator_address.empty() || !cfg.operator_email.empty()) {
+    auto& op = d.add_section("OPERATOR");
+    if (!cfg.operator_name.empty()) op.set_and_show("OPERATOR_NAME", cfg.operator_name, "HAS_NAME");
+    std::size_t b = 0;
+    const std::string& a = cfg.operator_address;
+    while (!a.empty() && b <= a.size()) {
+      auto e = a.find('|', b);
+      op.add_section("ADDRESS_LINE").set("LINE", a.substr(b, e == std::string::npos ? e : e - b));
+      if (e == std::string::npos) break;
+      b = e + 1;
+    }
+    if (!cfg.operator_email.empty())
+      op.set_and_show("OPERATOR_EMAIL", cfg.operator_email, "HAS_EMAIL");
+  }
   d.set("JS_URL", static_url("js/site.js"));
   d.set("CURRENT_PATH", ctx_.req.target);
   d.set("OTHER_LOCALE", ctx_.locale == "de" ? "en" : "de");

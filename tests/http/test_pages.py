@@ -1,7 +1,9 @@
 """Public pages: home and navigation, legal pages, health and metrics, static files,
 error pages, security headers, language, no cookies for visitors, the directory."""
 
+import os
 import re
+import tempfile
 import unittest
 
 import harness
@@ -456,3 +458,48 @@ class BarrierReportTest(ServerTestCase):
         self.assertIn('href="/barriere-melden"', statement)
         self.assertIn('href="/leichte-sprache"', statement)
         self.assertNotIn('href="/impressum">Impressum</a></p>', statement[:statement.index("</main>")])
+
+
+class BrandingTest(ServerTestCase):
+    """The federation's name, address, contact, logo and colour from the configuration."""
+
+    def test_the_footer_header_and_colour_come_from_the_configuration(self):
+        logo = tempfile.NamedTemporaryFile(suffix=".png", delete=False)
+        logo.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+        logo.close()
+        self.addCleanup(os.unlink, logo.name)
+        server = Server(settings={"site.operator": "Der Paritätische Hessen",
+                                  "site.address": "Auf der Körnerwiese 5|60322 Frankfurt am Main",
+                                  "site.email": "kontakt@paritaet-hessen.example",
+                                  "site.logo": logo.name, "site.accent_color": "#7a1f5c"})
+        self.addCleanup(server.close)
+        c = server.client()
+        body = c.get("/").body
+        self.assertIn('<address class="operator"><strong>Der Paritätische Hessen</strong><br>'
+                      'Auf der Körnerwiese 5<br>60322 Frankfurt am Main<br>'
+                      '<a href="mailto:kontakt@paritaet-hessen.example">', body)
+        self.assertIn('<img src="/logo" alt="" height="36">', body)
+        self.assertIn('<link rel="stylesheet" href="/farben.css?v=7a1f5c">', body)
+        css = c.get("/farben.css?v=7a1f5c")
+        self.assertEqual(css.headers["content-type"], "text/css; charset=utf-8")
+        self.assertIn("--brand: #7a1f5c;", css.body)
+        r = c.get("/logo")
+        self.assertEqual((r.status, r.headers["content-type"]), (200, "image/png"))
+
+    def test_a_colour_too_light_for_white_text_and_a_bad_logo_are_refused_at_start(self):
+        r = harness.run_cli(["serve", "--listen", "127.0.0.1:0"],
+                            data_dir=tempfile.mkdtemp(), settings={"site.accent_color": "#ffcc00"})
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("site.accent_color", r.stderr)
+        self.assertIn("needs 4.5:1", r.stderr)
+        r = harness.run_cli(["serve", "--listen", "127.0.0.1:0"],
+                            data_dir=tempfile.mkdtemp(), settings={"site.logo": "/tmp/logo.svg"})
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("must be a .png, .jpg or .webp file", r.stderr)
+        # without configuration nothing of it appears
+        server = Server()
+        self.addCleanup(server.close)
+        body = server.client().get("/").body
+        self.assertNotIn('class="operator"', body)
+        self.assertNotIn("/farben.css", body)
+        self.assertEqual(server.client().get("/farben.css").status, 404)

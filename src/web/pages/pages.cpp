@@ -9,6 +9,8 @@ namespace verbund::web::pages {
 
 http::Response barrier_show(Context& ctx);  // pages/barrier.cpp
 http::Response barrier_submit(Context& ctx);
+http::Response theme_css(Context& ctx);  // pages/branding.cpp
+http::Response logo(Context& ctx);
 
 namespace {
 
@@ -135,6 +137,8 @@ void register_routes(App& app) {
   app.add(Method::get, "/datenschutz", {legal("datenschutz")});
   app.add(Method::get, "/barrierefreiheit",
           {fixed("pages/accessibility.html", "a11y.title"), Access::anyone, 0, false, 60});
+  app.add(Method::get, "/farben.css", {theme_css});
+  app.add(Method::get, "/logo", {logo});
   app.add(Method::get, "/barriere-melden", {barrier_show});
   app.add(Method::post, "/barriere-melden", {barrier_submit});
   app.add(Method::get, "/leichte-sprache", {easy_language, Access::anyone, 0, false, 60});
