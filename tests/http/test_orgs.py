@@ -278,6 +278,24 @@ class OrganisationTest(unittest.TestCase):
         self.assertEqual(r.location, "/meine-organisationen/%s?hinweis=gespeichert" % pending)
         self.assertEqual(self.region_of(pending), "by")
 
+    def test_the_preview_of_a_page_not_yet_public_has_a_working_qr_code(self):
+        owner = login(self.server, self.owner)
+        r = self.apply(owner, name="QR Vorschau Beratung e.V.")
+        org_id = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        page = owner.get("/meine-organisationen/%s" % org_id).body
+        version = re.search(r'name="version" value="(\d+)"', page).group(1)
+        r = owner.post("/meine-organisationen/%s" % org_id,
+                       org_fields(harness_csrf(page), version=version, aktion="vorschau",
+                                  name="QR Vorschau Beratung e.V."))
+        self.assertEqual(r.status, 200)
+        qr = re.search(r'<figure class="qr"><img src="([^"]+)"', r.body).group(1)
+        self.assertEqual(qr, "/meine-organisationen/%s/qr.svg" % org_id)
+        svg = owner.get(qr)
+        self.assertEqual((svg.status, svg.headers["content-type"]), (200, "image/svg+xml"))
+        self.assertIn("<svg", svg.body)
+        # only its admins get it
+        self.assertEqual(login(self.server, self.other).get(qr).status, 404)
+
     def test_the_profile_dials_by_tap_and_shows_contact_first(self):
         self.published_org("Telefon Beratung e.V.", phone="0561 / 123-45")
         body = Client(self.server).get("/organisationen/telefon-beratung-e-v").body

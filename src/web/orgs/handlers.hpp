@@ -13,6 +13,9 @@ bool fill_map_panel(Context& ctx, ctemplate::TemplateDictionary& panel);
 http::Response profile(Context& ctx);
 // Fills templates/orgs/profile.html for `o` (the public page and the preview).
 void fill_profile(Context& ctx, ctemplate::TemplateDictionary& d, const model::Organisation& o);
+void fill_gallery(ctemplate::TemplateDictionary& d,
+                  const std::vector<store::GalleryImage>& gallery);
+http::Response preview_qr(Context& ctx);
 http::Response profile_vcard(Context& ctx);
 http::Response profile_qr(Context& ctx);
 http::Response my_organisations(Context& ctx);

@@ -2,6 +2,7 @@
 // the basic profile with a version check, and answering a rejection.
 #include "core/i18n.hpp"
 #include "core/log.hpp"
+#include "media/qr.hpp"
 #include "web/orgs/forms.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
@@ -84,10 +85,27 @@ http::Response preview_page(Context& ctx, int64_t id, const model::OrgBasics& b,
   auto* profile = d.AddIncludeDictionary("PROFILE");
   profile->SetFilename(ctx.locale + "/orgs/profile.html");
   fill_profile(ctx, *profile, o);
+  // The preview shows what the public page will: the photos, and a QR code that works.
+  fill_gallery(*profile, ctx.app.stores().organisations.gallery(id));
+  profile->SetValue("QR_URL", "/meine-organisationen/" + std::to_string(id) + "/qr.svg");
   return page.render();
 }
 
 }  // namespace
+
+// The QR code of the page an organisation's admins are preparing (the public one has
+// none until it is published): it encodes the address the page will have.
+http::Response preview_qr(Context& ctx) {
+  auto org = ctx.app.stores().organisations.managed(actor(ctx), std::stoll(ctx.param(0)));
+  if (!org) return ctx.app.error_page(ctx, 404);
+  auto svg = media::qr_svg(ctx.app.absolute_url("/organisationen/" + org->slug));
+  if (!svg) return ctx.app.error_page(ctx, 404);
+  http::Response res;
+  res.body = std::move(*svg);
+  res.set_header("Content-Type", "image/svg+xml");
+  res.set_header("Cache-Control", "private, max-age=600");
+  return res;
+}
 
 http::Response my_organisations(Context& ctx) {
   auto orgs = ctx.app.stores().organisations.of_user(ctx.user->id);

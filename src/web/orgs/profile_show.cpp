@@ -202,18 +202,22 @@ http::Response profile(Context& ctx) {
   Page page(ctx, "orgs/profile.html", org->name);
   fill_head(ctx, page, *org);
   fill_profile(ctx, page.dict(), *org);
-  if (!gallery.empty()) {
-    auto* section = page.dict().AddSectionDictionary("HAS_GALLERY");
-    for (const auto& g : gallery) {
-      auto* item = section->AddSectionDictionary("PHOTO");
-      item->SetValue("PHOTO_KEY", g.key);
-      item->SetValue("PHOTO_ALT", g.alt);
-    }
-  }
+  fill_gallery(page.dict(), gallery);
   if (open_to_claim)
     page.dict().SetValueAndShowSection("CLAIM_URL", profile_path(*org) + "/beanspruchen",
                                        "CAN_CLAIM");
   return page.render();
+}
+
+void fill_gallery(ctemplate::TemplateDictionary& d,
+                  const std::vector<store::GalleryImage>& gallery) {
+  if (gallery.empty()) return;
+  auto* section = d.AddSectionDictionary("HAS_GALLERY");
+  for (const auto& g : gallery) {
+    auto* item = section->AddSectionDictionary("PHOTO");
+    item->SetValue("PHOTO_KEY", g.key);
+    item->SetValue("PHOTO_ALT", g.alt);
+  }
 }
 
 http::Response profile_vcard(Context& ctx) {
