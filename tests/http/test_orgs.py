@@ -149,6 +149,10 @@ class OrganisationTest(unittest.TestCase):
         self.assertIn('value="Al"', r.body)
         self.assertIn("x" * 301, r.body)
         self.assertEqual(self.server.sql("SELECT count(*) FROM organisations"), before)
+        # required fields say so: name, legal form, association, summary, fields, place
+        self.assertEqual(r.body.count('<span class="required">(Pflichtfeld)</span>'), 6)
+        self.assertIn('data-limit="300"', r.body)  # counted, never cut by the browser
+        self.assertNotIn('maxlength="300"', r.body)
 
     def test_a_web_address_without_scheme_gets_https(self):
         owner = login(self.server, self.owner)
