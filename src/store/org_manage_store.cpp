@@ -1,5 +1,8 @@
 #include "store/org_manage_store.hpp"
 
+#include <cctype>
+#include <map>
+
 #include "model/organisation.hpp"
 #include "search/places.hpp"
 #include "store/directory_store.hpp"
@@ -378,6 +381,50 @@ std::optional<std::string> Organisations::renamed(const std::string& old_slug) {
 
 int64_t Organisations::count_published() {
   return db_.read([](db::Connection& c) { return count_organisations(c, "published"); });
+}
+
+AdminOrgPage Organisations::admin_list(const std::string& query, const std::string& status,
+                                       int64_t offset, int64_t limit) {
+  return db_.read([&](db::Connection& c) {
+    AdminOrgPage page;
+    const std::string where = R"sql(
+       WHERE ($1 = '' OR lower(o.name) LIKE $2 OR lower(o.city) LIKE $2)
+         AND ($3 = '' OR o.status = $3))sql";
+    std::string like = "%";
+    for (char ch : query) {
+      if (ch == '%' || ch == '_' || ch == '\\') continue;  // typed wildcards match themselves out
+      like += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    like += "%";
+    page.total = c.query_int("SELECT COUNT(*) FROM organisations o" + where, {query, like, status});
+    std::vector<int64_t> ids;
+    for (const auto& r : c.query(R"sql(
+        SELECT o.id, o.name, o.slug, o.status, rg.name AS region_name,
+               COALESCE(rq.name, '') AS requested_region_name
+          FROM organisations o JOIN regions rg ON rg.id = o.region_id
+          LEFT JOIN regions rq ON rq.id = o.requested_region_id)sql" +
+                                     where + " ORDER BY lower(o.name), o.id LIMIT $4 OFFSET $5",
+                                 {query, like, status, limit, offset})) {
+      page.rows.push_back({r.int64("id"),
+                           r.text("name"),
+                           r.text("slug"),
+                           r.text("status"),
+                           r.text("region_name"),
+                           r.text("requested_region_name"),
+                           {}});
+      ids.push_back(r.int64("id"));
+    }
+    if (ids.empty()) return page;
+    std::map<int64_t, std::vector<std::string>> admins;
+    for (const auto& r : c.query("SELECT ur.organisation_id, u.email FROM user_roles ur "
+                                 "JOIN users u ON u.id = ur.user_id "
+                                 "WHERE ur.role = 'org_admin' AND ur.organisation_id " +
+                                     db::in_ints(c, 1) + " ORDER BY u.email",
+                                 {db::IntList(ids)}))
+      admins[r.int64("organisation_id")].push_back(r.text("email"));
+    for (auto& row : page.rows) row.admin_emails = admins[row.id];
+    return page;
+  });
 }
 
 HomeFacts Organisations::home_facts(int newest, int statements, int64_t rotation) {

@@ -58,6 +58,17 @@ struct MoveItem {
 
 enum class BasicsSaved { saved, move_requested };
 
+// One row of the platform admins' organisations page.
+struct AdminOrgRow {
+  int64_t id = 0;
+  std::string name, slug, status, region_name, requested_region_name;
+  std::vector<std::string> admin_emails;
+};
+struct AdminOrgPage {
+  std::vector<AdminOrgRow> rows;
+  int64_t total = 0;
+};
+
 // What the home page shows of the directory.
 struct HomeFacts {
   struct Org {
@@ -94,6 +105,10 @@ class Organisations {
   // The current slug for a former one (for 301 redirects).
   std::optional<std::string> renamed(const std::string& old_slug);
   int64_t count_published();
+  // Every organisation for the platform admins, by name; `query` filters by name or
+  // place, `status` ('' for all) by state.
+  AdminOrgPage admin_list(const std::string& query, const std::string& status, int64_t offset,
+                          int64_t limit);
   // Counts, the `newest` latest published organisations and `statements` statements,
   // whose choice moves on with `rotation` (the caller passes the hour, say).
   HomeFacts home_facts(int newest, int statements, int64_t rotation);

@@ -140,6 +140,7 @@ const signedInPages = [
       await Promise.all([page.waitForNavigation(), page.click(`li.card:has-text("${accounts.editor.email}") button.link`)]);
       assert.match(await page.textContent("h1"), /Rolle entziehen/);
     } },
+  { name: "admin-orgs", path: "/admin/organisationen", who: accounts.admin },
   { name: "admin-jobs", path: "/admin/jobs", who: accounts.admin },
   { name: "admin-settings", path: "/admin/einstellungen", who: accounts.admin },
   { name: "dev-mail", path: "/dev/mail", who: accounts.admin },

@@ -189,6 +189,25 @@ class AdminTest(ServerTestCase):
         self.assertEqual(r.status, 409)
         self.assertEqual(self.admin.get("/admin/benutzer").status, 200)
 
+    def test_the_organisations_page_shows_state_association_and_admins(self):
+        self.server.cli("demo")
+        r = self.admin.get("/admin/organisationen")
+        self.assertEqual(r.status, 200)
+        total = self.server.sql("SELECT COUNT(*) FROM organisations")
+        self.assertIn("%s Organisationen" % total, r.body)
+        self.assertIn("niemand – die Seite kann übernommen werden", r.body)
+        r = self.admin.get("/admin/organisationen?q=veedels")
+        self.assertIn("Familienzentrum Veedelsknirpse Ehrenfeld e.V.", r.body)
+        self.assertEqual(r.body.count('<li class="card">'), 1)
+        self.assertIn("Nordrhein-Westfalen", r.body)
+        pending = self.admin.get("/admin/organisationen?status=pending").body
+        self.assertIn("%s Organisationen" % self.server.sql(
+            "SELECT COUNT(*) FROM organisations WHERE status = 'pending'"), pending)
+        for bad in ("status=geloescht", "seite=0", "seite=abc"):
+            self.assertEqual(self.admin.get("/admin/organisationen?" + bad).status, 400, bad)
+        c = signed_in_client(self.server, create_account(self.server))
+        self.assertEqual(c.get("/admin/organisationen").status, 403)
+
     # -- jobs and settings -------------------------------------------------------------
 
     def test_jobs_page(self):

@@ -3,6 +3,7 @@
 
 #include "core/i18n.hpp"
 #include "core/time.hpp"
+#include "model/user.hpp"
 #include "web/app.hpp"
 #include "web/view.hpp"
 
@@ -131,6 +132,59 @@ http::Response change_role(Context& ctx) {
   return http::Response::redirect("/admin/benutzer?hinweis=rolle_gespeichert");
 }
 
+// Every organisation with its state, association (and a move asked for) and admins.
+http::Response organisations(Context& ctx) {
+  std::string q = ctx.query_value("q");
+  std::string status = ctx.query_value("status");
+  if (q.size() > 200 || !model::valid_utf8(q)) return ctx.app.error_page(ctx, 400);
+  if (!status.empty() && status != "pending" && status != "published" && status != "rejected")
+    return ctx.app.error_page(ctx, 400);
+  int64_t page_no = 1;
+  auto seite = ctx.query_value("seite");
+  if (!seite.empty()) {
+    auto n = to_id(seite);
+    if (!n || *n < 1) return ctx.app.error_page(ctx, 400, "error.page_number");
+    page_no = *n;
+  }
+  auto data = ctx.app.stores().organisations.admin_list(q, status, (page_no - 1) * kUsersPerPage,
+                                                        kUsersPerPage);
+  Page page(ctx, "admin/organisations.html", i18n::t(ctx.locale, "admin.orgs.title"));
+  auto& d = page.dict();
+  d.SetValue("Q", q);
+  d.SetValue("COUNT",
+             i18n::format(ctx.locale, "admin.orgs.count", {{"n", std::to_string(data.total)}}));
+  for (const char* s : {"", "pending", "published", "rejected"}) {
+    auto* opt = d.AddSectionDictionary("STATUS_OPTION");
+    opt->SetValue("VALUE", s);
+    opt->SetValue("LABEL", i18n::t(ctx.locale, *s ? std::string("org.status.") + s
+                                                  : std::string("admin.orgs.all")));
+    if (status == s) opt->SetValue("SELECTED", "selected");
+  }
+  if (data.rows.empty()) d.ShowSection("EMPTY");
+  for (const auto& o : data.rows) {
+    auto* row = d.AddSectionDictionary("ORG");
+    row->SetValue("NAME", o.name);
+    row->SetValue("STATUS", i18n::t(ctx.locale, "org.status." + o.status));
+    row->SetValue("STATUS_KEY", o.status);
+    row->SetValue("REGION", o.region_name);
+    if (!o.requested_region_name.empty())
+      row->SetValueAndShowSection("REQUESTED", o.requested_region_name, "HAS_REQUEST");
+    row->SetValue("EDIT_URL", "/meine-organisationen/" + std::to_string(o.id));
+    if (o.status == "published")
+      row->SetValueAndShowSection("PUBLIC_URL", "/organisationen/" + o.slug, "HAS_PUBLIC");
+    if (o.admin_emails.empty()) row->ShowSection("NO_ADMIN");
+    for (const auto& e : o.admin_emails) row->AddSectionDictionary("ADMIN")->SetValue("EMAIL", e);
+  }
+  int64_t pages = (data.total + kUsersPerPage - 1) / kUsersPerPage;
+  auto url = [&](int64_t n) {
+    return "/admin/organisationen?q=" + http::url_encode(q) + "&status=" + status +
+           "&seite=" + std::to_string(n);
+  };
+  if (page_no > 1) d.SetValueAndShowSection("PREV", url(page_no - 1), "HAS_PREV");
+  if (page_no < pages) d.SetValueAndShowSection("NEXT", url(page_no + 1), "HAS_NEXT");
+  return page.render();
+}
+
 http::Response jobs(Context& ctx) {
   auto failed = ctx.app.stores().jobs.failed(200);
   auto depth = ctx.app.stores().jobs.depth();
@@ -200,6 +254,7 @@ void register_routes(App& app) {
            Access::platform_admin});
   app.add(Method::get, "/admin/benutzer", {users, Access::platform_admin});
   app.add(Method::post, "/admin/benutzer/{id:int}/rollen", {change_role, Access::platform_admin});
+  app.add(Method::get, "/admin/organisationen", {organisations, Access::platform_admin});
   app.add(Method::get, "/admin/jobs", {jobs, Access::platform_admin});
   app.add(Method::post, "/admin/jobs/{id:int}/wiederholen", {retry_job, Access::platform_admin});
   app.add(Method::get, "/admin/einstellungen", {settings_show, Access::platform_admin});
