@@ -266,6 +266,16 @@ class MembersTest(ServerTestCase):
         return client.post("/konto/loeschen", {"csrf": client.csrf_for("/konto"),
                                                "current_password_del": GOOD_PASSWORD})
 
+    def second_admin(self, owner, org_id, tag):
+        """A new account invited as admin of `org_id`, signed in, having accepted."""
+        second = unique_email(tag)
+        self.server.add_user(second)
+        self.invite(owner, org_id, second, role="admin")
+        s = login(self.server, second)
+        self.assertEqual(s.post("/einladung", self.accept_form(
+            s, self.invitation_link(second))).status, 303)
+        return s
+
     def test_the_only_admin_hands_over_before_deleting_the_account(self):
         owner, owner_email, org_id = self.new_org("Übergabe vor dem Löschen e.V.")
         r = self.delete_account(owner)
@@ -274,12 +284,7 @@ class MembersTest(ServerTestCase):
         self.assertIn("<li>Übergabe vor dem Löschen e.V.</li>", r.body)
         self.assertEqual(owner.get("/konto").status, 200)
         # with a second admin the first may go; the organisation keeps the second
-        second = unique_email("nachfolge")
-        self.server.add_user(second)
-        self.invite(owner, org_id, second, role="admin")
-        s = login(self.server, second)
-        self.assertEqual(s.post("/einladung", self.accept_form(
-            s, self.invitation_link(second))).status, 303)
+        s = self.second_admin(owner, org_id, "nachfolge")
         self.assertEqual(self.delete_account(owner).status, 303)
         self.assertEqual(self.server.sql(
             "SELECT COUNT(*) FROM user_roles WHERE organisation_id = %s AND role = 'org_admin'"
@@ -288,12 +293,7 @@ class MembersTest(ServerTestCase):
 
     def test_two_admins_deleting_their_accounts_at_once_leave_one(self):
         owner, _, org_id = self.new_org("Gleichzeitig weg e.V.")
-        second = unique_email("gleichzeitig")
-        self.server.add_user(second)
-        self.invite(owner, org_id, second, role="admin")
-        s = login(self.server, second)
-        self.assertEqual(s.post("/einladung", self.accept_form(
-            s, self.invitation_link(second))).status, 303)
+        s = self.second_admin(owner, org_id, "gleichzeitig")
         forms = [{"csrf": c.csrf_for("/konto"), "current_password_del": GOOD_PASSWORD}
                  for c in (owner, s)]
         clients = [owner, s]

@@ -16,10 +16,6 @@ namespace verbund::web::orgs {
 
 namespace {
 
-store::Actor actor(const Context& ctx) {
-  return store::Actor{ctx.user->id, ctx.user->is_platform_admin()};
-}
-
 std::string edit_url(int64_t id) { return "/meine-organisationen/" + std::to_string(id); }
 std::string details_url(int64_t id) { return edit_url(id) + "/details"; }
 

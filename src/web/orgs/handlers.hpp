@@ -12,6 +12,12 @@ http::Response directory_map(Context& ctx);
 bool fill_map_panel(Context& ctx, ctemplate::TemplateDictionary& panel);
 http::Response profile(Context& ctx);
 // Fills templates/orgs/profile.html for `o` (the public page and the preview).
+// The signed-in person as the stores' actor.
+inline store::Actor actor(const Context& ctx) {
+  return store::Actor{ctx.user->id, ctx.user->is_platform_admin()};
+}
+// The QR code of `url` as an SVG response (404 when it cannot be made).
+http::Response qr_response(Context& ctx, const std::string& url, const char* cache_control);
 void fill_profile(Context& ctx, ctemplate::TemplateDictionary& d, const model::Organisation& o);
 void fill_gallery(ctemplate::TemplateDictionary& d,
                   const std::vector<store::GalleryImage>& gallery);

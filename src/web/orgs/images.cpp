@@ -12,10 +12,6 @@ namespace verbund::web::orgs {
 
 namespace {
 
-store::Actor actor(const Context& ctx) {
-  return store::Actor{ctx.user->id, ctx.user->is_platform_admin()};
-}
-
 // The form field "art" as the page names it, and what it means.
 struct Kind {
   const char* param;  // "logo" or "titelbild"

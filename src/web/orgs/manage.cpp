@@ -2,7 +2,6 @@
 // the basic profile with a version check, and answering a rejection.
 #include "core/i18n.hpp"
 #include "core/log.hpp"
-#include "media/qr.hpp"
 #include "web/orgs/forms.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
@@ -10,10 +9,6 @@
 namespace verbund::web::orgs {
 
 namespace {
-
-store::Actor actor(const Context& ctx) {
-  return store::Actor{ctx.user->id, ctx.user->is_platform_admin()};
-}
 
 http::Response form_page(Context& ctx, const model::OrgBasics& b,
                          const std::vector<model::FieldError>& errors, int status,
@@ -98,13 +93,8 @@ http::Response preview_page(Context& ctx, int64_t id, const model::OrgBasics& b,
 http::Response preview_qr(Context& ctx) {
   auto org = ctx.app.stores().organisations.managed(actor(ctx), std::stoll(ctx.param(0)));
   if (!org) return ctx.app.error_page(ctx, 404);
-  auto svg = media::qr_svg(ctx.app.absolute_url("/organisationen/" + org->slug));
-  if (!svg) return ctx.app.error_page(ctx, 404);
-  http::Response res;
-  res.body = std::move(*svg);
-  res.set_header("Content-Type", "image/svg+xml");
-  res.set_header("Cache-Control", "private, max-age=600");
-  return res;
+  return qr_response(ctx, ctx.app.absolute_url("/organisationen/" + org->slug),
+                     "private, max-age=600");
 }
 
 http::Response my_organisations(Context& ctx) {

@@ -13,10 +13,6 @@ namespace verbund::web::orgs {
 
 namespace {
 
-store::Actor actor(const Context& ctx) {
-  return store::Actor{ctx.user->id, ctx.user->is_platform_admin()};
-}
-
 std::string members_url(int64_t id) {
   return "/meine-organisationen/" + std::to_string(id) + "/mitglieder";
 }

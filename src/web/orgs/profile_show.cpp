@@ -233,12 +233,16 @@ http::Response profile_vcard(Context& ctx) {
 http::Response profile_qr(Context& ctx) {
   auto org = published(ctx);
   if (!org) return ctx.app.error_page(ctx, 404, "orgs.not_found");
-  auto svg = media::qr_svg(ctx.app.absolute_url(profile_path(*org)));
+  return qr_response(ctx, ctx.app.absolute_url(profile_path(*org)), "public, max-age=86400");
+}
+
+http::Response qr_response(Context& ctx, const std::string& url, const char* cache_control) {
+  auto svg = media::qr_svg(url);
   if (!svg) return ctx.app.error_page(ctx, 404);
   http::Response res;
   res.body = std::move(*svg);
   res.set_header("Content-Type", "image/svg+xml");
-  res.set_header("Cache-Control", "public, max-age=86400");
+  res.set_header("Cache-Control", cache_control);
   return res;
 }
 
