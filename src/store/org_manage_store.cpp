@@ -29,7 +29,8 @@ void replace_taxonomies(db::Connection& c, int64_t id, const model::OrgBasics& b
 // Rows the actor may manage: organisation admins of it, or platform admins.
 constexpr const char* kManaged = R"sql(
   SELECT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
-         o.region_id, o.logo_key, o.cover_key
+         o.region_id, o.logo_key, o.cover_key,
+         (o.status = 'pending' AND o.submitted_at IS NULL) AS draft
     FROM organisations o
    WHERE o.id = $2
      AND ($3 = 1 OR EXISTS (SELECT 1 FROM user_roles ur
@@ -37,10 +38,12 @@ constexpr const char* kManaged = R"sql(
                                AND ur.role = 'org_admin')))sql";
 
 ManagedOrg managed_from(const db::Row& r) {
-  return ManagedOrg{r.int64("id"),      r.text("slug"),        r.text("name"),
-                    r.text("status"),   r.text("review_note"), r.text("applicant_reply"),
-                    r.int64("version"), r.int64("region_id"),  r.text("logo_key"),
-                    r.text("cover_key")};
+  ManagedOrg m{r.int64("id"),      r.text("slug"),        r.text("name"),
+               r.text("status"),   r.text("review_note"), r.text("applicant_reply"),
+               r.int64("version"), r.int64("region_id"),  r.text("logo_key"),
+               r.text("cover_key")};
+  m.draft = r.boolean("draft");
+  return m;
 }
 
 }  // namespace
@@ -88,6 +91,7 @@ std::vector<ManagedOrg> organisations_of(db::Connection& c, int64_t user_id) {
   for (const auto& r : c.query(R"sql(
       SELECT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
              o.region_id, o.logo_key, o.cover_key,
+             (o.status = 'pending' AND o.submitted_at IS NULL) AS draft,
              MAX(CASE WHEN ur.role = 'org_admin' THEN 1 ELSE 0 END) AS admin
         FROM organisations o JOIN user_roles ur ON ur.organisation_id = o.id
        WHERE ur.user_id = $1 AND ur.role IN ('org_admin', 'org_member')
@@ -149,7 +153,7 @@ std::optional<std::pair<model::OrgBasics, ManagedOrg>> load_for_edit(db::Connect
 
 Result<bool> update_basics(db::Connection& c, const Actor& a, int64_t org_id,
                            int64_t expected_version, const model::OrgBasics& b, int64_t region_id,
-                           int64_t now) {
+                           int64_t now, bool submit) {
   auto m = c.query_one(kManaged, {a.user_id, org_id, a.platform_admin ? 1 : 0});
   if (!m) return make_error("not_found", "store: organisation not managed by user");
   // A published organisation moves to another association only when that association's
@@ -157,21 +161,22 @@ Result<bool> update_basics(db::Connection& c, const Actor& a, int64_t org_id,
   bool move_request =
       !a.platform_admin && m->text("status") == "published" && m->int64("region_id") != region_id;
   // The version check and the write are one statement: two editors cannot both win.
-  auto changed =
-      c.execute(R"sql(
+  auto changed = c.execute(
+      R"sql(
     UPDATE organisations
        SET name = $3, short_name = $4, legal_form = $5,
            region_id = CASE WHEN $17 = 1 THEN region_id ELSE $6 END,
            requested_region_id = CASE WHEN $17 = 1 THEN $6 ELSE NULL END, street = $7,
            state = CASE WHEN $18 <> '' THEN $18 ELSE state END,
+           submitted_at = CASE WHEN submitted_at IS NULL AND $19 = 1 THEN $15 ELSE submitted_at END,
            postcode = $8, city = $9, short_description = $10, about = $11, email = $12,
            phone = $13, website = $14, updated_at = $15, version = version + 1,
            applicant_reply = CASE WHEN status = 'rejected' THEN $16 ELSE applicant_reply END,
            status = CASE WHEN status = 'rejected' THEN 'pending' ELSE status END
      WHERE id = $1 AND version = $2)sql",
-                {org_id, expected_version, b.name, b.short_name, b.legal_form, region_id, b.street,
-                 b.postcode, b.city, b.short_description, b.about, b.email, b.phone, b.website, now,
-                 b.reply, move_request ? 1 : 0, search::postcode_state(b.postcode)});
+      {org_id, expected_version, b.name, b.short_name, b.legal_form, region_id, b.street,
+       b.postcode, b.city, b.short_description, b.about, b.email, b.phone, b.website, now, b.reply,
+       move_request ? 1 : 0, search::postcode_state(b.postcode), submit ? 1 : 0});
   if (changed == 0) return make_error("conflict", "store: organisation changed meanwhile");
   replace_taxonomies(c, org_id, b);
   index_organisation(c, org_id);
@@ -260,10 +265,10 @@ std::vector<ReviewItem> review_queue(db::Connection& c, const Actor& a) {
                         ORDER BY ur.id LIMIT 1), '') AS applicant_email,
              o.created_at
         FROM organisations o JOIN regions rg ON rg.id = o.region_id
-       WHERE o.status = 'pending'
+       WHERE o.status = 'pending' AND o.submitted_at IS NOT NULL
          AND ($2 = 1 OR o.region_id IN (SELECT region_id FROM user_roles
                                          WHERE user_id = $1 AND role = 'regional_editor'))
-       ORDER BY o.created_at, o.id)sql",
+       ORDER BY o.submitted_at, o.id)sql",
                                {a.user_id, a.platform_admin ? 1 : 0}))
     out.push_back(ReviewItem{r.int64("id"), r.text("name"), r.text("city"), r.text("region_name"),
                              r.text("short_description"), r.text("applicant_reply"),
@@ -294,7 +299,7 @@ Status decide(db::Connection& c, const Actor& a, int64_t org_id, bool approve,
     UPDATE organisations
        SET status = $3, review_note = $4, reviewed_at = $5, reviewed_by = $1,
            version = version + 1, updated_at = $5
-     WHERE id = $2 AND status = 'pending'
+     WHERE id = $2 AND status = 'pending' AND submitted_at IS NOT NULL
        AND ($6 = 1 OR region_id IN (SELECT region_id FROM user_roles
                                      WHERE user_id = $1 AND role = 'regional_editor')))sql",
                            {a.user_id, org_id, approve ? "published" : "rejected",
@@ -479,9 +484,11 @@ std::optional<ManagedOrg> Organisations::managed(const Actor& a, int64_t org_id)
 }
 
 int64_t Organisations::apply(int64_t user_id, const model::OrgBasics& b, int64_t region_id,
-                             int64_t now, const Composer& to_reviewer) {
+                             int64_t now, const Composer& to_reviewer, bool submit) {
   return db_.write(kDirectoryWrite, [&](db::Connection& c) {
     int64_t id = create_application(c, user_id, b, region_id, now);
+    if (!submit) return id;  // a draft: nobody is told yet
+    c.execute("UPDATE organisations SET submitted_at = $2 WHERE id = $1", {id, now});
     for (const auto& r : reviewers_of(c, region_id))
       queue_mail(c, to_reviewer(r), now, mail_attempts_);
     return id;
@@ -510,11 +517,17 @@ Result<BasicsSaved> Organisations::save_basics(const Actor& a, int64_t org_id,
                                                int64_t expected_version, const model::OrgBasics& b,
                                                int64_t region_id, int64_t now,
                                                const Composer& to_reviewer,
-                                               const Composer& to_mover) {
+                                               const Composer& to_mover, bool submit,
+                                               const Composer& to_submitted) {
   return db_.write(kDirectoryWrite, [&](db::Connection& c) -> Result<BasicsSaved> {
     auto before = load_managed(c, a, org_id);
-    auto moved = update_basics(c, a, org_id, expected_version, b, region_id, now);
+    auto moved = update_basics(c, a, org_id, expected_version, b, region_id, now, submit);
     if (!moved) return moved.error();
+    if (before && before->draft && submit) {  // the draft goes to the editors now
+      for (const auto& r : reviewers_of(c, region_id))
+        queue_mail(c, to_submitted(r), now, mail_attempts_);
+      return BasicsSaved::saved;
+    }
     if (*moved) {
       for (const auto& r : reviewers_of(c, region_id))
         queue_mail(c, to_mover(r), now, mail_attempts_);
@@ -574,7 +587,7 @@ Status Organisations::review(const Actor& a, int64_t org_id, bool approve, const
     // The reviewer may not administer it; the mail needs its name and slug all the same.
     auto org = c.query_one(std::string(R"sql(
       SELECT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
-             o.region_id, o.logo_key, o.cover_key
+             o.region_id, o.logo_key, o.cover_key, 0 AS draft
         FROM organisations o WHERE o.id = $1)sql"),
                            {org_id});
     ManagedOrg reviewed = managed_from(*org);
@@ -604,7 +617,7 @@ Status Organisations::decide_move(const Actor& a, int64_t org_id, bool approve, 
     if (approve) index_organisation(c, org_id);
     auto org = c.query_one(R"sql(
       SELECT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,
-             o.region_id, o.logo_key, o.cover_key
+             o.region_id, o.logo_key, o.cover_key, 0 AS draft
         FROM organisations o WHERE o.id = $1)sql",
                            {org_id});
     ManagedOrg moved = managed_from(*org);

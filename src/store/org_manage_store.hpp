@@ -26,6 +26,7 @@ struct ManagedOrg {
   int64_t region_id = 0;
   std::string logo_key, cover_key;  // '' when there is no image
   bool admin = true;                // false: the user is a member (organisations_of)
+  bool draft = false;               // pending but not sent to the editors yet
 };
 
 // Who acts: platform admins reach every organisation. Work the system does on its own
@@ -126,8 +127,9 @@ class Organisations {
   std::optional<ManagedOrg> managed(const Actor& a, int64_t org_id);
   // Creates a pending organisation, makes `user_id` its admin and queues `to_reviewer`
   // for each editor of its region.
+  // With `submit` false it is a draft: nobody is told until save_basics submits it.
   int64_t apply(int64_t user_id, const model::OrgBasics& b, int64_t region_id, int64_t now,
-                const Composer& to_reviewer);
+                const Composer& to_reviewer, bool submit = true);
   // The basics of an organisation the actor administers, or nullopt (→ 404).
   std::optional<std::pair<model::OrgBasics, ManagedOrg>> basics(const Actor& a, int64_t org_id);
   // The organisation as it is stored, in region `region_id` (for a preview of typed
@@ -140,9 +142,11 @@ class Organisations {
   // queued for each editor of its region. A published organisation whose admin names
   // another region stays where it is and asks to move (`move_requested`): `to_mover` is
   // queued for each editor of the region asked for.
+  // A draft is sent to the editors with `submit` (`to_submitted` for each of them).
   Result<BasicsSaved> save_basics(const Actor& a, int64_t org_id, int64_t expected_version,
                                   const model::OrgBasics& b, int64_t region_id, int64_t now,
-                                  const Composer& to_reviewer, const Composer& to_mover);
+                                  const Composer& to_reviewer, const Composer& to_mover,
+                                  bool submit = true, const Composer& to_submitted = nullptr);
   // The details section ("Weitere Angaben"), or nullopt (→ 404).
   std::optional<std::pair<model::OrgDetails, ManagedOrg>> details(const Actor& a, int64_t org_id);
   // Saves the details if the stored version is still `expected_version`; basics and

@@ -120,6 +120,36 @@ class OrganisationTest(unittest.TestCase):
         self.assertEqual(public.status, 200)
         self.assertIn("Kinderschutz Wetterau e.V.", public.body)
 
+    def test_an_application_can_wait_as_a_draft_until_it_is_sent(self):
+        owner = login(self.server, self.owner)
+        mails_before = len(self.server.mails(to=self.editor_he))
+        r = self.apply(owner, name="Entwurf Nachbarschaftshilfe e.V.", aktion="entwurf")
+        self.assertEqual(r.status, 303)
+        self.assertIn("hinweis=entwurf_gespeichert", r.location)
+        org_id = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        page = owner.get(r.location).body
+        self.assertIn("Die Redaktion sieht ihn erst, wenn Sie ihn zur Prüfung senden.", page)
+        self.assertIn('value="entwurf"', page)
+        self.assertIn("Entwurf, noch nicht gesendet", owner.get("/meine-organisationen").body)
+        self.assertIn("Entwurf, noch nicht gesendet", owner.get("/start").body)
+        he = login(self.server, self.editor_he)
+        self.assertNotIn("Entwurf Nachbarschaftshilfe", he.get("/redaktion").body)
+        r = he.post("/redaktion/%s/entscheidung" % org_id, {"csrf": token_of(he), "action": "freigeben"})
+        self.assertEqual(r.status, 404)
+        # saving it again (also from the preview) keeps it a draft; "senden" sends it
+        r = self.edit(owner, org_id, name="Entwurf Nachbarschaftshilfe e.V.", aktion="entwurf",
+                      city="Wetzlar")
+        self.assertIn("hinweis=entwurf_gespeichert", r.location)
+        self.assertNotIn("Entwurf Nachbarschaftshilfe", he.get("/redaktion").body)
+        self.server.wait_for_outbox_worked()
+        self.assertEqual(len(self.server.mails(to=self.editor_he)), mails_before)
+        r = self.edit(owner, org_id, name="Entwurf Nachbarschaftshilfe e.V.", aktion="senden")
+        self.assertIn("hinweis=organisation_beantragt", r.location)
+        self.assertIn("Entwurf Nachbarschaftshilfe", he.get("/redaktion").body)
+        mail = self.server.wait_for_mail(mails_before + 1, to=self.editor_he)[-1]
+        self.assertIn("Entwurf Nachbarschaftshilfe e.V.", mail.body)
+        self.assertIn("Wird geprüft", owner.get("/meine-organisationen").body)
+
     def test_another_member_cannot_see_or_edit_the_organisation(self):
         owner = login(self.server, self.owner)
         r = self.apply(owner, name="Tafel Vogelsberg e.V.")

@@ -15,15 +15,16 @@ void add_organisations(Context& ctx, ctemplate::TemplateDictionary& d) {
     auto* row = d.AddSectionDictionary("ORG");
     const std::string base = "/meine-organisationen/" + std::to_string(o.id);
     row->SetValue("NAME", o.name);
-    row->SetValue("STATUS", i18n::t(ctx.locale, "org.status." + o.status));
-    row->SetValue("STATUS_KEY", o.status);
+    const std::string status = o.draft ? "draft" : o.status;
+    row->SetValue("STATUS", i18n::t(ctx.locale, "org.status." + status));
+    row->SetValue("STATUS_KEY", status);
     if (!o.admin) {
       row->SetValue("NEXT", i18n::t(ctx.locale, "start.next.member"));
       if (o.status == "published")
         row->SetValueAndShowSection("PUBLIC_URL", "/organisationen/" + o.slug, "HAS_PUBLIC");
       continue;
     }
-    row->SetValue("NEXT", i18n::t(ctx.locale, "start.next." + o.status));
+    row->SetValue("NEXT", i18n::t(ctx.locale, "start.next." + status));
     row->SetValueAndShowSection("EDIT_URL", base, "CAN_EDIT");
     row->SetValue("MEMBERS_URL", base + "/mitglieder");
     if (o.status == "published")

@@ -20,7 +20,10 @@ http::Response form_page(Context& ctx, const model::OrgBasics& b,
   d.SetValue("HEADING", org ? org->name : title);
   d.SetValue("ACTION", org ? "/meine-organisationen/" + std::to_string(org->id)
                            : "/meine-organisationen/neu");
-  d.SetValue("SUBMIT", i18n::t(ctx.locale, org ? "org.save" : "org.apply"));
+  // New applications and drafts can be kept as a draft before they go to the editors.
+  const bool draft = !org || org->draft;
+  d.SetValue("SUBMIT", i18n::t(ctx.locale, draft ? "org.apply" : "org.save"));
+  if (draft) d.ShowSection("CAN_DRAFT");
   if (!org) d.ShowSection("IS_NEW");
   if (org) {
     d.SetIntValue("VERSION", static_cast<long>(org->version));
@@ -31,7 +34,7 @@ http::Response form_page(Context& ctx, const model::OrgBasics& b,
     d.SetValue("MEMBERS_URL", "/meine-organisationen/" + std::to_string(org->id) + "/mitglieder");
     d.SetValue("DETAILS_URL", "/meine-organisationen/" + std::to_string(org->id) + "/details");
     d.SetValue("STATUS", i18n::t(ctx.locale, "org.status." + org->status));
-    d.ShowSection("STATUS_" + org->status);
+    d.ShowSection(org->draft ? std::string("STATUS_draft") : "STATUS_" + org->status);
     if (org->status == "published")
       d.SetValueAndShowSection("PUBLIC_URL", "/organisationen/" + org->slug, "HAS_PUBLIC");
     if (org->status == "rejected" || org->status == "pending")
@@ -119,8 +122,9 @@ http::Response my_organisations(Context& ctx) {
                                           "/mitglieder/" + std::to_string(ctx.user->id) +
                                           "/entfernen");
     }
-    row->SetValue("STATUS", i18n::t(ctx.locale, "org.status." + o.status));
-    row->SetValue("STATUS_KEY", o.status);
+    const std::string status = o.draft ? "draft" : o.status;
+    row->SetValue("STATUS", i18n::t(ctx.locale, "org.status." + status));
+    row->SetValue("STATUS_KEY", status);
   }
   return page.render();
 }
@@ -136,12 +140,14 @@ http::Response new_submit(Context& ctx) {
   std::vector<model::FieldError> errors;
   int64_t region_id = check_basics(ctx, b, errors);
   if (!errors.empty()) return form_page(ctx, b, errors, 422, nullptr);
+  const bool submit = ctx.field("aktion") != "entwurf";
   int64_t id = ctx.app.stores().organisations.apply(ctx.user->id, b, region_id, ctx.now,
-                                                    review_needed(ctx, b.name));
-  log::info("organisation_applied",
+                                                    review_needed(ctx, b.name), submit);
+  log::info(submit ? "organisation_applied" : "organisation_draft_saved",
             {{"id", std::to_string(id)}, {"user", std::to_string(ctx.user->id)}});
-  return http::Response::redirect("/meine-organisationen/" + std::to_string(id) +
-                                  "?hinweis=organisation_beantragt");
+  return http::Response::redirect(
+      "/meine-organisationen/" + std::to_string(id) +
+      (submit ? "?hinweis=organisation_beantragt" : "?hinweis=entwurf_gespeichert"));
 }
 
 http::Response edit_show(Context& ctx) {
@@ -172,19 +178,21 @@ http::Response edit_submit(Context& ctx) {
   const std::string action = ctx.field("aktion");
   if (action == "vorschau") return preview_page(ctx, id, b, region_id);
   if (action == "bearbeiten") return form_page(ctx, b, {}, 200, &shown);
-  // A rejected application that is saved again goes back to the editors.
+  // A rejected application that is saved again goes back to the editors; a draft goes
+  // to them only with "Zur Prüfung senden" (saving from the preview keeps it a draft).
   auto st = ctx.app.stores().organisations.save_basics(
       actor(ctx), id, version, b, region_id, ctx.now, review_needed(ctx, b.name, "org_resubmitted"),
-      move_requested(ctx, b.name));
+      move_requested(ctx, b.name), action == "senden", review_needed(ctx, b.name));
   if (!st) {
     if (st.error().code == "not_found") return ctx.app.error_page(ctx, 404);
     // Someone saved first: show their version? Keep this visitor's input and say so.
     return form_page(ctx, b, {{"name", "org.conflict"}}, 409, &shown);
   }
-  return http::Response::redirect("/meine-organisationen/" + std::to_string(id) +
-                                  (*st == store::BasicsSaved::move_requested
-                                       ? "?hinweis=wechsel_beantragt"
-                                       : "?hinweis=gespeichert"));
+  const char* notice = *st == store::BasicsSaved::move_requested ? "?hinweis=wechsel_beantragt"
+                       : !found->second.draft                    ? "?hinweis=gespeichert"
+                       : action == "senden"                      ? "?hinweis=organisation_beantragt"
+                                                                 : "?hinweis=entwurf_gespeichert";
+  return http::Response::redirect("/meine-organisationen/" + std::to_string(id) + notice);
 }
 
 }  // namespace verbund::web::orgs
