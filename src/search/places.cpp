@@ -3,12 +3,14 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <unordered_map>
 #include <vector>
 
 #include "core/log.hpp"
 #include "core/resources.hpp"
 #include "search/analyzer.hpp"
+#include "search/directory.hpp"
 
 namespace verbund::search {
 
@@ -57,17 +59,21 @@ const Table& table() {
         if (tab == std::string_view::npos) break;
         b = tab + 1;
       }
-      if (cols.size() != 5) continue;
+      if (cols.size() != 5 && cols.size() != 6) continue;
       std::string code(cols[0]), place(cols[1]), state(cols[2]);
       GeoPoint p{std::stod(std::string(cols[3])), std::stod(std::string(cols[4]))};
       t.by_postcode.emplace(code, p);  // the first place of a postcode stands for it
       t.state_by_postcode.emplace(code, state);
       t.place_of_postcode.emplace(code, place);
-      auto& s = sums[{fold(place), state}];
-      s.name = place;
-      s.lat += p.lat;
-      s.lon += p.lon;
-      ++s.n;
+      // The place by its name, and by its full name where it has one ("Frankfurt am Main").
+      for (std::string name : {place, cols.size() == 6 ? std::string(cols[5]) : std::string()}) {
+        if (name.empty()) continue;
+        auto& s = sums[{fold(name), state}];
+        s.name = name;
+        s.lat += p.lat;
+        s.lon += p.lon;
+        ++s.n;
+      }
     }
     for (const auto& [key, s] : sums) {
       auto& named = t.by_name[key.first];
@@ -107,7 +113,15 @@ std::optional<FoundPlace> find_place(std::string_view text) {
   if (is_postcode(first)) {
     auto it = t.by_postcode.find(first);
     if (it == t.by_postcode.end()) return std::nullopt;
-    return FoundPlace{first + " " + t.place_of_postcode.at(first), it->second};
+    const std::string& place = t.place_of_postcode.at(first);
+    // "50825" or "50825 Köln"; "50825 Beratung" is a postcode and words, not a place.
+    if (first.size() < s.size()) {
+      auto rest = fold(s.substr(first.size() + 1));
+      auto named = t.by_name.find(rest);
+      if (rest != fold(place) && (named == t.by_name.end() || named->second.name.rfind(place, 0) != 0))
+        return std::nullopt;
+    }
+    return FoundPlace{first + " " + place, it->second};
   }
   auto it = t.by_name.find(fold(s));
   if (it == t.by_name.end()) return std::nullopt;
@@ -128,5 +142,34 @@ std::string postcode_state(std::string_view postcode) {
 }
 
 std::size_t postcode_count() { return table().by_postcode.size(); }
+
+// "50825", "Köln", "Kita Köln", "Köln Kita", "Beratung 50825 Köln": a place (postcode or
+// name, up to three words) at either end of the words is where to look; the other
+// words are searched. The longest place wins ("Frankfurt am Main" before "Main").
+void take_place(DirectoryQuery& q) {
+  std::vector<std::string> words;
+  std::istringstream in(q.text);
+  for (std::string w; in >> w;) words.push_back(w);
+  auto join = [&](std::size_t from, std::size_t to) {
+    std::string out;
+    for (std::size_t i = from; i < to; ++i) out.append(out.empty() ? "" : " ").append(words[i]);
+    return out;
+  };
+  const std::size_t n = words.size();
+  for (std::size_t k = std::min<std::size_t>(n, 3); k >= 1; --k) {
+    for (bool at_end : {true, false}) {
+      std::size_t from = at_end ? n - k : 0;
+      // A postcode followed by its place counts as one ("50825 Köln").
+      std::size_t to = from + k;
+      if (auto place = find_place(join(from, to))) {
+        if (!at_end && to < n && find_place(join(from, to + 1))) ++to;
+        q.near = place->point;
+        q.near_label = place->label;
+        q.text = join(0, from) + (from > 0 && to < n ? " " : "") + join(to, n);
+        return;
+      }
+    }
+  }
+}
 
 }  // namespace verbund::search

@@ -1,8 +1,5 @@
 #include "web/orgs/directory_query.hpp"
 
-#include <sstream>
-#include <vector>
-
 #include "model/user.hpp"
 #include "search/places.hpp"
 
@@ -24,35 +21,6 @@ const DirectoryParam kDirectoryParams[] = {
     {"ort", &search::DirectoryQuery::city},
     {"buchstabe", &search::DirectoryQuery::letter},
 };
-// "50825", "Köln", "Kita Köln", "Köln Kita", "Beratung 50825 Köln": a place (postcode or
-// name, up to three words) at either end of the words is where to look; the other
-// words are searched. The longest place wins ("Frankfurt am Main" before "Main").
-void take_place(search::DirectoryQuery& q) {
-  std::vector<std::string> words;
-  std::istringstream in(q.text);
-  for (std::string w; in >> w;) words.push_back(w);
-  auto join = [&](std::size_t from, std::size_t to) {
-    std::string out;
-    for (std::size_t i = from; i < to; ++i) out.append(out.empty() ? "" : " ").append(words[i]);
-    return out;
-  };
-  const std::size_t n = words.size();
-  for (std::size_t k = std::min<std::size_t>(n, 3); k >= 1; --k) {
-    for (bool at_end : {true, false}) {
-      std::size_t from = at_end ? n - k : 0;
-      // A postcode followed by its place counts as one ("50825 Köln").
-      std::size_t to = from + k;
-      if (auto place = search::find_place(join(from, to))) {
-        if (!at_end && to < n && search::find_place(join(from, to + 1))) ++to;
-        q.near = place->point;
-        q.near_label = place->label;
-        q.text = join(0, from) + (from > 0 && to < n ? " " : "") + join(to, n);
-        return;
-      }
-    }
-  }
-}
-
 }  // namespace
 
 Result<search::DirectoryQuery> directory_query(const Context& ctx) {
@@ -61,7 +29,7 @@ Result<search::DirectoryQuery> directory_query(const Context& ctx) {
   if (q.text.size() > kMaxQueryBytes || !model::valid_utf8(q.text))
     return make_error("orgs.query_too_long", "query too long or not UTF-8");
   for (const auto& p : kDirectoryParams) q.*(p.member) = ctx.query_value(p.name).substr(0, 100);
-  take_place(q);
+  search::take_place(q);
   auto radius = ctx.query_value("umkreis");
   if (!radius.empty()) {
     if (radius != "5" && radius != "10" && radius != "25" && radius != "50")

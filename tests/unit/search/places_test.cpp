@@ -1,5 +1,7 @@
 #include "search/places.hpp"
 
+#include "search/directory.hpp"
+
 #include <gtest/gtest.h>
 
 using namespace verbund::search;
@@ -36,4 +38,23 @@ TEST(Places, DistancesAndTheBundeslandOfAPostcode) {
   EXPECT_EQ(postcode_state("35390"), "Hessen");
   EXPECT_EQ(postcode_state("1234"), "");
   EXPECT_TRUE(postcode_point("35390"));
+}
+
+TEST(Places, APlaceAtEitherEndOfTheWordsIsWhereToLook) {
+  auto take = [](const std::string& text) {
+    verbund::search::DirectoryQuery q;
+    q.text = text;
+    take_place(q);
+    return std::make_pair(q.text, q.near ? q.near_label : std::string("-"));
+  };
+  EXPECT_EQ(take("50825"), std::make_pair(std::string(""), std::string("50825 Köln")));
+  EXPECT_EQ(take("Kita Köln"), std::make_pair(std::string("Kita"), std::string("Köln")));
+  EXPECT_EQ(take("Köln Kita"), std::make_pair(std::string("Kita"), std::string("Köln")));
+  EXPECT_EQ(take("50825 Köln Beratung"),
+            std::make_pair(std::string("Beratung"), std::string("50825 Köln")));
+  EXPECT_EQ(take("Frankfurt am Main"),
+            std::make_pair(std::string(""), std::string("Frankfurt am Main")));
+  EXPECT_EQ(take("Familienzentrum Beratung"),
+            std::make_pair(std::string("Familienzentrum Beratung"), std::string("-")));
+  EXPECT_EQ(take(""), std::make_pair(std::string(""), std::string("-")));
 }
