@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -46,8 +47,10 @@ int main(int argc, char** argv) {
       if (key == "region") q.region = value;
       if (key == "target") q.target_group = value;
     }
-    // As the directory page reads it: a place in the words searches near it.
-    search::take_place(q);
+    // As the directory page reads it: a place in the words searches near it
+    // (VERBUND_BENCH_NO_PLACES=1 keeps the words as text, for a comparison).
+    const char* no_places = std::getenv("VERBUND_BENCH_NO_PLACES");
+    if (!no_places || !*no_places) search::take_place(q);
     q.sort = q.text.empty() ? "name" : "relevanz";
     queries.push_back(q);
   }
