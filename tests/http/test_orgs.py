@@ -332,8 +332,16 @@ class OrganisationTest(unittest.TestCase):
         svg = owner.get(qr)
         self.assertEqual((svg.status, svg.headers["content-type"]), (200, "image/svg+xml"))
         self.assertIn("<svg", svg.body)
-        # only its admins get it
+        # and the vCard link works too
+        vcard = re.search(r'<a href="([^"]+\.vcf)" download>', r.body).group(1)
+        self.assertEqual(vcard, "/meine-organisationen/%s/visitenkarte.vcf" % org_id)
+        card = owner.get(vcard)
+        self.assertEqual(card.status, 200)
+        self.assertIn("BEGIN:VCARD", card.body)
+        self.assertIn("QR Vorschau Beratung e.V.", card.body)
+        # only its admins get them
         self.assertEqual(login(self.server, self.other).get(qr).status, 404)
+        self.assertEqual(login(self.server, self.other).get(vcard).status, 404)
 
     def test_the_profile_dials_by_tap_and_shows_contact_first(self):
         self.published_org("Telefon Beratung e.V.", phone="0561 / 123-45")

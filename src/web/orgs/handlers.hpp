@@ -22,6 +22,7 @@ void fill_profile(Context& ctx, ctemplate::TemplateDictionary& d, const model::O
 void fill_gallery(ctemplate::TemplateDictionary& d,
                   const std::vector<store::GalleryImage>& gallery);
 http::Response preview_qr(Context& ctx);
+http::Response preview_vcard(Context& ctx);
 http::Response profile_vcard(Context& ctx);
 http::Response profile_qr(Context& ctx);
 http::Response my_organisations(Context& ctx);

@@ -2,6 +2,7 @@
 // the basic profile with a version check, and answering a rejection.
 #include "core/i18n.hpp"
 #include "core/log.hpp"
+#include "model/vcard.hpp"
 #include "web/orgs/forms.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
@@ -86,6 +87,8 @@ http::Response preview_page(Context& ctx, int64_t id, const model::OrgBasics& b,
   // The preview shows what the public page will: the photos, and a QR code that works.
   fill_gallery(*profile, ctx.app.stores().organisations.gallery(id));
   profile->SetValue("QR_URL", "/meine-organisationen/" + std::to_string(id) + "/qr.svg");
+  profile->SetValue("VCARD_URL",
+                    "/meine-organisationen/" + std::to_string(id) + "/visitenkarte.vcf");
   return page.render();
 }
 
@@ -98,6 +101,20 @@ http::Response preview_qr(Context& ctx) {
   if (!org) return ctx.app.error_page(ctx, 404);
   return qr_response(ctx, ctx.app.absolute_url("/organisationen/" + org->slug),
                      "private, max-age=600");
+}
+
+// The vCard of the page being prepared (the public one answers 404 until publication).
+http::Response preview_vcard(Context& ctx) {
+  int64_t id = std::stoll(ctx.param(0));
+  auto org = ctx.app.stores().organisations.managed(actor(ctx), id);
+  if (!org) return ctx.app.error_page(ctx, 404);
+  auto stored = ctx.app.stores().organisations.preview_base(actor(ctx), id, org->region_id);
+  if (!stored) return ctx.app.error_page(ctx, 404);
+  http::Response res;
+  res.body = model::vcard(*stored, ctx.app.absolute_url("/organisationen/" + org->slug));
+  res.set_header("Content-Type", "text/vcard; charset=utf-8");
+  res.set_header("Content-Disposition", "attachment; filename=\"" + org->slug + ".vcf\"");
+  return res;
 }
 
 http::Response my_organisations(Context& ctx) {

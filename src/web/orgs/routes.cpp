@@ -20,6 +20,8 @@ void register_routes(App& app) {
   app.add(Method::post, "/meine-organisationen/neu", {new_submit, Access::signed_in});
   app.add(Method::get, "/meine-organisationen/{id:int}", {edit_show, Access::signed_in});
   app.add(Method::get, "/meine-organisationen/{id:int}/qr.svg", {preview_qr, Access::signed_in});
+  app.add(Method::get, "/meine-organisationen/{id:int}/visitenkarte.vcf",
+          {preview_vcard, Access::signed_in});
   app.add(Method::post, "/meine-organisationen/{id:int}", {edit_submit, Access::signed_in});
   app.add(Method::get, "/meine-organisationen/{id:int}/details", {details_show, Access::signed_in});
   app.add(Method::post, "/meine-organisationen/{id:int}/details",
