@@ -118,7 +118,8 @@ std::optional<FoundPlace> find_place(std::string_view text) {
     if (first.size() < s.size()) {
       auto rest = fold(s.substr(first.size() + 1));
       auto named = t.by_name.find(rest);
-      if (rest != fold(place) && (named == t.by_name.end() || named->second.name.rfind(place, 0) != 0))
+      if (rest != fold(place) &&
+          (named == t.by_name.end() || named->second.name.rfind(place, 0) != 0))
         return std::nullopt;
     }
     return FoundPlace{first + " " + place, it->second};
