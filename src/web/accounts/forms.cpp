@@ -64,6 +64,11 @@ int64_t throttle(Context& ctx, const std::string& scope, int max, int64_t window
   return ctx.app.stores().throttle.attempt(scope, max, window_seconds, ctx.now);
 }
 
+std::string lower_ascii(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
 std::string client_key(const Context& ctx) { return http::rate_limit_key(ctx.req.remote_addr); }
 
 http::Response link_action_page(Context& ctx, const std::string& keys, const std::string& action,

@@ -29,6 +29,8 @@ void check_new_password(const Context& ctx, const std::string& password, const s
 // `max` attempts within `window_seconds` were made already; then returns the seconds
 // until the next attempt is allowed (for Retry-After). 0: allowed and counted.
 int64_t throttle(Context& ctx, const std::string& scope, int max, int64_t window_seconds);
+// `s` with ASCII letters in lower case: e-mail addresses in throttle scopes and signatures.
+std::string lower_ascii(std::string s);
 // The client's part of such a scope: its address, IPv6 grouped by /64 (one subscriber
 // can use any address of its /64; counting them one by one would not limit anyone).
 std::string client_key(const Context& ctx);

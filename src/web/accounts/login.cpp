@@ -51,8 +51,7 @@ http::Response login_submit(Context& ctx) {
   if (pass.empty()) errors.push_back({"password", "password.missing"});
   if (!errors.empty()) return login_form(ctx, errors, 422);
 
-  std::string lower = *email;
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  const std::string lower = lower_ascii(*email);
   const std::string ip_scope = "ip:" + client_key(ctx);
   const std::string account_scope = "account:" + lower;
   int64_t window = int64_t{cfg.login_window_minutes} * 60;

@@ -48,9 +48,7 @@ http::Response reset_request_submit(Context& ctx) {
   }
   // Per account the limit is silent (the page does not say whether the address is
   // registered) and keeps anyone from flooding someone's inbox with reset mails.
-  std::string lower = *email;
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  if (throttle(ctx, "reset-account:" + lower, 3, 3600)) {
+  if (throttle(ctx, "reset-account:" + lower_ascii(*email), 3, 3600)) {
     log::warn("reset_account_rate_limited", {{"remote", ctx.req.remote_addr}});
   } else {
     // Sent only to an enabled account; the page is the same either way (no enumeration).

@@ -38,19 +38,14 @@ store::Mail already_registered(Context& ctx, const std::string& email) {
                       {{"LINK", ctx.app.absolute_url("/passwort-vergessen")}});
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 // The "check your inbox" page lets whoever submitted the sign-up correct a typo in the
 // address. It hands out "<issued>.<hmac of issued, address and new account id>", the id
 // 0 when no account was made (address taken): the page looks the same either way, and
 // the signature fits no one else's unconfirmed account.
 std::string fix_signature(Context& ctx, const std::string& issued, const std::string& email,
                           int64_t user_id) {
-  return random::hmac(ctx.app.secret(),
-                      "signup-fix:" + issued + ":" + lower(email) + ":" + std::to_string(user_id));
+  return random::hmac(ctx.app.secret(), "signup-fix:" + issued + ":" + lower_ascii(email) + ":" +
+                                            std::to_string(user_id));
 }
 
 std::string fix_token(Context& ctx, const std::string& email, int64_t user_id) {
@@ -128,7 +123,7 @@ http::Response correct_address(Context& ctx) {
     return signup_done(
         ctx, *old_email, fix,
         {{"new_email", ctx.field("new_email").empty() ? "email.missing" : "email.invalid"}}, 422);
-  if (lower(*new_email) == lower(*old_email))
+  if (model::same_address(*new_email, *old_email))
     return signup_done(ctx, *old_email, fix, {{"new_email", "signup.fix_same"}}, 422);
   // Each correction sends a mail to an address typed in: it counts as a sign-up.
   if (int64_t wait = throttle(ctx, "signup-ip:" + client_key(ctx),
@@ -186,7 +181,7 @@ http::Response resend_confirmation(Context& ctx) {
   }
   // Per account the limit is silent, as for reset links: the page does not say whether
   // the address has an account, and nobody can fill an inbox with confirmation mails.
-  if (email && throttle(ctx, "resend-account:" + lower(*email), 3, 3600)) {
+  if (email && throttle(ctx, "resend-account:" + lower_ascii(*email), 3, 3600)) {
     log::warn("resend_account_rate_limited", {{"remote", ctx.req.remote_addr}});
   } else if (email) {
     store::Link link{random::token(32), kConfirmSeconds};
