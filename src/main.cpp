@@ -287,7 +287,8 @@ int cmd_migrate_data(const Args& a, const core::Config& cfg) {
 }
 
 void print_demo_report(const store::DemoReport& r, const std::string& pass) {
-  std::cout << "Demo content loaded: " << r.organisations << " organisations.\n"
+  std::cout << "Demo content loaded: " << r.organisations << " organisations, " << r.applications
+            << " applications waiting for review.\n"
             << "Demo accounts (password shown only now): " << pass << "\n";
   for (const auto& u : r.users)
     std::cout << "  " << u.email << "  " << u.role << (u.scope.empty() ? "" : "  (" + u.scope + ")")

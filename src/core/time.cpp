@@ -4,13 +4,55 @@
 
 namespace verbund::timefmt {
 
+namespace {
+
+// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (H. Hinnant's
+// days_from_civil).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+// 01:00 UTC on the last Sunday of `month` (March or October) of `year`.
+int64_t last_sunday_1am(int64_t year, unsigned month) {
+  int64_t last = days_from_civil(year, month, 31);  // both months have 31 days
+  int64_t weekday = (last + 4) % 7;                 // 1970-01-01 was a Thursday (4)
+  if (weekday < 0) weekday += 7;
+  return (last - weekday) * 86400 + 3600;
+}
+
+std::string format_tm(const std::tm& tm, const char* format) {
+  char buf[128];
+  auto n = std::strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
+}
+
+}  // namespace
+
 std::string utc(int64_t t, const char* format) {
   std::time_t tt = t;
   std::tm tm{};
   gmtime_r(&tt, &tm);
-  char buf[64];
-  auto n = std::strftime(buf, sizeof buf, format, &tm);
-  return std::string(buf, n);
+  return format_tm(tm, format);
+}
+
+int berlin_offset(int64_t t) {
+  std::time_t tt = t;
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  int64_t year = tm.tm_year + 1900;
+  return t >= last_sunday_1am(year, 3) && t < last_sunday_1am(year, 10) ? 7200 : 3600;
+}
+
+std::string berlin(int64_t t, const char* format) {
+  std::time_t tt = t + berlin_offset(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  return format_tm(tm, format);
 }
 
 }  // namespace verbund::timefmt

@@ -9,4 +9,12 @@ namespace verbund::timefmt {
 // strftime of `t` in UTC, e.g. utc(t, "%Y-%m-%d %H:%M UTC").
 std::string utc(int64_t t, const char* format);
 
+// The offset of German time (Europe/Berlin) from UTC at `t`, in seconds: 3600 (CET) or
+// 7200 (CEST, from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday
+// of October, the EU rule since 1996).
+int berlin_offset(int64_t t);
+
+// strftime of `t` in German time, e.g. berlin(t, "%d.%m.%Y, %H:%M").
+std::string berlin(int64_t t, const char* format);
+
 }  // namespace verbund::timefmt

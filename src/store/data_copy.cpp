@@ -31,6 +31,7 @@ const std::vector<std::string>& copied_tables() {
                                                   "organisation_target_groups",
                                                   "organisation_slugs",
                                                   "organisation_images",
+                                                  "organisation_reviews",
                                                   "user_roles",
                                                   "sessions",
                                                   "user_tokens",

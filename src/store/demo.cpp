@@ -34,6 +34,74 @@ std::string unescape_newlines(const std::string& s) {
   return out;
 }
 
+// Two applications waiting for the NRW editors, one fresh and one that went through a
+// Rückfrage, so that the review queue and its history show what editors meet.
+template <typename AddUser>
+int add_applications(db::Connection& c, int64_t region_id, const AddUser& add, int64_t now) {
+  constexpr int64_t day = 86400;
+  auto application = [&](model::Organisation o, const std::string& email, const std::string& person,
+                         int64_t submitted) {
+    o.region_id = region_id;
+    o.state = "Nordrhein-Westfalen";
+    o.status = "pending";
+    o.target_groups = {"familien"};
+    int64_t id = insert_organisation(c, o, submitted);
+    c.execute("UPDATE organisations SET submitted_at = $2 WHERE id = $1", {id, submitted});
+    add(email, person, model::Role::org_admin, std::nullopt, id, o.name);
+    c.execute(R"sql(
+      INSERT INTO organisation_reviews (organisation_id, kind, actor_id, created_at)
+      SELECT $1, 'submitted', user_id, $2 FROM user_roles
+       WHERE organisation_id = $1 AND role = 'org_admin')sql",
+              {id, submitted});
+    return id;
+  };
+  model::Organisation fresh;
+  fresh.name = "Nachbarschaftstreff Ehrenfeld e.V.";
+  fresh.legal_form = "e.V.";
+  fresh.street = "Venloer Straße 210";
+  fresh.postcode = "50823";
+  fresh.city = "Köln";
+  fresh.fields = {"familie", "bildung"};
+  fresh.short_description =
+      "Offener Treff im Veedel: Frühstück, Hausaufgabenhilfe und Beratung für Nachbarinnen "
+      "und Nachbarn.";
+  fresh.about =
+      "Wir sind ein kleiner Verein in Ehrenfeld.\n\nJeden Mittwoch gibt es ein "
+      "offenes Frühstück, dienstags und donnerstags Hausaufgabenhilfe.";
+  fresh.email = "kontakt@treff-ehrenfeld.example";
+  application(fresh, "anmeldung@org4.example", "Dilara Şahin", now - 2 * day);
+
+  model::Organisation asked;
+  asked.name = "Sprachcafé Brückenschlag Bochum e.V.";
+  asked.legal_form = "e.V.";
+  asked.street = "Alleestraße 40";
+  asked.postcode = "44793";
+  asked.city = "Bochum";
+  asked.fields = {"migration"};
+  asked.short_description =
+      "Deutsch üben bei Kaffee und Kuchen: ein Sprachcafé für Zugewanderte und Einheimische.";
+  asked.about = "Ehrenamtliche treffen sich mit Menschen, die Deutsch lernen. Jeden Freitag.";
+  int64_t id = application(asked, "anmeldung@org5.example", "Peter Nowak", now - 9 * day);
+  const std::string note = "Bitte nennen Sie Ihre Mitgliedsnummer beim Landesverband.";
+  const std::string reply = "Unsere Mitgliedsnummer ist NW-2291.";
+  c.execute(R"sql(
+    UPDATE organisations SET review_note = $2, applicant_reply = $3, reviewed_at = $4,
+           reviewed_by = (SELECT user_id FROM user_roles WHERE role = 'regional_editor'
+                           AND region_id = $5 ORDER BY id LIMIT 1)
+     WHERE id = $1)sql",
+            {id, note, reply, now - 8 * day, region_id});
+  c.execute(R"sql(
+    INSERT INTO organisation_reviews (organisation_id, kind, note, actor_id, created_at)
+    SELECT $1, 'returned', $2, reviewed_by, $3 FROM organisations WHERE id = $1)sql",
+            {id, note, now - 8 * day});
+  c.execute(R"sql(
+    INSERT INTO organisation_reviews (organisation_id, kind, note, actor_id, created_at)
+    SELECT $1, 'resubmitted', $2, user_id, $3 FROM user_roles
+     WHERE organisation_id = $1 AND role = 'org_admin')sql",
+            {id, reply, now - day});
+  return 2;
+}
+
 }  // namespace
 
 Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash,
@@ -139,6 +207,7 @@ Result<DemoReport> load_demo(db::Database& db, const std::string& password_hash,
         add("ehrenamt@org3.example", "Hans-Jürgen Schulz", model::Role::org_member, {},
             orgs[2].first, orgs[2].second);
       }
+      report.applications = add_applications(c, region_ids["nw"], add, now);
     });
   } catch (const std::runtime_error& e) {
     if (std::string(e.what()) == "not_empty")

@@ -17,7 +17,8 @@ struct DemoUser {
 };
 
 struct DemoReport {
-  int organisations = 0;
+  int organisations = 0;  // published
+  int applications = 0;   // waiting for review
   std::vector<DemoUser> users;
 };
 

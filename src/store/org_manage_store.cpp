@@ -46,6 +46,24 @@ ManagedOrg managed_from(const db::Row& r) {
   return m;
 }
 
+// One line of the review history (table organisation_reviews).
+void record_review(db::Connection& c, int64_t org_id, const char* kind, const std::string& note,
+                   std::optional<int64_t> actor_id, int64_t now) {
+  c.execute(R"sql(
+    INSERT INTO organisation_reviews (organisation_id, kind, note, actor_id, created_at)
+    VALUES ($1, $2, $3, $4, $5))sql",
+            {org_id, kind, note, actor_id, now});
+}
+
+// "Landesverband A → Landesverband B", as the history notes a move.
+std::string move_note(db::Connection& c, int64_t from_region, int64_t to_region) {
+  auto name = [&](int64_t id) {
+    auto r = c.query_one("SELECT name FROM regions WHERE id = $1", {id});
+    return r ? r->text("name") : std::string();
+  };
+  return name(from_region) + " → " + name(to_region);
+}
+
 }  // namespace
 
 std::optional<ManagedOrg> load_managed(db::Connection& c, const Actor& a, int64_t org_id) {
@@ -180,6 +198,15 @@ Result<bool> update_basics(db::Connection& c, const Actor& a, int64_t org_id,
   if (changed == 0) return make_error("conflict", "store: organisation changed meanwhile");
   replace_taxonomies(c, org_id, b);
   index_organisation(c, org_id);
+  const std::string status = m->text("status");
+  int64_t from_region = m->int64("region_id");
+  if (m->boolean("draft") && submit)
+    record_review(c, org_id, "submitted", "", a.user_id, now);
+  else if (status == "rejected")
+    record_review(c, org_id, "resubmitted", b.reply, a.user_id, now);
+  else if (status == "published" && from_region != region_id)
+    record_review(c, org_id, move_request ? "move_requested" : "moved",
+                  move_note(c, from_region, region_id), a.user_id, now);
   return move_request;
 }
 
@@ -305,6 +332,7 @@ Status decide(db::Connection& c, const Actor& a, int64_t org_id, bool approve,
                            {a.user_id, org_id, approve ? "published" : "rejected",
                             approve ? "" : note, now, a.platform_admin ? 1 : 0});
   if (changed == 0) return make_error("not_found", "store: no pending organisation in reach");
+  record_review(c, org_id, approve ? "published" : "returned", approve ? "" : note, a.user_id, now);
   bump_directory_generation(c);
   return Ok{};
 }
@@ -489,6 +517,7 @@ int64_t Organisations::apply(int64_t user_id, const model::OrgBasics& b, int64_t
     int64_t id = create_application(c, user_id, b, region_id, now);
     if (!submit) return id;  // a draft: nobody is told yet
     c.execute("UPDATE organisations SET submitted_at = $2 WHERE id = $1", {id, now});
+    record_review(c, id, "submitted", "", user_id, now);
     for (const auto& r : reviewers_of(c, region_id))
       queue_mail(c, to_reviewer(r), now, mail_attempts_);
     return id;
@@ -579,6 +608,38 @@ std::vector<ReviewItem> Organisations::pending_reviews(const Actor& a) {
   return db_.read([&](db::Connection& c) { return review_queue(c, a); });
 }
 
+std::optional<ReviewDossier> Organisations::dossier(const Actor& a, int64_t org_id) {
+  return db_.read([&](db::Connection& c) -> std::optional<ReviewDossier> {
+    auto r = c.query_one(R"sql(
+      SELECT (o.status = 'pending' AND o.submitted_at IS NOT NULL) AS awaiting,
+             COALESCE((SELECT u.email FROM user_roles ur JOIN users u ON u.id = ur.user_id
+                        WHERE ur.organisation_id = o.id AND ur.role = 'org_admin'
+                        ORDER BY ur.id LIMIT 1), '') AS applicant_email
+        FROM organisations o
+       WHERE o.id = $2 AND o.submitted_at IS NOT NULL
+         AND ($3 = 1 OR EXISTS (SELECT 1 FROM user_roles ur
+                                 WHERE ur.user_id = $1 AND ur.role = 'regional_editor'
+                                   AND ur.region_id IN (o.region_id, o.requested_region_id))))sql",
+                         {a.user_id, org_id, a.platform_admin ? 1 : 0});
+    if (!r) return std::nullopt;
+    auto o = find_organisation(c, org_id);
+    if (!o) return std::nullopt;
+    ReviewDossier d{std::move(*o),
+                    gallery_of(c, org_id),
+                    {},
+                    r->text("applicant_email"),
+                    r->boolean("awaiting")};
+    for (const auto& e : c.query(R"sql(
+        SELECT r.kind, r.note, COALESCE(u.display_name, '') AS actor_name, r.created_at
+          FROM organisation_reviews r LEFT JOIN users u ON u.id = r.actor_id
+         WHERE r.organisation_id = $1 ORDER BY r.created_at, r.id)sql",
+                                 {org_id}))
+      d.history.push_back(
+          ReviewEvent{e.text("kind"), e.text("note"), e.text("actor_name"), e.int64("created_at")});
+    return d;
+  });
+}
+
 Status Organisations::review(const Actor& a, int64_t org_id, bool approve, const std::string& note,
                              int64_t now, const ReviewComposer& to_admin) {
   return db_.write(kDirectoryWrite, [&](db::Connection& c) -> Status {
@@ -604,7 +665,11 @@ std::vector<MoveItem> Organisations::pending_moves(const Actor& a) {
 Status Organisations::decide_move(const Actor& a, int64_t org_id, bool approve, int64_t now,
                                   const ReviewComposer& to_admin) {
   return db_.write(kDirectoryWrite, [&](db::Connection& c) -> Status {
-    // Found and decided in one statement: of two editors at once, one decides.
+    // Found and decided in one statement: of two editors at once, one decides. The row
+    // is locked first, so the regions read for the history are the ones decided on.
+    lock_organisation(c, org_id);
+    auto asked = c.query_one(
+        "SELECT region_id, requested_region_id FROM organisations WHERE id = $1", {org_id});
     auto changed = c.execute(R"sql(
       UPDATE organisations
          SET region_id = CASE WHEN $3 = 1 THEN requested_region_id ELSE region_id END,
@@ -613,7 +678,11 @@ Status Organisations::decide_move(const Actor& a, int64_t org_id, bool approve, 
          AND ($5 = 1 OR requested_region_id IN (SELECT region_id FROM user_roles
                                                  WHERE user_id = $1 AND role = 'regional_editor')))sql",
                              {a.user_id, org_id, approve ? 1 : 0, now, a.platform_admin ? 1 : 0});
-    if (changed == 0) return make_error("not_found", "store: no move asked for in reach");
+    if (changed == 0 || !asked || !asked->opt_int64("requested_region_id"))
+      return make_error("not_found", "store: no move asked for in reach");
+    record_review(c, org_id, approve ? "move_approved" : "move_declined",
+                  move_note(c, asked->int64("region_id"), *asked->opt_int64("requested_region_id")),
+                  a.user_id, now);
     if (approve) index_organisation(c, org_id);
     auto org = c.query_one(R"sql(
       SELECT o.id, o.slug, o.name, o.status, o.review_note, o.applicant_reply, o.version,

@@ -51,6 +51,24 @@ struct ReviewItem {
   int64_t created_at = 0;
 };
 
+// One line of an organisation's review history.
+struct ReviewEvent {
+  std::string kind;        // submitted, resubmitted, published, returned, move_*, moved
+  std::string note;        // the Rückfrage, the reply, or "from → to" for moves
+  std::string actor_name;  // '' when the account is gone
+  int64_t created_at = 0;
+};
+
+// What an editor sees of one organisation: the whole profile as it would be published,
+// its gallery, and what happened in review so far (oldest first).
+struct ReviewDossier {
+  model::Organisation org;
+  std::vector<GalleryImage> gallery;
+  std::vector<ReviewEvent> history;
+  std::string applicant_email;
+  bool awaiting_decision = false;  // pending and sent to the editors
+};
+
 // A published organisation's request to move to another regional association.
 struct MoveItem {
   int64_t id = 0;
@@ -170,6 +188,9 @@ class Organisations {
   // ---- review
   // Pending organisations in the regions the actor edits (all for platform admins).
   std::vector<ReviewItem> pending_reviews(const Actor& a);
+  // An organisation in the regions the actor edits (or asked to move there), sent for
+  // review at least once; nullopt for drafts and everything out of reach.
+  std::optional<ReviewDossier> dossier(const Actor& a, int64_t org_id);
   // Publishes or rejects a pending organisation in the actor's regions and queues
   // `to_admin` for each of its admins. Error "not_found" otherwise.
   Status review(const Actor& a, int64_t org_id, bool approve, const std::string& note, int64_t now,

@@ -246,6 +246,63 @@ test("the map loads tiles only after the visitor asks, and only from the configu
   }
 });
 
+test("an organisation's admin drops the pin on the map, by mouse and by keyboard", async (t) => {
+  const { context, page, foreign } = await openPage(browser, server);
+  try {
+    await page.goto(server.base + "/anmelden");
+    await page.fill("#email", accounts.admin.email);
+    await page.fill("#password", accounts.admin.password);
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/anmelden'] button[type=submit]")]);
+    // Familienzentrum Regenbogen Kassel, demo organisation 1, has its coordinates.
+    await page.goto(server.base + "/meine-organisationen/1/details");
+    const before = tiles.requests.length;
+    assert.equal(await page.inputValue("#latitude"), "51.31607");
+    const button = page.locator("button:has-text('Karte laden und Standort wählen')");
+    assert.match(await page.textContent("[data-pin-map]"), /IP-Adresse/);
+    assert.equal(tiles.requests.length, before, "no tile before the click");
+    assert.deepEqual(foreign, []);
+    await button.click();
+    await page.waitForSelector("[data-pin-map] .leaflet-tile-loaded");
+    assert.equal(await page.locator("[data-pin-map] .leaflet-marker-icon").count(), 1, "the stored pin");
+    assert.equal(await page.evaluate(() => document.activeElement.matches("[data-map-canvas]")), true);
+    // A click north-east of the centre moves the pin there and writes both fields.
+    const box = await page.locator("[data-pin-map] [data-map-canvas]").boundingBox();
+    await page.mouse.click(box.x + box.width / 2 + 60, box.y + box.height / 2 - 40);
+    const lat = Number(await page.inputValue("#latitude"));
+    const lon = Number(await page.inputValue("#longitude"));
+    assert.ok(lat > 51.31607 && lat < 51.33 && lon > 9.47843 && lon < 9.5, `${lat} ${lon}`);
+    assert.match(await page.textContent("[data-map-status]"), /Standort gesetzt: Breitengrad 51\.\d+, Längengrad 9\.\d+/);
+    // By keyboard: the arrow keys move the map east, "Kartenmitte übernehmen" takes its centre.
+    await page.focus("[data-pin-map] [data-map-canvas]");
+    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
+    await page.waitForTimeout(400);  // the pan animation
+    const centre = page.locator("button:has-text('Kartenmitte übernehmen')");
+    await centre.focus();
+    await page.keyboard.press("Enter");
+    const keyedLon = Number(await page.inputValue("#longitude"));
+    assert.ok(keyedLon > 9.48, `the centre moved east: ${keyedLon}`);
+    // Typing in the fields moves the pin; saving keeps the numbers.
+    await page.fill("#latitude", "51.3185");
+    await page.fill("#longitude", "9.4912");
+    await page.locator("#longitude").dispatchEvent("change");
+    assert.deepEqual(await axe(page), [], "the form with the map is accessible");
+    await Promise.all([page.waitForNavigation(), page.click("button:has-text('Änderungen speichern')")]);
+    assert.match(page.url(), /hinweis=gespeichert/);
+    assert.equal(await page.inputValue("#latitude"), "51.3185");
+    assert.equal(await page.inputValue("#longitude"), "9.4912");
+    assert.ok(foreign.every((u) => u.startsWith(tiles.origin + "/")), foreign.join(", "));
+    // Put the demo's coordinates back for the other tests.
+    await page.fill("#latitude", "51.31607");
+    await page.fill("#longitude", "9.47843");
+    await Promise.all([page.waitForNavigation(), page.click("button:has-text('Änderungen speichern')")]);
+  } catch (e) {
+    await screenshotOnFailure(t, page, "pin-map");
+    throw e;
+  } finally {
+    await context.close();
+  }
+});
+
 test("pasted text longer than a limit is kept whole, counted and refused at the field", async (t) => {
   await withPage(t, "char-limit", async (page) => {
     await page.goto(server.base + "/anmelden");

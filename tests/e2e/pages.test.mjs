@@ -63,6 +63,14 @@ const submitEmpty = async (page) => {
   await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
 };
 
+// From the review queue to the page of its application with a history (the demo's
+// Sprachcafé went through a Rückfrage).
+const openDossier = async (page) => {
+  await Promise.all([page.waitForNavigation(),
+    page.click("li.card:has-text('Sprachcafé') a:has-text('Ganzes Profil')")]);
+  assert.match(await page.textContent("main"), /Rückfrage gesendet/);
+};
+
 const publicPages = [
   { name: "home", path: "/" },
   { name: "directory", path: "/organisationen" },
@@ -134,6 +142,15 @@ const signedInPages = [
   { name: "org-claim", path: "/organisationen/interkulturelles-nachbarschaftshaus-nordstadt-e-v/beanspruchen", who: accounts.admin },
   { name: "org-claim-errors", path: "/organisationen/interkulturelles-nachbarschaftshaus-nordstadt-e-v/beanspruchen", who: accounts.admin, act: submitEmpty },
   { name: "review", path: "/redaktion", who: accounts.editor },
+  // The demo's two applications wait in NRW: the platform admin sees them.
+  { name: "review-queue", path: "/redaktion", who: accounts.admin },
+  { name: "review-dossier", path: "/redaktion", who: accounts.admin, act: openDossier },
+  { name: "review-dossier-errors", path: "/redaktion", who: accounts.admin,
+    act: async (page) => {
+      await openDossier(page);
+      await Promise.all([page.waitForNavigation(), page.click("main form button:has-text('Rückfrage senden')")]);
+      assert.match(await page.textContent(".error-summary"), /Begründung/);
+    } },
   { name: "admin-users", path: "/admin/benutzer", who: accounts.admin },
   { name: "admin-revoke-confirm", path: "/admin/benutzer", who: accounts.admin,
     act: async (page) => {

@@ -72,7 +72,7 @@ class DataTest(unittest.TestCase):
         r = harness.run_cli(["migrate-data", "--from", s.settings["database"], "--to", target])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         counts = table_counts(r.stdout)
-        self.assertEqual(counts["organisations"], (60, 60))
+        self.assertEqual(counts["organisations"], (62, 62))  # 60 published, 2 applications
         self.assertGreaterEqual(counts["users"][0], 2)
         for table, (src, dst) in counts.items():
             self.assertEqual(src, dst, table)
@@ -97,7 +97,7 @@ class DataTest(unittest.TestCase):
         back = "sqlite:%s/back.db" % self.new_dir()
         r = harness.run_cli(["migrate-data", "--from", target, "--to", back])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertEqual(table_counts(r.stdout)["organisations"], (60, 60))
+        self.assertEqual(table_counts(r.stdout)["organisations"], (62, 62))
 
     def test_migrate_data_refuses_a_target_with_content_and_changes_nothing(self):
         s = self.sqlite_server_with_content()
@@ -111,7 +111,7 @@ class DataTest(unittest.TestCase):
         self.assertIn("nothing copied", again.stderr)
         pg = Server(settings={"database": target})
         self.addCleanup(pg.close)
-        self.assertEqual(pg.sql("SELECT count(*) FROM organisations"), "60")
+        self.assertEqual(pg.sql("SELECT count(*) FROM organisations"), "62")
 
     def test_migrate_data_bad_use(self):
         r = harness.run_cli(["migrate-data", "--from", "sqlite:/nonexistent/x.db",
@@ -131,7 +131,7 @@ class DataTest(unittest.TestCase):
         """A server on the restored copy serves the same people and organisations."""
         restored = Server(settings=restored_settings)
         self.addCleanup(restored.close)
-        self.assertEqual(restored.sql("SELECT count(*) FROM organisations"), "60")
+        self.assertEqual(restored.sql("SELECT count(*) FROM organisations"), "62")
         self.assertEqual(login(restored.client(), self.person).status, 303)
         self.assertEqual(directory_names(restored, "Kindern"), directory_names(server, "Kindern"))
 

@@ -6,7 +6,7 @@ import json
 import tempfile
 import unittest
 
-from harness import Client, Server, ServerTestCase, run_cli
+from harness import Client, Server, ServerTestCase, login, run_cli, unique_email
 
 TILES = "https://tiles.karten.example:8443/{z}/{x}/{y}.png"
 
@@ -67,6 +67,24 @@ class MapTest(ServerTestCase):
         self.assertAlmostEqual(data["geo"]["latitude"], point["lat"], places=4)
         self.assertAlmostEqual(data["geo"]["longitude"], point["lon"], places=4)
 
+    def test_the_details_form_offers_a_pin_map_that_opens_at_the_postcode(self):
+        admin = unique_email("pin-admin")
+        self.server.add_user(admin, role="platform_admin")
+        c = Client(self.server)
+        login(c, admin)
+        org = self.server.sql("SELECT id FROM organisations WHERE postcode = '47053' LIMIT 1")
+        page = c.get("/meine-organisationen/%s/details" % org).body
+        self.assertIn("data-pin-map hidden", page)  # shown by the script only
+        self.assertIn("Karte laden und Standort wählen", page)
+        self.assertIn("<strong>tiles.karten.example:8443</strong>", page)
+        lat = float(__import__("re").search(r'data-lat="([0-9.]+)"', page).group(1))
+        lon = float(__import__("re").search(r'data-lon="([0-9.]+)"', page).group(1))
+        self.assertTrue(51.3 < lat < 51.5 and 6.6 < lon < 6.9, (lat, lon))  # Duisburg
+        self.assertNotIn('src="https://tiles', page)
+        # the stored pin is in the fields; the map's script is the directory's
+        self.assertIn('id="latitude"', page)
+        self.assertRegex(page, r'<script src="/static/js/map\.[0-9a-f]+\.js" defer>')
+
     def test_bad_parameters_get_400(self):
         c = Client(self.server)
         for q in ("seite=0", "seite=abc", "sortierung=zufall", "q=" + "x" * 300):
@@ -80,6 +98,13 @@ class NoMapTest(unittest.TestCase):
             r = Client(s).get("/organisationen")
             self.assertNotIn("Karte laden", r.body)
             self.assertIn("img-src 'self' data:;", r.headers["content-security-policy"])
+            admin = unique_email("nomap-admin")
+            s.add_user(admin, role="platform_admin")
+            c = Client(s)
+            login(c, admin)
+            details = c.get("/meine-organisationen/1/details").body
+            self.assertIn('id="latitude"', details)
+            self.assertNotIn("data-pin-map", details)
 
     def test_a_bad_tile_url_stops_start_up_with_the_key_named(self):
         with tempfile.TemporaryDirectory() as d:

@@ -152,6 +152,78 @@ class OrganisationTest(unittest.TestCase):
         self.assertEqual(len(about_it()), 1)
         self.assertIn("Wird geprüft", owner.get("/meine-organisationen").body)
 
+    def test_the_editor_sees_the_whole_pending_profile_and_its_history(self):
+        owner = login(self.server, self.owner)
+        r = self.apply(owner, name="Beratungsstelle Verlauf e.V.",
+                       about="Wir beraten **Familien** in der Wetterau.")
+        org_id = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        path = "/redaktion/organisation/%s" % org_id
+        details = owner.get("/meine-organisationen/%s/details" % org_id).body
+        owner.post("/meine-organisationen/%s/details" % org_id, [
+            ("csrf", harness_csrf(details)),
+            ("version", re.search(r'name="version" value="(\d+)"', details).group(1)),
+            ("opening_hours", "Mo–Fr 9–13 Uhr"), ("why", "Weil wir gemeinsam mehr erreichen.")])
+        he, by = login(self.server, self.editor_he), login(self.server, self.editor_by)
+        self.assertIn('href="%s"' % path, he.get("/redaktion").body)
+        page = he.get(path)
+        self.assertEqual(page.status, 200)
+        # the whole profile as it would be published, not just the summary
+        self.assertIn("<strong>Familien</strong>", page.body)
+        self.assertIn("Mo–Fr 9–13 Uhr", page.body)
+        self.assertIn("Weil wir gemeinsam mehr erreichen.", page.body)
+        self.assertIn("Marburger Straße 12", page.body)
+        self.assertNotIn("qr.svg", page.body)  # no QR code of a page that does not exist yet
+        self.assertIn("Zur Prüfung gesendet", page.body)
+        # out of reach: another association's editor, the applicant, a visitor
+        self.assertEqual(by.get(path).status, 404)
+        self.assertEqual(owner.get(path).status, 403)
+        self.assertEqual(Client(self.server).get(path).status, 303)
+        self.assertEqual(he.get("/redaktion/organisation/999999").status, 404)
+
+        # deciding from this page: a question without a reason comes back here
+        r = he.post("/redaktion/%s/entscheidung" % org_id,
+                    {"csrf": harness_csrf(page.body), "action": "ablehnen", "seite": "organisation"})
+        self.assertEqual(r.status, 422)
+        self.assertIn('class="error-summary"', r.body)
+        self.assertIn("Bitte schreiben Sie eine Begründung", r.body)
+        self.assertIn("<strong>Familien</strong>", r.body)
+        r = he.post("/redaktion/%s/entscheidung" % org_id,
+                    {"csrf": token_of(he), "action": "ablehnen", "seite": "organisation",
+                     "note": "x" * 2001})
+        self.assertEqual(r.status, 422)
+        self.assertIn("höchstens 2.000 Zeichen", r.body)
+        self.assertIn("x" * 2001, r.body)  # the typed text is kept
+        r = he.post("/redaktion/%s/entscheidung" % org_id,
+                    {"csrf": token_of(he), "action": "ablehnen", "note": "Welche Mitgliedsnummer?"})
+        self.assertEqual(r.status, 303)
+        self.edit(owner, org_id, name="Beratungsstelle Verlauf e.V.", reply="Nummer 815")
+        r = he.post("/redaktion/%s/entscheidung" % org_id,
+                    {"csrf": token_of(he), "action": "freigeben"})
+        self.assertEqual(r.status, 303)
+
+        # every step in order, with who did it and what was written
+        page = he.get(path).body
+        history = page[page.index('class="plain history"'):page.index("</ol>")]
+        steps = ["Zur Prüfung gesendet", "Rückfrage gesendet", "Welche Mitgliedsnummer?",
+                 "Überarbeitet und wieder gesendet", "Nummer 815", "Freigegeben"]
+        positions = [history.index(s) for s in steps]
+        self.assertEqual(positions, sorted(positions), history)
+        self.assertIn("Olga Owner", history)
+        self.assertNotIn("name=\"note\"", page)  # decided: no decision form any more
+        # a move asked for later is part of the history too, seen by both associations
+        self.edit(owner, org_id, name="Beratungsstelle Verlauf e.V.", region="by")
+        self.assertIn("Hessen → Bayern", by.get(path).body)
+        by.post("/redaktion/wechsel/%s/entscheidung" % org_id,
+                {"csrf": token_of(by), "action": "ablehnen"})
+        self.assertIn("Wechsel des Landesverbands abgelehnt", he.get(path).body)
+
+    def test_a_draft_is_not_shown_to_the_editors(self):
+        owner = login(self.server, self.owner)
+        r = self.apply(owner, name="Entwurf nicht sichtbar e.V.", aktion="entwurf")
+        org_id = re.search(r"/meine-organisationen/(\d+)", r.location).group(1)
+        he = login(self.server, self.editor_he)
+        self.assertEqual(he.get("/redaktion/organisation/%s" % org_id).status, 404)
+
     def test_another_member_cannot_see_or_edit_the_organisation(self):
         owner = login(self.server, self.owner)
         r = self.apply(owner, name="Tafel Vogelsberg e.V.")

@@ -275,8 +275,9 @@ class PagesTest(ServerTestCase):
     # -- directory -----------------------------------------------------------------
 
     def test_demo_directory_first_page(self):
-        self.assertIn("60 organisations", self.demo_output)
-        self.assertEqual(self.server.sql("SELECT count(*) FROM organisations"), "60")
+        self.assertIn("60 organisations, 2 applications waiting for review", self.demo_output)
+        self.assertEqual(self.server.sql(
+            "SELECT count(*) FROM organisations WHERE status = 'published'"), "60")
         r = self.c.get("/organisationen")
         self.assertEqual(r.status, 200)
         self.assertIn("60 Organisationen", r.body)
@@ -328,7 +329,7 @@ class DemoCommandTest(ServerTestCase):
             self.assertNotEqual(r2.returncode, 0)
             r3 = s.cli("demo", "--if-empty")
             self.assertEqual(r3.returncode, 0, r3.stderr)
-            self.assertEqual(s.sql("SELECT count(*) FROM organisations"), "60")
+            self.assertEqual(s.sql("SELECT count(*) FROM organisations"), "62")
 
 
 class RemoteAccessTest(ServerTestCase):
@@ -454,6 +455,12 @@ class BarrierReportTest(ServerTestCase):
                 self.assertNotRegex(line, r",\s*(weil|dass|wenn|ob|damit|obwohl)\b")
         self.assertIn('href="/barriere-melden"', main)
         self.assertIn('href="/barrierefreiheit"', main)
+        # a picture for each section, served by us
+        pictures = re.findall(r'<img class="easy-picture" src="([^"]+)" alt=""', main)
+        self.assertEqual(len(pictures), main.count("<h2"))
+        for src in pictures:
+            r = self.c.get(src)
+            self.assertEqual((r.status, r.headers["content-type"]), (200, "image/svg+xml"), src)
         statement = self.c.get("/barrierefreiheit").body
         self.assertIn('href="/barriere-melden"', statement)
         self.assertIn('href="/leichte-sprache"', statement)

@@ -9,6 +9,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "model/org_details.hpp"
+#include "search/places.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
 
@@ -76,6 +77,16 @@ http::Response details_page(Context& ctx, const model::OrgDetailsForm& f,
   if (org.status == "published")
     d.SetValueAndShowSection("PUBLIC_URL", "/organisationen/" + org.slug, "HAS_PUBLIC_PAGE");
   fill_details(ctx, d, f);
+  // Where a map is configured the admin may drop a pin; the map opens at the postcode.
+  if (!ctx.app.config().map_tile_url.empty()) {
+    auto* section = d.AddSectionDictionary("PIN_MAP");
+    fill_map_assets(ctx, *section);
+    auto basics = ctx.app.stores().organisations.basics(actor(ctx), org.id);
+    if (auto near = basics ? search::postcode_point(basics->first.postcode) : std::nullopt) {
+      section->SetValue("NEAR_LAT", model::format_degrees(near->lat));
+      section->SetValue("NEAR_LON", model::format_degrees(near->lon));
+    }
+  }
   add_field_errors(d, ctx.locale, errors);
   return page.render(status);
 }

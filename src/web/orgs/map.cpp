@@ -14,19 +14,23 @@ namespace {
 constexpr int64_t kMaxPoints = 5000;
 }  // namespace
 
-bool fill_map_panel(Context& ctx, ctemplate::TemplateDictionary& d) {
+bool fill_map_assets(Context& ctx, ctemplate::TemplateDictionary& d) {
   const auto& cfg = ctx.app.config();
   if (cfg.map_tile_url.empty()) return false;
-  auto* panel = &d;
-  panel->SetValue("TILE_URL", cfg.map_tile_url);
-  panel->SetValue("ATTRIBUTION", cfg.map_attribution);
+  d.SetValue("TILE_URL", cfg.map_tile_url);
+  d.SetValue("ATTRIBUTION", cfg.map_attribution);
   std::string origin = cfg.map_tile_origin();
-  panel->SetValue("TILE_HOST", origin.substr(origin.find("://") + 3));
+  d.SetValue("TILE_HOST", origin.substr(origin.find("://") + 3));
+  d.SetValue("LEAFLET_JS", static_url("vendor/leaflet/leaflet.js"));
+  d.SetValue("LEAFLET_CSS", static_url("vendor/leaflet/leaflet.css"));
+  d.SetValue("MAP_JS", static_url("js/map.js"));
+  return true;
+}
+
+bool fill_map_panel(Context& ctx, ctemplate::TemplateDictionary& d) {
+  if (!fill_map_assets(ctx, d)) return false;
   std::string query = ctx.req.query;
-  panel->SetValue("POINTS_URL", "/organisationen/karte.json" + (query.empty() ? "" : "?" + query));
-  panel->SetValue("LEAFLET_JS", static_url("vendor/leaflet/leaflet.js"));
-  panel->SetValue("LEAFLET_CSS", static_url("vendor/leaflet/leaflet.css"));
-  panel->SetValue("MAP_JS", static_url("js/map.js"));
+  d.SetValue("POINTS_URL", "/organisationen/karte.json" + (query.empty() ? "" : "?" + query));
   return true;
 }
 

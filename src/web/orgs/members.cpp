@@ -65,7 +65,7 @@ http::Response members_page(Context& ctx, const store::ManagedOrg& org, const Me
     auto* row = d.AddSectionDictionary("INVITATION");
     row->SetValue("INV_EMAIL", inv.email);
     row->SetValue("INV_ROLE", i18n::t(ctx.locale, inv.admin ? "members.admin" : "members.member"));
-    row->SetValue("INV_EXPIRES", timefmt::utc(inv.expires_at, "%d.%m.%Y"));
+    row->SetValue("INV_EXPIRES", timefmt::berlin(inv.expires_at, "%d.%m.%Y"));
     row->SetValue("REVOKE_ACTION",
                   base + "/einladungen/" + std::to_string(inv.id) + "/zurueckziehen");
   }

@@ -140,8 +140,10 @@ std::optional<model::Organisation> published(Context& ctx) {
 
 }  // namespace
 
-void fill_profile(Context& ctx, ctemplate::TemplateDictionary& d, const model::Organisation& o) {
+void fill_profile(Context& ctx, ctemplate::TemplateDictionary& d, const model::Organisation& o,
+                  bool share) {
   d.SetValue("NAME", o.name);
+  if (share) d.ShowSection("SHARE");
   d.SetValue("VCARD_URL", profile_path(o) + "/visitenkarte.vcf");
   d.SetValue("QR_URL", profile_path(o) + "/qr.svg");
   if (!o.logo_key.empty()) {

@@ -46,6 +46,7 @@ void register_routes(App& app) {
   app.add(Method::get, "/einladung", {invitation_show});
   app.add(Method::post, "/einladung", {invitation_accept, Access::signed_in});
   app.add(Method::get, "/redaktion", {review_queue, Access::signed_in});
+  app.add(Method::get, "/redaktion/organisation/{id:int}", {review_dossier, Access::signed_in});
   app.add(Method::post, "/redaktion/{id:int}/entscheidung", {review_decide, Access::signed_in});
   app.add(Method::post, "/redaktion/wechsel/{id:int}/entscheidung",
           {move_decide, Access::signed_in});

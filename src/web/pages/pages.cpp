@@ -94,7 +94,7 @@ Handler legal(std::string key) {
 
 // A fixed page whose text is all in the template (statement, easy language).
 // Leichte Sprache: one sentence per line (the catalog separates them with "|"), short
-// sections with plain headings.
+// sections with plain headings and a picture each.
 http::Response easy_language(Context& ctx) {
   Page page(ctx, "pages/easy_language.html", i18n::t(ctx.locale, "easy.title"));
   auto& d = page.dict();
@@ -103,6 +103,9 @@ http::Response easy_language(Context& ctx) {
     auto* section = d.AddSectionDictionary("SECTION");
     section->SetIntValue("N", n);
     section->SetValue("HEADING", i18n::t(ctx.locale, key + "_h"));
+    // A picture beside each section helps readers find and remember it (DIN SPEC
+    // 33429); the heading says the same, so screen readers skip it (alt="").
+    section->SetValue("PICTURE", static_url("img/easy/s" + std::to_string(n) + ".svg"));
     const std::string& text = i18n::t(ctx.locale, key);
     std::size_t b = 0;
     for (std::size_t e;; b = e + 1) {

@@ -1,0 +1,39 @@
+#include "core/time.hpp"
+
+#include <gtest/gtest.h>
+
+namespace verbund::timefmt {
+namespace {
+
+TEST(Time, UtcFormats) { EXPECT_EQ(utc(0, "%Y-%m-%d %H:%M"), "1970-01-01 00:00"); }
+
+TEST(Time, BerlinIsCetInWinterAndCestInSummer) {
+  EXPECT_EQ(berlin(1767225600, "%d.%m.%Y %H:%M"), "01.01.2026 01:00");  // 2026-01-01 00:00 UTC
+  EXPECT_EQ(berlin(1782864000, "%d.%m.%Y %H:%M"), "01.07.2026 02:00");  // 2026-07-01 00:00 UTC
+}
+
+TEST(Time, BerlinSwitchesAtOneUtcOnTheLastSundays) {
+  // 2026: summer time from Sunday 29 March 01:00 UTC to Sunday 25 October 01:00 UTC.
+  const int64_t spring = 1774746000;  // 2026-03-29 01:00:00 UTC
+  const int64_t autumn = 1792890000;  // 2026-10-25 01:00:00 UTC
+  EXPECT_EQ(berlin_offset(spring - 1), 3600);
+  EXPECT_EQ(berlin_offset(spring), 7200);
+  EXPECT_EQ(berlin(spring - 1, "%H:%M:%S"), "01:59:59");
+  EXPECT_EQ(berlin(spring, "%H:%M:%S"), "03:00:00");  // 02:00 to 03:00 does not exist
+  EXPECT_EQ(berlin_offset(autumn - 1), 7200);
+  EXPECT_EQ(berlin_offset(autumn), 3600);
+  EXPECT_EQ(berlin(autumn - 1, "%H:%M:%S"), "02:59:59");
+  EXPECT_EQ(berlin(autumn, "%H:%M:%S"), "02:00:00");  // 02:00 to 03:00 happens twice
+}
+
+TEST(Time, BerlinRuleHoldsInOtherYears) {
+  // 2024: 31 March and 27 October; 2027: 28 March and 31 October.
+  EXPECT_EQ(berlin_offset(1711846800 - 1), 3600);  // 2024-03-31 01:00 UTC
+  EXPECT_EQ(berlin_offset(1711846800), 7200);
+  EXPECT_EQ(berlin_offset(1729990800), 3600);  // 2024-10-27 01:00 UTC
+  EXPECT_EQ(berlin_offset(1824944400), 3600);  // 2027-10-31 01:00 UTC
+  EXPECT_EQ(berlin_offset(1824944400 - 1), 7200);
+}
+
+}  // namespace
+}  // namespace verbund::timefmt
