@@ -28,6 +28,9 @@ struct DirectoryQuery {
   std::optional<GeoPoint> near;
   std::string near_label;  // the place as the page names it ("50825 Köln")
   double radius_km = 25;
+  // The words that were taken as the place when they were all the visitor typed (for
+  // web::orgs::run_directory_search); '' otherwise.
+  std::string place_words;
   int64_t page = 1;
   int64_t page_size = 20;
 };

@@ -583,6 +583,29 @@ class DirectoryTest(unittest.TestCase):
         self.assertIn('<option value="25" selected>25 km</option>', body)
         self.assertIn("GeoNames (CC BY 4.0)", body)
 
+    def test_a_name_that_is_also_a_place_finds_the_organisation_and_offers_the_place(self):
+        # "Sonnenberg" is a place too, but far from "Jugendhilfe Sonnenberg gGmbH"
+        body = self.client.get("/organisationen?q=Sonnenberg").body
+        names = self.names("q=Sonnenberg")
+        self.assertTrue(names and all("Sonnenberg" in n for n in names), names)
+        self.assertIn("Organisationen mit „Sonnenberg“ im Namen", body)
+        link = re.search(r'<a href="(/organisationen\?q=Sonnenberg&amp;als=ort)">Oder suchen Sie '
+                         r'Organisationen in und um ([^<?]+)\?</a>', body)
+        self.assertTrue(link, body[body.index("<main"):body.index("<main") + 3000])
+        self.assertNotIn('class="distance"', body)
+        # the map shows the same organisations as the list
+        points = json.loads(self.client.get("/organisationen/karte.json?q=Sonnenberg").body)
+        self.assertEqual(sorted(p["name"] for p in points["points"]), sorted(map(html.unescape, names)))
+        # the link keeps it a place search, also when the visitor changes the radius
+        place = self.client.get(html.unescape(link.group(1))).body
+        self.assertIn("um " + link.group(2).strip(), place)
+        self.assertIn('class="distance"', place)
+        self.assertIn('<input type="hidden" name="als" value="ort">', place)
+        # a place where organisations are stays a place search ("Kassel" is in names too)
+        body = self.client.get("/organisationen?q=Kassel").body
+        self.assertIn("In und um", body)
+        self.assertNotIn("Oder suchen Sie", body)
+
     def test_words_and_a_place_together_and_nearby_when_nothing_is_that_near(self):
         # "Kita Köln": the words are searched, the place orders (and here widens)
         body = self.client.get("/organisationen?q=Familie+K%C3%B6ln&umkreis=5").body

@@ -95,8 +95,9 @@ class Links {
   }
 
  private:
-  static constexpr std::array<std::string_view, 9> kKeys = {
-      "q", "umkreis", "feld", "zielgruppe", "verband", "land", "ort", "buchstabe", "sortierung"};
+  static constexpr std::array<std::string_view, 10> kKeys = {
+      "q",    "umkreis", "feld",      "zielgruppe", "verband",
+      "land", "ort",     "buchstabe", "sortierung", "als"};
   static constexpr std::string_view kPath = "/organisationen";
   std::array<std::string, kKeys.size()> before_, after_;
   std::string all_;
@@ -138,7 +139,8 @@ http::Response directory(Context& ctx) {
   search::DirectoryQuery& q = *parsed;
   q.page_size = kPageSize;
 
-  auto result = ctx.app.directory().search(q);
+  std::string offered_place;
+  auto result = run_directory_search(ctx, q, &offered_place);
 
   Page page_view(ctx, "orgs/directory.html", i18n::t(ctx.locale, "orgs.title"));
   ViewDict d;
@@ -148,6 +150,7 @@ http::Response directory(Context& ctx) {
   Links links(ctx);
   Labels labels(ctx.locale);
   d.set("Q", ctx.query_value("q"));  // as typed, place and all
+  if (ctx.query_value("als") == "ort") d.show("AS_PLACE");
   for (int km : {5, 10, 25, 50}) {
     auto& opt = d.add_section("RADIUS");
     opt.set("VALUE", std::to_string(km));
@@ -159,6 +162,14 @@ http::Response directory(Context& ctx) {
     near.set("TEXT", i18n::format(ctx.locale, result.beyond_radius ? "orgs.near_none" : "orgs.near",
                                   {{"place", q.near_label},
                                    {"km", std::to_string(static_cast<int>(q.radius_km))}}));
+  }
+  if (!offered_place.empty()) {
+    auto& offer = d.add_section("PLACE_OFFER");
+    offer.set("TEXT",
+              i18n::format(ctx.locale, "orgs.place_offer", {{"words", ctx.query_value("q")}}));
+    offer.set("LINK",
+              i18n::format(ctx.locale, "orgs.place_offer_link", {{"place", offered_place}}));
+    offer.set("URL", links.with("als", "ort"));
   }
   d.set("COUNT", i18n::format(ctx.locale, result.total == 1 ? "orgs.count_one" : "orgs.count",
                               {{"n", std::to_string(result.total)}}));

@@ -29,7 +29,13 @@ Result<search::DirectoryQuery> directory_query(const Context& ctx) {
   if (q.text.size() > kMaxQueryBytes || !model::valid_utf8(q.text))
     return make_error("orgs.query_too_long", "query too long or not UTF-8");
   for (const auto& p : kDirectoryParams) q.*(p.member) = ctx.query_value(p.name).substr(0, 100);
+  const std::string typed = q.text;
   search::take_place(q);
+  // A name typed alone may be a place or part of organisations' names; see
+  // run_directory_search. "als=ort" says the visitor meant the place.
+  if (q.near && q.text.empty() && ctx.query_value("als") != "ort" &&
+      typed.find_first_of("0123456789") == std::string::npos)
+    q.place_words = typed;
   auto radius = ctx.query_value("umkreis");
   if (!radius.empty()) {
     if (radius != "5" && radius != "10" && radius != "25" && radius != "50")
@@ -48,6 +54,22 @@ Result<search::DirectoryQuery> directory_query(const Context& ctx) {
     q.page = std::stoll(page);
   }
   return q;
+}
+
+search::DirectoryResult run_directory_search(Context& ctx, search::DirectoryQuery& q,
+                                             std::string* offered_place) {
+  auto result = ctx.app.directory().search(q);
+  if (!result.beyond_radius || q.place_words.empty()) return result;
+  search::DirectoryQuery words = q;
+  words.text = q.place_words;
+  words.near.reset();
+  words.near_label.clear();
+  if (ctx.query_value("sortierung").empty()) words.sort = "relevanz";
+  auto by_words = ctx.app.directory().search(words);
+  if (by_words.total == 0) return result;
+  if (offered_place) *offered_place = q.near_label;
+  q = std::move(words);
+  return by_words;
 }
 
 }  // namespace verbund::web::orgs

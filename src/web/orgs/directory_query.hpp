@@ -12,4 +12,12 @@ namespace verbund::web::orgs {
 // "error.page_number").
 Result<search::DirectoryQuery> directory_query(const Context& ctx);
 
+// Runs `q`. A place name that is also part of organisations' names ("Sonnenberg" in
+// "Jugendhilfe Sonnenberg gGmbH") would find nothing near the small place of that name:
+// when nothing is within the radius but the words as typed find organisations, the
+// words win, `q` becomes that word search and `offered_place` names the place, which
+// the page offers as a link (`als=ort` keeps a query a place search).
+search::DirectoryResult run_directory_search(Context& ctx, search::DirectoryQuery& q,
+                                             std::string* offered_place = nullptr);
+
 }  // namespace verbund::web::orgs

@@ -39,7 +39,7 @@ http::Response directory_map(Context& ctx) {
   if (!q) return http::Response::text(400, "Bad Request\n");
   q->page = 1;
   q->page_size = kMaxPoints;
-  auto result = ctx.app.directory().search(*q);
+  auto result = run_directory_search(ctx, *q);
   std::vector<int64_t> ids;
   ids.reserve(result.hits.size());
   for (const auto& h : result.hits) ids.push_back(h.card->id);
