@@ -1,5 +1,5 @@
 # Verbund: thin wrappers over scripts, CMake and CTest. See README.md.
-.PHONY: all deps build run test unit bench fmt clean
+.PHONY: all deps build run test unit bench fuzz fmt clean
 
 BUILD ?= build
 JOBS ?= 2
@@ -46,6 +46,16 @@ bench: build
 	VERBUND_BIN=$(BUILD)/verbund bench/http/run
 	VERBUND_BIN=$(BUILD)/verbund bench/directory/run
 	VERBUND_BIN=$(BUILD)/verbund bench/db/run
+
+# The feed parsers under libFuzzer with ASan and UBSan (clang), seeded with the test
+# corpus, for FUZZ_SECONDS; findings land in build-fuzz/ as crash-* files.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DVERBUND_FUZZ=ON
+	cmake --build build-fuzz -j $(JOBS) --target verbund_feeds_fuzz
+	mkdir -p build-fuzz/corpus
+	cd build-fuzz && ./verbund_feeds_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -timeout=10 -rss_limit_mb=2048 corpus ../tests/data/feeds
 
 fmt:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/feeds.hpp"
 #include "core/config.hpp"
 #include "core/csv.hpp"
 #include "core/i18n.hpp"
@@ -53,6 +54,9 @@ Commands:
   import orgs FILE   import a member list (CSV, UTF-8, ';' or ','): all rows or none
   sql STATEMENT      run one SQL statement through the driver and print its rows
   migrate-data --from URL --to URL   copy an installation to another database
+  feeds parse FILE   print the posts of a feed document as JSON lines
+  feeds fetch --once fetch every due Social Wall source once
+  sources add SLUG URL   add a Social Wall source to an organisation
 
 Run 'verbund COMMAND --help' for the options of a command.
 )";
@@ -149,6 +153,30 @@ transaction (so CREATE DATABASE works on PostgreSQL), without applying migration
 prints its rows: values separated by '|', NULL as nothing (as sqlite3 -batch does).
 For operators and tests; there is no undo.
 )"},
+    {"feeds", R"(verbund feeds parse FILE [--base URL]
+verbund feeds check URL
+verbund feeds fetch --once
+
+  parse FILE   prints the posts of a feed document (RSS 2.0, RSS 1.0, Atom, JSON Feed)
+               as JSON lines (title, url, published in ISO 8601, text, image, tags, ...),
+               without network access; --base URL resolves relative links (the address
+               the document came from). Exit code 1 when it is no readable feed.
+  check URL    finds and fetches the feed of a URL or handle (@name@server, a website,
+               a YouTube channel, ...) as the profile's source form does, and prints it
+               or why not (exit code 1). Stores nothing. Private addresses only with
+               --set feeds.allow_private=RANGES.
+  fetch --once fetches every source that is due once (as the servers do in the
+               background, feeds.workers at a time) and exits.
+)"},
+    {"sources", R"(verbund sources add ORG_SLUG URL
+verbund sources list ORG_SLUG
+
+  add   adds a source to the organisation's Social Wall channels as its admin would:
+        checks it (a feed URL, a website naming its feed, @name@server, a YouTube or
+        PeerTube channel, a Bluesky profile, ...), prints what it found and stores it
+        with its posts; or prints why not and exits with 1.
+  list  the organisation's sources with their last fetch.
+)"},
     {"backup", R"(verbund backup PATH [--data DIR] [--database URL]
 
 Writes a consistent copy of the database to PATH while the servers keep running:
@@ -170,7 +198,7 @@ struct Args {
 };
 
 const std::vector<std::string> kBoolFlags = {
-    "dev", "demo-if-empty", "if-empty", "revoke", "password-stdin", "help", "dry-run"};
+    "dev", "demo-if-empty", "if-empty", "revoke", "password-stdin", "help", "dry-run", "once"};
 
 Result<Args> parse_args(int argc, char** argv) {
   Args a;
@@ -549,6 +577,11 @@ int main(int argc, char** argv) {
     if (a.command == "import") return cmd_import(a, *cfg);
     if (a.command == "sql") return cmd_sql(a, *cfg);
     if (a.command == "migrate-data") return cmd_migrate_data(a, *cfg);
+    if (a.command == "feeds" || a.command == "sources") {
+      cli::OpenDatabase open = [&cfg] { return open_database(*cfg); };
+      if (a.command == "sources") return cli::sources({a.positional, a.options}, *cfg, open);
+      return cli::feeds({a.positional, a.options}, *cfg, open);
+    }
     if (a.command == "migrate") {
       auto database = open_database(*cfg);
       if (!database) return fail(database.error().message);

@@ -256,6 +256,32 @@ const std::map<std::string, Setter>& setters() {
          return Ok{};
        }},
       {"map.attribution", text(&Config::map_attribution)},
+      {"feeds.allow_private",
+       [](Config& c, const std::string& v) -> Status {
+         auto allow = parse_allow_list(v);
+         if (!allow)
+           return invalid("feeds.allow_private",
+                          "must be a comma-separated list of IP ranges or host names, e.g. "
+                          "127.0.0.1/32,feeds.intern.example; " +
+                              allow.error().message,
+                          v);
+         c.feeds.allow_private = std::move(*allow);
+         return Ok{};
+       }},
+      {"feeds.connect_timeout_seconds",
+       int_at([](Config& c) -> int& { return c.feeds.connect_timeout_seconds; }, 1, 60,
+              "feeds.connect_timeout_seconds")},
+      {"feeds.total_timeout_seconds",
+       int_at([](Config& c) -> int& { return c.feeds.total_timeout_seconds; }, 1, 300,
+              "feeds.total_timeout_seconds")},
+      {"feeds.max_bytes", int_at([](Config& c) -> int& { return c.feeds.max_bytes; }, 64 * 1024,
+                                 64 * 1024 * 1024, "feeds.max_bytes")},
+      {"feeds.max_redirects", int_at([](Config& c) -> int& { return c.feeds.max_redirects; }, 0, 10,
+                                     "feeds.max_redirects")},
+      {"feeds.per_host",
+       int_at([](Config& c) -> int& { return c.feeds.per_host; }, 1, 16, "feeds.per_host")},
+      {"feeds.workers",
+       int_at([](Config& c) -> int& { return c.feeds.workers; }, 0, 256, "feeds.workers")},
   };
   return table;
 }

@@ -24,6 +24,19 @@ struct SmtpConfig {
   int timeout_seconds = 30;
 };
 
+// The Social Wall's feed fetcher.
+struct FeedsConfig {
+  // Hosts and ranges the fetcher may reach although they are not public (a test feed
+  // server on loopback, an intranet blog); empty: only the public internet.
+  AllowList allow_private;
+  int connect_timeout_seconds = 10;
+  int total_timeout_seconds = 30;
+  int max_bytes = 5 * 1024 * 1024;
+  int max_redirects = 5;
+  int per_host = 2;  // concurrent requests to one host
+  int workers = 8;   // concurrent fetches of one node
+};
+
 struct Config {
   std::string listen_host = "127.0.0.1";
   int listen_port = 8080;
@@ -71,6 +84,7 @@ struct Config {
   int job_retry_base_seconds = 30;
 
   SmtpConfig smtp;
+  FeedsConfig feeds;
 
   // Operator texts shown in the footer pages (Markdown-free plain text, paragraphs
   // separated by blank lines).

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -175,6 +176,39 @@ bool in_any(const std::vector<IpRange>& ranges, const IpAddress& a) {
   for (const auto& r : ranges)
     if (r.contains(a)) return true;
   return false;
+}
+
+Result<AllowList> parse_allow_list(std::string_view list) {
+  AllowList allow;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    auto comma = list.find(',', start);
+    std::string_view entry = list.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+    while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+    if (!entry.empty()) {
+      bool hostname =
+          std::all_of(entry.begin(), entry.end(),
+                      [](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+                      }) &&
+          std::any_of(entry.begin(), entry.end(),
+                      [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+      if (hostname) {
+        std::string host(entry);
+        for (auto& ch : host) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        allow.hosts.push_back(host);
+      } else {
+        auto range = parse_ip_range(entry);
+        if (!range) return range.error();
+        allow.ranges.push_back(*range);
+      }
+    }
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return allow;
 }
 
 }  // namespace verbund::core

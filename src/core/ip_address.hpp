@@ -47,4 +47,15 @@ Result<std::vector<IpRange>> parse_ip_ranges(std::string_view list);
 
 bool in_any(const std::vector<IpRange>& ranges, const IpAddress& a);
 
+// Hosts an operator allows beyond the public internet (feeds.allow_private): ranges
+// and single addresses, or host names (lower case, matched exactly).
+struct AllowList {
+  std::vector<IpRange> ranges;
+  std::vector<std::string> hosts;
+  bool empty() const { return ranges.empty() && hosts.empty(); }
+};
+
+// "127.0.0.1/32, ::1, feeds.intern.example": comma-separated ranges, addresses or names.
+Result<AllowList> parse_allow_list(std::string_view list);
+
 }  // namespace verbund::core

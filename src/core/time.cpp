@@ -4,10 +4,7 @@
 
 namespace verbund::timefmt {
 
-namespace {
-
-// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (H. Hinnant's
-// days_from_civil).
+// H. Hinnant's days_from_civil.
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -16,6 +13,8 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
+
+namespace {
 
 // 01:00 UTC on the last Sunday of `month` (March or October) of `year`.
 int64_t last_sunday_1am(int64_t year, unsigned month) {

@@ -6,6 +6,9 @@
 
 namespace verbund::timefmt {
 
+// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (m 1-12, d 1-31).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+
 // strftime of `t` in UTC, e.g. utc(t, "%Y-%m-%d %H:%M UTC").
 std::string utc(int64_t t, const char* format);
 

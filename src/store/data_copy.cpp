@@ -42,7 +42,11 @@ const std::vector<std::string>& copied_tables() {
                                                   "jobs",
                                                   "job_schedules",
                                                   "settings",
-                                                  "directory_state"};
+                                                  "directory_state",
+                                                  "feed_hosts",
+                                                  "sources",
+                                                  "posts",
+                                                  "post_tags"};
   return tables;
 }
 
