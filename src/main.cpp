@@ -20,12 +20,17 @@
 #include "core/password_strength.hpp"
 #include "core/random.hpp"
 #include "db/migrate.hpp"
+#include "feeds/ingest.hpp"
 #include "http/server.hpp"
 #include "jobs/runner.hpp"
 #include "mail/jobs.hpp"
 #include "mail/mail.hpp"
+#include "media/demo_pictures.hpp"
+#include "media/files.hpp"
+#include "media/image.hpp"
 #include "store/data_copy.hpp"
 #include "store/demo.hpp"
+#include "store/demo_wall.hpp"
 #include "store/org_import.hpp"
 #include "store/org_manage_store.hpp"
 #include "store/user_store.hpp"
@@ -333,6 +338,30 @@ Result<bool> load_demo(db::Database& database, const core::Config& cfg, bool if_
     return report.error();
   }
   print_demo_report(*report, pass);
+  // The Social Wall's demo posts, with pictures drawn for them.
+  auto texts = store::demo_wall_texts();
+  if (!texts) return texts.error();
+  media::Files files(std::filesystem::path(cfg.data_dir) / "media");
+  std::vector<std::string> keys;
+  std::map<std::string, std::string> by_caption;
+  int motif = 0;
+  for (const auto& t : *texts) {
+    std::string key;
+    if (!t.image_caption.empty()) {
+      auto& known = by_caption[t.image_caption];
+      if (known.empty()) {
+        auto png = media::demo_picture(motif++, t.image_caption);
+        auto processed = png ? media::process_image(*png, media::Purpose::gallery)
+                             : Result<media::Processed>(png.error());
+        auto saved = processed ? files.save(*processed) : Result<std::string>(processed.error());
+        if (saved) known = *saved;
+      }
+      key = known;
+    }
+    keys.push_back(key);
+  }
+  int posts = store::load_demo_wall(database, *texts, keys, std::time(nullptr));
+  std::cout << posts << " posts on the Social Wall\n";
   return true;
 }
 
@@ -373,6 +402,9 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
   }
   runner.start();
   log::info("jobs_started", {{"node", runner.node()}});
+  // The Social Wall's sources, fetched by every node (feeds.workers at a time).
+  feeds::Ingest ingest(db, cfg, runner.node());
+  ingest.start();
   std::string host = cfg.listen_host.find(':') != std::string::npos ? "[" + cfg.listen_host + "]"
                                                                     : cfg.listen_host;
   std::cout << "Verbund läuft auf http://" << host << ":" << server.port() << "/" << std::endl;
@@ -380,6 +412,7 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
                           {"database", db.describe()},
                           {"dev_mode", cfg.dev_mode ? "true" : "false"}});
   server.run();
+  ingest.stop();
   runner.stop();
   log::flush();
   return 0;

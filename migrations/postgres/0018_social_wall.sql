@@ -23,6 +23,7 @@ CREATE TABLE sources (
   blocked_reason TEXT,                 -- set: blocked by a moderator, posts not shown
   blocked_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
   blocked_at BIGINT,
+  paused_at BIGINT,                      -- set: not fetched (demo content, or paused by the admin)
   etag TEXT NOT NULL DEFAULT '',
   last_modified TEXT NOT NULL DEFAULT '',
   next_fetch_at BIGINT NOT NULL,
@@ -66,6 +67,7 @@ CREATE TABLE posts (
   content_hash TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('visible', 'held', 'hidden', 'deleted')),
   status_reason TEXT NOT NULL DEFAULT '',
+  hidden_by_role TEXT NOT NULL DEFAULT '' CHECK (hidden_by_role IN ('', 'organisation', 'moderation')),
   status_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
   status_at BIGINT,
   created_by BIGINT REFERENCES users(id) ON DELETE SET NULL,

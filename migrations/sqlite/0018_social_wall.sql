@@ -23,6 +23,7 @@ CREATE TABLE sources (
   blocked_reason TEXT,                 -- set: blocked by a moderator, posts not shown
   blocked_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
   blocked_at INTEGER,
+  paused_at INTEGER,                      -- set: not fetched (demo content, or paused by the admin)
   etag TEXT NOT NULL DEFAULT '',
   last_modified TEXT NOT NULL DEFAULT '',
   next_fetch_at INTEGER NOT NULL,
@@ -66,6 +67,7 @@ CREATE TABLE posts (
   content_hash TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('visible', 'held', 'hidden', 'deleted')),
   status_reason TEXT NOT NULL DEFAULT '',
+  hidden_by_role TEXT NOT NULL DEFAULT '' CHECK (hidden_by_role IN ('', 'organisation', 'moderation')),
   status_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
   status_at INTEGER,
   created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,

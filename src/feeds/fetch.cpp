@@ -67,6 +67,11 @@ curl_socket_t open_socket(void* data, curlsocktype purpose, curl_sockaddr* addre
   return socket(address->family, address->socktype, address->protocol);
 }
 
+int on_progress(void* data, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* hop = static_cast<const Hop*>(data);
+  return hop->options->cancel != nullptr && hop->options->cancel->load() ? 1 : 0;
+}
+
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   auto* hop = static_cast<Hop*>(user);
   std::size_t bytes = size * n;
@@ -267,6 +272,11 @@ FetchResult fetch(std::string_view url, const Validators& validators, const Fetc
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &hop);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+    if (options.cancel != nullptr) {
+      curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+      curl_easy_setopt(h, CURLOPT_XFERINFODATA, &hop);
+    }
     curl_easy_setopt(h, CURLOPT_MAXREDIRS, 0L);
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
 

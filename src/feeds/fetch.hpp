@@ -6,6 +6,7 @@
 // (Retry-After, Cache-Control max-age). Thread-safety: fetch() may run on many threads.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -23,6 +24,8 @@ struct FetchOptions {
   std::size_t max_bytes = 5 * 1024 * 1024;
   int max_redirects = 5;
   std::string user_agent = "Verbund";
+  // When set and true, a transfer in progress stops (shutdown).
+  const std::atomic<bool>* cancel = nullptr;
   std::string accept =
       "application/atom+xml, application/rss+xml, application/feed+json, "
       "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";

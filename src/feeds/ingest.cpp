@@ -107,7 +107,9 @@ Ingest::Ingest(db::Database& db, const core::Config& config, std::string node)
       options_(fetch_options(config)),
       workers_(config.feeds.workers),
       per_host_(config.feeds.per_host),
-      node_(std::move(node)) {}
+      node_(std::move(node)) {
+  options_.cancel = &stopping_;
+}
 
 Ingest::~Ingest() { stop(); }
 

@@ -40,6 +40,7 @@ struct User {
 struct FieldError {
   std::string field;
   std::string message_key;
+  std::string text = {};  // the message already in the reader's language (with details)
 };
 
 // Normalises an e-mail address (trimmed, domain lower-cased); nullopt when invalid.

@@ -46,7 +46,11 @@ const std::vector<std::string>& copied_tables() {
                                                   "feed_hosts",
                                                   "sources",
                                                   "posts",
-                                                  "post_tags"};
+                                                  "post_tags",
+                                                  "post_reports",
+                                                  "wall_moderation_log",
+                                                  "wall_words",
+                                                  "wall_kiosks"};
   return tables;
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "feeds/url.hpp"
+#include "store/wall_moderation_store.hpp"
 
 namespace verbund::store {
 
@@ -13,7 +14,7 @@ constexpr const char* kColumns = R"sql(
   s.id, s.organisation_id, o.slug AS organisation_slug, o.name AS organisation_name, s.input,
   s.feed_url, s.host, s.kind, s.title, s.moderation, s.blocked_reason, s.etag, s.last_modified,
   s.next_fetch_at, s.interval_seconds, s.last_fetch_at, s.last_status, s.last_success_at,
-  s.last_result, s.last_detail, s.failures, s.posts_found, s.created_at)sql";
+  s.last_result, s.last_detail, s.failures, s.posts_found, s.created_at, s.paused_at)sql";
 
 Source source_from(const db::Row& r) {
   Source s;
@@ -40,6 +41,7 @@ Source source_from(const db::Row& r) {
   s.failures = r.int64("failures");
   s.posts_found = r.int64("posts_found");
   s.created_at = r.int64("created_at");
+  s.paused = !r.is_null("paused_at");
   return s;
 }
 
@@ -106,9 +108,13 @@ RecordedFetch store_posts(db::Connection& c, int64_t org_id, int64_t source_id,
                           int64_t now) {
   RecordedFetch out;
   const std::string initial_status = moderation == "hold" ? "held" : "visible";
+  std::vector<std::string> words;
+  for (const auto& r : c.query("SELECT word FROM wall_words")) words.push_back(r.text("word"));
   for (const auto& p : posts) {
     if (p.guid.empty()) continue;
     std::string hash = content_hash(p);
+    // A word of the list holds the post for review, whatever the source's setting.
+    std::string word = matching_word(words, p.title + "\n" + p.text);
     std::string image_state = p.image.empty() ? "none" : "pending";
     auto existing = c.query_one(
         "SELECT id, content_hash, image_source, status FROM posts WHERE source_id = $1 AND guid = "
@@ -125,10 +131,15 @@ RecordedFetch store_posts(db::Connection& c, int64_t org_id, int64_t source_id,
                          image_source = $11,
                          image_state = CASE WHEN $12 = 1 THEN $13 ELSE image_state END,
                          image_key = CASE WHEN $12 = 1 THEN '' ELSE image_key END,
-                         status = CASE WHEN status = 'deleted' THEN $14 ELSE status END
+                         status = CASE WHEN status = 'deleted' THEN $14
+                                       WHEN status = 'visible' AND $15 <> '' THEN 'held'
+                                       ELSE status END,
+                         status_reason = CASE WHEN status = 'visible' AND $15 <> ''
+                                              THEN $16 ELSE status_reason END
          WHERE id = $1)sql",
                 {id, p.url, p.title, p.text, p.image_alt, joined_tags(p.tags), p.author,
-                 p.published, hash, now, p.image, new_image ? 1 : 0, image_state, initial_status});
+                 p.published, hash, now, p.image, new_image ? 1 : 0, image_state,
+                 word.empty() ? initial_status : std::string("held"), word, "word:" + word});
       auto sort_at = c.query_int("SELECT sort_at FROM posts WHERE id = $1", {id});
       write_tags(c, id, p.tags, sort_at);
       if (new_image && !p.image.empty()) out.posts_needing_images.emplace_back(id, p.image);
@@ -137,15 +148,17 @@ RecordedFetch store_posts(db::Connection& c, int64_t org_id, int64_t source_id,
     }
     // Never later than first seen: a post dated in the future does not stick on top.
     int64_t sort_at = p.published ? std::min(*p.published, now) : now;
-    auto row = c.query_one(R"sql(
+    auto row =
+        c.query_one(R"sql(
       INSERT INTO posts (organisation_id, source_id, guid, url, canonical_url, title, body,
                          image_source, image_state, image_alt, tags, author, published_at,
-                         sort_at, content_hash, status, fetched_at, updated_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+                         sort_at, content_hash, status, status_reason, fetched_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $18, $17, $17)
       ON CONFLICT DO NOTHING RETURNING id)sql",
-                           {org_id, source_id, p.guid, p.url, feeds::canonical_url(p.url), p.title,
-                            p.text, p.image, image_state, p.image_alt, joined_tags(p.tags),
-                            p.author, p.published, sort_at, hash, initial_status, now});
+                    {org_id, source_id, p.guid, p.url, feeds::canonical_url(p.url), p.title, p.text,
+                     p.image, image_state, p.image_alt, joined_tags(p.tags), p.author, p.published,
+                     sort_at, hash, word.empty() ? initial_status : std::string("held"), now,
+                     word.empty() ? std::string() : "word:" + word});
     if (!row) continue;  // the same post by its link, from another source of the organisation
     write_tags(c, row->int64("id"), p.tags, sort_at);
     if (!p.image.empty()) out.posts_needing_images.emplace_back(row->int64("id"), p.image);
@@ -253,7 +266,7 @@ std::vector<Source> Sources::claim_due(const std::string& node, int64_t now, int
     // Candidates: due, unblocked, not leased; other claimers skip rows we hold.
     auto due = c.query(std::string(R"sql(
       SELECT id, host FROM sources
-       WHERE next_fetch_at <= $1 AND blocked_reason IS NULL
+       WHERE next_fetch_at <= $1 AND blocked_reason IS NULL AND paused_at IS NULL
          AND (lease_until IS NULL OR lease_until < $1)
        ORDER BY next_fetch_at, id LIMIT $2)sql") +
                            (pg ? " FOR UPDATE SKIP LOCKED" : ""),
@@ -352,7 +365,9 @@ void Sources::make_all_due(int64_t now) {
 int64_t Sources::due_count(int64_t now) {
   return db_.read([&](db::Connection& c) {
     return c.query_int(
-        "SELECT count(*) FROM sources WHERE next_fetch_at <= $1 AND blocked_reason IS NULL", {now});
+        "SELECT count(*) FROM sources WHERE next_fetch_at <= $1 AND blocked_reason IS NULL "
+        "AND paused_at IS NULL",
+        {now});
   });
 }
 

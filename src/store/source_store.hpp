@@ -32,6 +32,7 @@ struct Source {
   std::optional<int64_t> last_fetch_at, last_status, last_success_at;
   std::string last_result, last_detail;
   int64_t failures = 0, posts_found = 0, created_at = 0;
+  bool paused = false;  // not fetched (demo content)
 };
 
 struct NewSource {

@@ -9,10 +9,13 @@
 #include "store/org_manage_store.hpp"
 #include "store/org_member_store.hpp"
 #include "store/outbox_store.hpp"
+#include "store/post_store.hpp"
 #include "store/session_store.hpp"
 #include "store/settings_store.hpp"
+#include "store/source_store.hpp"
 #include "store/throttle_store.hpp"
 #include "store/user_store.hpp"
+#include "store/wall_moderation_store.hpp"
 
 namespace verbund::store {
 
@@ -27,7 +30,10 @@ struct Stores {
         claims(db, mail_attempts),
         jobs(db),
         outbox(db),
-        settings(db) {}
+        settings(db),
+        sources(db),
+        posts(db),
+        wall_moderation(db) {}
 
   Users users;
   Sessions sessions;
@@ -38,6 +44,9 @@ struct Stores {
   Jobs jobs;
   Outbox outbox;
   Settings settings;
+  Sources sources;
+  Posts posts;
+  WallModeration wall_moderation;
 };
 
 }  // namespace verbund::store

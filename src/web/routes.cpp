@@ -19,6 +19,9 @@ void register_routes(App& app);
 namespace orgs {
 void register_routes(App& app);
 }
+namespace wall {
+void register_routes(App& app);
+}
 
 void register_routes(App& app) {
   pages::register_routes(app);
@@ -26,6 +29,7 @@ void register_routes(App& app) {
   admin::register_routes(app);
   ops::register_routes(app);
   orgs::register_routes(app);
+  wall::register_routes(app);
 }
 
 }  // namespace verbund::web

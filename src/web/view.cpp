@@ -105,7 +105,7 @@ void add_field_errors(ctemplate::TemplateDictionary& dict, std::string_view loca
   auto* summary = dict.AddIncludeDictionary("ERROR_SUMMARY");
   summary->SetFilename(std::string(locale) + "/partials/error_summary.html");
   for (const auto& e : errors) {
-    const auto& msg = i18n::t(locale, e.message_key);
+    const std::string msg = e.text.empty() ? i18n::t(locale, e.message_key) : e.text;
     auto* item = summary->AddSectionDictionary("ERROR");
     item->SetValue("FIELD", e.field);
     item->SetValue("MSG", msg);

@@ -2,6 +2,7 @@
 error pages, security headers, language, no cookies for visitors, the directory."""
 
 import os
+import html
 import re
 import tempfile
 import unittest
@@ -11,11 +12,11 @@ from harness import Server, ServerTestCase
 
 NAV = [
     ("Organisationen", "Organisations", "/organisationen"),
+    ("Social Wall", "Social wall", "/social-wall"),
 ]
 # Areas still being built: not in the menu, listed as coming on the home page, and
 # their addresses already answer with what will be there.
 COMING = [
-    ("Social Wall", "/social-wall"),
     ("Webzeugkoffer", "/webzeugkoffer"),
     ("Veranstaltungen", "/veranstaltungen"),
     ("Austausch", "/austausch"),
@@ -100,6 +101,16 @@ class PagesTest(ServerTestCase):
                 r = self.c.get(path)
                 self.assertEqual(r.status, 200)
                 self.assertIn("<h1", r.body)
+
+    def test_home_shows_the_latest_wall_posts(self):
+        body = self.c.get("/").body
+        section = body[body.index('id="wall-heading"'):body.index('id="soon-heading"')]
+        self.assertIn("Neu auf der Social Wall", section)
+        self.assertEqual(section.count('class="post-item"'), 3)
+        newest = self.server.sql("SELECT body FROM posts WHERE status = 'visible' "
+                                 "ORDER BY sort_at DESC, id DESC LIMIT 1")
+        self.assertIn(html.escape(newest.split("\n")[0][:40], quote=False), section)
+        self.assertIn('href="/social-wall"', section)
 
     def test_home_shows_search_counts_statements_and_the_newest(self):
         body = self.c.get("/").body

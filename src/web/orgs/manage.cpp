@@ -33,6 +33,7 @@ http::Response form_page(Context& ctx, const model::OrgBasics& b,
                              "/meine-organisationen/" + std::to_string(org->id) + "/bilder",
                              "HAS_IMAGES_LINK");
     d.SetValue("MEMBERS_URL", "/meine-organisationen/" + std::to_string(org->id) + "/mitglieder");
+    d.SetValue("CHANNELS_URL", "/meine-organisationen/" + std::to_string(org->id) + "/kanaele");
     d.SetValue("DETAILS_URL", "/meine-organisationen/" + std::to_string(org->id) + "/details");
     d.SetValue("STATUS", i18n::t(ctx.locale, "org.status." + org->status));
     d.ShowSection(org->draft ? std::string("STATUS_draft") : "STATUS_" + org->status);

@@ -9,6 +9,7 @@
 #include "search/analyzer.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
+#include "web/wall/handlers.hpp"
 
 namespace verbund::web::orgs {
 
@@ -205,6 +206,17 @@ http::Response profile(Context& ctx) {
   fill_head(ctx, page, *org);
   fill_profile(ctx, page.dict(), *org);
   fill_gallery(page.dict(), gallery);
+  // The organisation's latest posts from its channels (the Social Wall's filter).
+  store::WallFilter own;
+  own.organisation = org->slug;
+  auto posts = ctx.app.stores().posts.wall(own, std::nullopt, 3).posts;
+  if (!posts.empty()) {
+    auto* wall = page.dict().AddSectionDictionary("HAS_WALL");
+    wall->SetValue("WALL_URL", "/social-wall?organisation=" + org->slug);
+    auto* list = wall->AddIncludeDictionary("WALL_POSTS");
+    list->SetFilename(ctx.locale + "/wall/posts.html");
+    wall::fill_posts(ctx, *list, posts);
+  }
   if (open_to_claim)
     page.dict().SetValueAndShowSection("CLAIM_URL", profile_path(*org) + "/beanspruchen",
                                        "CAN_CLAIM");

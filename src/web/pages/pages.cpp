@@ -4,6 +4,7 @@
 #include "core/i18n.hpp"
 #include "web/app.hpp"
 #include "web/view.hpp"
+#include "web/wall/handlers.hpp"
 
 namespace verbund::web::pages {
 
@@ -50,6 +51,13 @@ http::Response home(Context& ctx) {
     row->SetValue("NAME", o.name);
     row->SetValue("SLUG", o.slug);
     row->SetValue("CITY", o.city);
+  }
+  auto posts = ctx.app.stores().posts.wall({}, std::nullopt, 3).posts;
+  if (!posts.empty()) {
+    auto* wall = d.AddSectionDictionary("HAS_WALL");
+    auto* list = wall->AddIncludeDictionary("WALL_POSTS");
+    list->SetFilename(ctx.locale + "/wall/posts.html");
+    wall::fill_posts(ctx, *list, posts);
   }
   return page.render();
 }
@@ -130,8 +138,7 @@ void register_routes(App& app) {
   using http::Method;
   // The home page changes rarely: visitors get a copy at most 10 seconds old.
   app.add(Method::get, "/", {home, Access::anyone, 0, false, 10});
-  for (auto [path, area] : {std::pair{"/social-wall", "wall"},
-                            {"/webzeugkoffer", "toolkit"},
+  for (auto [path, area] : {std::pair{"/webzeugkoffer", "toolkit"},
                             {"/veranstaltungen", "events"},
                             {"/austausch", "exchange"},
                             {"/kampagnen", "campaigns"}})
