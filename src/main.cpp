@@ -36,6 +36,7 @@
 #include "store/user_store.hpp"
 #include "web/accounts/handlers.hpp"
 #include "web/app.hpp"
+#include "web/wall/handlers.hpp"
 #include "web/static_files.hpp"
 #include "web/view.hpp"
 
@@ -403,7 +404,7 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
   runner.start();
   log::info("jobs_started", {{"node", runner.node()}});
   // The Social Wall's sources, fetched by every node (feeds.workers at a time).
-  feeds::Ingest ingest(db, cfg, runner.node());
+  feeds::Ingest ingest(db, cfg, runner.node(), web::wall::source_failure_mail(cfg));
   ingest.start();
   std::string host = cfg.listen_host.find(':') != std::string::npos ? "[" + cfg.listen_host + "]"
                                                                     : cfg.listen_host;

@@ -13,6 +13,7 @@
 #include "feeds/ingest.hpp"
 #include "feeds/parse.hpp"
 #include "store/org_store.hpp"
+#include "web/wall/handlers.hpp"
 
 namespace verbund::cli {
 
@@ -91,7 +92,8 @@ int fetch_once(const Command& c, const core::Config& config, const OpenDatabase&
   auto database = open();
   if (!database) return usage(database.error().message);
   auto start = std::chrono::steady_clock::now();
-  feeds::Ingest ingest(**database, config, "cli-" + std::to_string(getpid()));
+  feeds::Ingest ingest(**database, config, "cli-" + std::to_string(getpid()),
+                       web::wall::source_failure_mail(config));
   auto stats = ingest.run_once();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "fetched " << stats.sources << " sources in " << seconds << " s: " << stats.ok

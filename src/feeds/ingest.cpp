@@ -100,14 +100,16 @@ AddedSource add_source(store::Sources& sources, const store::Actor& actor, int64
   return out;
 }
 
-Ingest::Ingest(db::Database& db, const core::Config& config, std::string node)
+Ingest::Ingest(db::Database& db, const core::Config& config, std::string node,
+               store::SourceComposer failure_mail)
     : db_(db),
-      sources_(db),
+      sources_(db, config.job_max_attempts),
       files_(std::filesystem::path(config.data_dir) / "media"),
       options_(fetch_options(config)),
       workers_(config.feeds.workers),
       per_host_(config.feeds.per_host),
-      node_(std::move(node)) {
+      node_(std::move(node)),
+      failure_mail_(std::move(failure_mail)) {
   options_.cancel = &stopping_;
 }
 
@@ -133,7 +135,7 @@ void Ingest::process(const store::Source& s, IngestStats& stats, std::mutex& sta
   FetchResult f = fetch(s.feed_url, {s.etag, s.last_modified}, options_);
   int64_t now = unix_now();
   store::FetchOutcome o = outcome_of(s, f, now);
-  auto recorded = sources_.record_fetch(s.id, node_, o, now);
+  auto recorded = sources_.record_fetch(s.id, node_, o, now, failure_mail_);
   if (!recorded) return;
   int64_t images = 0;
   for (const auto& [id, url] : recorded->posts_needing_images) {

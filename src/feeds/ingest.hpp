@@ -44,7 +44,9 @@ AddedSource add_source(store::Sources& sources, const store::Actor& actor, int64
 
 class Ingest {
  public:
-  Ingest(db::Database& db, const core::Config& config, std::string node);
+  // `failure_mail` writes to an organisation's admins when a source keeps failing.
+  Ingest(db::Database& db, const core::Config& config, std::string node,
+         store::SourceComposer failure_mail = {});
   ~Ingest();
 
   // Fetches every source that is due now, until none is left; returns what it did.
@@ -64,6 +66,7 @@ class Ingest {
   int workers_;
   int per_host_;
   std::string node_;
+  store::SourceComposer failure_mail_;
   std::thread loop_;
   std::atomic<bool> stopping_{false};
   std::mutex mu_;

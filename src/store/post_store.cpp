@@ -101,12 +101,27 @@ std::vector<WallPost> Posts::newer(const WallFilter& f, int64_t after_id, int li
     db::Params ps;
     std::string sql = std::string(kColumns) + visible_where(f, ps);
     // Newer on the wall: sorted above the post the visitor saw first.
-    sql += " AND (p.sort_at, p.id) > (SELECT sort_at, id FROM posts WHERE id = " + ps.next() + ")";
-    ps.add(after_id);
+    if (after_id > 0) {  // 0: the screen showed nothing yet, every post is new
+      sql +=
+          " AND (p.sort_at, p.id) > (SELECT sort_at, id FROM posts WHERE id = " + ps.next() + ")";
+      ps.add(after_id);
+    }
     sql += " ORDER BY p.sort_at DESC, p.id DESC LIMIT " + ps.next();
     ps.add(limit);
     std::vector<WallPost> out;
     for (const auto& r : c.query(sql, ps)) out.push_back(post_from(r));
+    return out;
+  });
+}
+
+std::vector<WallPost> Posts::of_source(int64_t source_id, int limit) {
+  return db_.read([&](db::Connection& c) {
+    std::vector<WallPost> out;
+    for (const auto& r : c.query(std::string(kColumns) + R"sql(
+         WHERE p.source_id = $1 AND p.status IN ('visible', 'held')
+         ORDER BY p.sort_at DESC, p.id DESC LIMIT $2)sql",
+                                 {source_id, limit}))
+      out.push_back(post_from(r));
     return out;
   });
 }

@@ -63,6 +63,9 @@ class Posts {
                 int limit = kWallPageSize);
   // Visible posts newer than post `after_id` (the live update), newest first, at most `limit`.
   std::vector<WallPost> newer(const WallFilter& f, int64_t after_id, int limit = 50);
+  // The newest posts of one source, visible or held for review (what the check of a
+  // channel just added found, shown to its organisation's admins).
+  std::vector<WallPost> of_source(int64_t source_id, int limit);
   // A visible post of a published organisation (the report form).
   std::optional<WallPost> find_visible(int64_t id);
   // Tags used by visible posts, most frequent first (the filter's suggestions).

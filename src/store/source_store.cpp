@@ -301,7 +301,8 @@ std::vector<Source> Sources::claim_due(const std::string& node, int64_t now, int
 }
 
 std::optional<RecordedFetch> Sources::record_fetch(int64_t source_id, const std::string& node,
-                                                   const FetchOutcome& o, int64_t now) {
+                                                   const FetchOutcome& o, int64_t now,
+                                                   const SourceComposer& failure_mail) {
   return db_.write(
       db::Isolation::read_committed, [&](db::Connection& c) -> std::optional<RecordedFetch> {
         auto src = c.query_one(std::string(R"sql(
@@ -347,7 +348,22 @@ std::optional<RecordedFetch> Sources::record_fetch(int64_t source_id, const std:
             {source_id, now, o.result, o.detail.substr(0, 500), o.http_status,
              o.result == "ok" ? 1 : 0, o.etag, o.last_modified, o.next_fetch_at, o.interval_seconds,
              failures, success ? 1 : 0, out.failure_mail_due ? 1 : 0, out.inserted});
-        return out;
+        if (out.failure_mail_due && failure_mail) {
+      Source source = source_from(*c.query_one(std::string("SELECT ") + kColumns +
+                                                   " FROM sources s JOIN organisations o ON o.id = "
+                                                   "s.organisation_id WHERE s.id = $1",
+                                               {source_id}));
+      for (const auto& r : c.query(R"sql(
+          SELECT u.email, u.locale, u.display_name FROM users u
+            JOIN user_roles ur ON ur.user_id = u.id
+           WHERE ur.role = 'org_admin' AND ur.organisation_id = $1 AND u.disabled_at IS NULL
+           ORDER BY u.id)sql",
+                                   {source.organisation_id})) {
+        Addressee to{r.text("email"), r.text("locale"), r.text("display_name")};
+        queue_mail(c, failure_mail(to, source, o), now, mail_attempts_);
+      }
+    }
+    return out;
       });
 }
 

@@ -9,6 +9,7 @@
 // claiming at the same moment cannot exceed it together.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,13 +64,17 @@ struct RecordedFetch {
   bool failure_mail_due = false;  // this failure is the one to tell the admins about
 };
 
+// Renders the one mail to an organisation admin about a source that keeps failing.
+using SourceComposer = std::function<Mail(const Addressee&, const Source&, const FetchOutcome&)>;
+
 // Consecutive failures after which the organisation's admins get one mail.
 inline constexpr int64_t kFailuresBeforeMail = 5;
 
 // Thread-safe; every method runs in a transaction of its own.
 class Sources {
  public:
-  explicit Sources(db::Database& db) : db_(db) {}
+  explicit Sources(db::Database& db, int mail_attempts = 8)
+      : db_(db), mail_attempts_(mail_attempts) {}
 
   // Errors: "not_found" (no organisation the actor administers), "duplicate" (the
   // organisation has this feed already; a unique constraint decides between parallel
@@ -87,9 +92,12 @@ class Sources {
   // Leases up to `limit` due, unblocked sources to `node` until now + lease_seconds.
   std::vector<Source> claim_due(const std::string& node, int64_t now, int limit, int per_host,
                                 int64_t lease_seconds);
-  // Stores the outcome and ends the lease; nothing when `node` lost the lease.
+  // Stores the outcome and ends the lease; nothing when `node` lost the lease. After
+  // kFailuresBeforeMail failures in a row, `failure_mail` writes to the organisation's
+  // admins, once per run of failures, in the same transaction.
   std::optional<RecordedFetch> record_fetch(int64_t source_id, const std::string& node,
-                                            const FetchOutcome& outcome, int64_t now);
+                                            const FetchOutcome& outcome, int64_t now,
+                                            const SourceComposer& failure_mail = {});
   // The post's image, re-encoded and stored under `key` ("" when it could not be used).
   void set_post_image(int64_t post_id, const std::string& key);
   // Makes every source due now (tests, "jetzt abrufen").
@@ -98,6 +106,7 @@ class Sources {
 
  private:
   db::Database& db_;
+  int mail_attempts_;
 };
 
 inline constexpr int64_t kMaxSourcesPerOrg = 20;

@@ -31,7 +31,7 @@ struct Stores {
         jobs(db),
         outbox(db),
         settings(db),
-        sources(db),
+        sources(db, mail_attempts),
         posts(db),
         wall_moderation(db) {}
 

@@ -304,4 +304,42 @@ std::vector<ModerationLogEntry> WallModeration::log(const Actor& a, int limit) {
   });
 }
 
+KioskState WallModeration::kiosk(const std::string& name) {
+  return db_.read([&](db::Connection& c) {
+    KioskState k;
+    k.name = name;
+    auto r = c.query_one("SELECT speed, paused, blank, version FROM wall_kiosks WHERE name = $1", {name});
+    if (r) {
+      k.speed = r->text("speed");
+      k.paused = r->int64("paused") != 0;
+      k.blank = r->int64("blank") != 0;
+      k.version = r->int64("version");
+    }
+    return k;
+  });
+}
+
+Result<KioskState> WallModeration::control_kiosk(const Actor& a, const std::string& name,
+                                                 const std::string& action, int64_t now) {
+  static const char* actions[] = {"pause", "play", "slower", "faster", "blank", "show"};
+  if (std::find(std::begin(actions), std::end(actions), action) == std::end(actions))
+    return make_error("invalid", "action");
+  if (!is_moderator(a)) return make_error("not_found", "moderators only");
+  db_.write([&](db::Connection& c) {
+    c.execute("INSERT INTO wall_kiosks (name, updated_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+              {name, now});
+    // One statement per change: two phones pressing at once both count.
+    std::string set = action == "pause"    ? "paused = 1"
+                      : action == "play"   ? "paused = 0"
+                      : action == "blank"  ? "blank = 1"
+                      : action == "show"   ? "blank = 0"
+                      : action == "slower" ? "speed = CASE speed WHEN 'fast' THEN 'normal' ELSE 'slow' END"
+                                           : "speed = CASE speed WHEN 'slow' THEN 'normal' ELSE 'fast' END";
+    c.execute("UPDATE wall_kiosks SET " + set +
+                  ", version = version + 1, updated_by = $2, updated_at = $3 WHERE name = $1",
+              {name, a.user_id, now});
+  });
+  return kiosk(name);
+}
+
 }  // namespace verbund::store

@@ -32,6 +32,15 @@ struct ModerationLogEntry {
   int64_t post_id = 0, source_id = 0, created_at = 0;
 };
 
+// A kiosk screen's controls, set from a moderator's phone and polled by the screen.
+struct KioskState {
+  std::string name = "standard";
+  std::string speed = "normal";  // slow, normal, fast
+  bool paused = false;
+  bool blank = false;
+  int64_t version = 0;  // raised on every change
+};
+
 inline constexpr const char* kReportReasons[] = {"hate", "spam", "privacy", "wrong", "other"};
 
 // Thread-safe; every method runs in a transaction of its own.
@@ -66,6 +75,13 @@ class WallModeration {
   // Replaces the word list (platform admins only). Error "not_found" for others.
   Status set_words(const Actor& a, const std::vector<std::string>& words, int64_t now);
   std::vector<ModerationLogEntry> log(const Actor& a, int limit = 100);
+
+  // The controls of kiosk `name` (defaults when never set).
+  KioskState kiosk(const std::string& name);
+  // Moderators change them: "pause", "play", "slower", "faster", "blank", "show".
+  // Errors: "not_found" (not a moderator), "invalid".
+  Result<KioskState> control_kiosk(const Actor& a, const std::string& name,
+                                   const std::string& action, int64_t now);
 
  private:
   db::Database& db_;

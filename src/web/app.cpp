@@ -398,13 +398,18 @@ http::Response App::sign_out(Context& ctx, const std::string& to) {
 
 store::Mail App::mail(const std::string& to, const std::string& locale, const std::string& name,
                       const std::map<std::string, std::string>& values) const {
+  return render_mail(config_, to, locale, name, values);
+}
+
+store::Mail render_mail(const core::Config& config, const std::string& to, const std::string& locale,
+                        const std::string& name, const std::map<std::string, std::string>& values) {
   ctemplate::TemplateDictionary dict("mail");
   for (const auto& [k, v] : values) dict.SetValue(k, v);
-  dict.SetValue("SITE_NAME", config_.site_name);
-  dict.SetValue("SITE_URL", config_.public_url());
+  dict.SetValue("SITE_NAME", config.site_name);
+  dict.SetValue("SITE_URL", config.public_url());
   return store::Mail{
-      to, i18n::format(locale, "mail." + name + ".subject", {{"site", config_.site_name}}),
-      expand(locale, "mail/" + name + ".txt", dict), mail::new_message_id(config_.public_url())};
+      to, i18n::format(locale, "mail." + name + ".subject", {{"site", config.site_name}}),
+      expand(locale, "mail/" + name + ".txt", dict), mail::new_message_id(config.public_url())};
 }
 
 }  // namespace verbund::web

@@ -86,6 +86,11 @@ class Page {
   std::string head_template_;
 };
 
+// templates/mail/NAME.txt for `locale` with `values` (plus SITE_NAME and SITE_URL), and
+// its subject "mail.NAME.subject" from the catalog; for handlers and background jobs.
+store::Mail render_mail(const core::Config& config, const std::string& to, const std::string& locale,
+                        const std::string& name, const std::map<std::string, std::string>& values);
+
 class App {
  public:
   App(core::Config config, db::Database& db);

@@ -49,8 +49,9 @@ export async function startTileServer() {
   return { origin, requests, close: () => new Promise((r) => server.close(r)) };
 }
 
-// `tiles`: a tile server (startTileServer) for the directory map, or none (no map).
-export async function startServer({ tiles } = {}) {
+// `tiles`: a tile server (startTileServer) for the directory map, or none (no map);
+// `settings`: further --set KEY=VALUE pairs.
+export async function startServer({ tiles, settings = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "verbund-e2e-"));
   const run = (args, input) => {
     const r = spawnSync(bin, [...args, "--data", dir], { input, encoding: "utf8" });
@@ -67,7 +68,8 @@ export async function startServer({ tiles } = {}) {
                            "--set", "auth.password_hash_strength=min",
                            "--set", "jobs.poll_milliseconds=50",
                            ...(tiles ? ["--set", `map.tile_url=${tiles.origin}/{z}/{x}/{y}.png`,
-                                        "--set", "map.attribution=© Kartenbild-Test"] : [])],
+                                        "--set", "map.attribution=© Kartenbild-Test"] : []),
+                           ...settings.flatMap((kv) => ["--set", kv])],
                      { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   proc.stderr.on("data", (d) => { log += d; });
@@ -115,8 +117,8 @@ export async function launchBrowser() {
 }
 
 // A page that records every request and fails the test on any leaving the origin.
-export async function openPage(browser, server, { width = 1280, locale = "de-DE" } = {}) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale });
+export async function openPage(browser, server, { width = 1280, height = 900, locale = "de-DE", reducedMotion } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale, reducedMotion });
   const page = await context.newPage();
   const foreign = [];
   page.on("request", (req) => {

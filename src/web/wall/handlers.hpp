@@ -3,6 +3,7 @@
 #pragma once
 
 #include "store/post_store.hpp"
+#include "store/source_store.hpp"
 #include "web/app.hpp"
 
 namespace verbund::web::wall {
@@ -26,12 +27,22 @@ http::Response moderation_words(Context& ctx);
 http::Response report_form(Context& ctx);
 http::Response report_submit(Context& ctx);
 http::Response own_post_visibility(Context& ctx);
+http::Response kiosk_page(Context& ctx);
+http::Response kiosk_state(Context& ctx);
+http::Response kiosk_controls(Context& ctx);
+http::Response kiosk_control(Context& ctx);
 
 // Fills a list of post cards (templates/wall/posts.html's POST sections) into `d`.
 void fill_posts(Context& ctx, ctemplate::TemplateDictionary& d,
                 const std::vector<store::WallPost>& posts);
 // "vor 5 Minuten", "gestern", "3. Dezember 2026".
 std::string relative_time(const std::string& locale, int64_t t, int64_t now);
+
+// Why a source could not be read, in the admin's words (fetch, parse or store error code).
+std::string source_problem(const std::string& locale, const std::string& error, int status,
+                           const std::string& closed_network);
+// The mail to an organisation's admins about a source that keeps failing.
+store::SourceComposer source_failure_mail(const core::Config& config);
 
 void register_routes(App& app);
 

@@ -24,6 +24,12 @@ void register_routes(App& app) {
   app.add(Method::get, "/social-wall/feed.atom", {wall_atom, Access::anyone, 0, false, 60});
   app.add(Method::get, "/social-wall/feed.json", {wall_json, Access::anyone, 0, false, 60});
   app.add(Method::get, "/wall", {[](Context& ctx) { return to_german(ctx, "/social-wall"); }});
+  app.add(Method::get, "/wall/kiosk",
+          {[](Context& ctx) { return to_german(ctx, "/social-wall/kiosk"); }});
+  app.add(Method::get, "/social-wall/kiosk", {kiosk_page, Access::anyone, 0, false, 5});
+  app.add(Method::get, "/social-wall/kiosk/zustand", {kiosk_state});
+  app.add(Method::get, "/social-wall/kiosk/steuerung", {kiosk_controls, Access::signed_in});
+  app.add(Method::post, "/social-wall/kiosk/steuerung", {kiosk_control, Access::signed_in});
   const std::string channels = "/meine-organisationen/{id:int}/kanaele";
   app.add(Method::get, channels, {sources_show, Access::signed_in});
   app.add(Method::post, channels, {sources_add, Access::signed_in});

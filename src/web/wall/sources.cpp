@@ -35,39 +35,15 @@ struct PostForm {
   std::string text, link, alt;
 };
 
-// Why a check failed, in the admin's words; some reasons carry a detail.
 std::string check_message(Context& ctx, const feeds::CheckResult& check, const std::string& error) {
-  if (error == "closed_network") {
-    return i18n::format(ctx.locale, "wall.source_error.closed_network",
-                        {{"network", i18n::t(ctx.locale, "wall.network." + check.closed_network)}});
-  }
-  if (error == "http_status") {
-    return i18n::format(ctx.locale, "wall.source_error.http_status",
-                        {{"status", std::to_string(check.fetch.status)}});
-  }
-  static const char* known[] = {"invalid",   "forbidden_scheme",
-                                "no_feed",   "timeout",
-                                "dns",       "connect",
-                                "tls",       "forbidden_address",
-                                "too_big",   "too_many_redirects",
-                                "network",   "not_feed",
-                                "malformed", "entities",
-                                "json",      "empty",
-                                "duplicate", "limit"};
-  bool is_known = std::find_if(std::begin(known), std::end(known),
-                               [&](const char* k) { return error == k; }) != std::end(known);
-  return i18n::t(ctx.locale, "wall.source_error." + (is_known ? error : std::string("network")));
+  return source_problem(ctx.locale, error, check.fetch.status, check.closed_network);
 }
 
 std::string result_text(Context& ctx, const store::Source& s) {
   if (s.last_result.empty()) return i18n::t(ctx.locale, "wall.result.none");
   if (s.last_result == "ok" || s.last_result == "not_modified")
     return i18n::t(ctx.locale, "wall.result.ok");
-  if (s.last_result == "rate_limited" || s.last_result == "gone")
-    return i18n::t(ctx.locale, "wall.result." + s.last_result);
-  feeds::CheckResult fake;
-  fake.fetch.status = static_cast<int>(s.last_status.value_or(0));
-  return check_message(ctx, fake, s.last_result);
+  return source_problem(ctx.locale, s.last_result, static_cast<int>(s.last_status.value_or(0)), "");
 }
 
 http::Response channels_page(Context& ctx, const store::ManagedOrg& org, const std::string& typed,
@@ -92,6 +68,9 @@ http::Response channels_page(Context& ctx, const store::ManagedOrg& org, const s
   if (auto n = ctx.query_value("neu");
       !n.empty() && n.size() < 19 && std::all_of(n.begin(), n.end(), ::isdigit))
     fresh = std::stoll(n);
+  // Only a channel of this organisation shows what it found.
+  if (std::none_of(sources.begin(), sources.end(), [&](const auto& s) { return s.id == fresh; }))
+    fresh = 0;
   for (const auto& s : sources) {
     auto* row = d.AddSectionDictionary("SOURCE");
     row->SetIntValue("SOURCE_ID", static_cast<long>(s.id));
@@ -121,13 +100,11 @@ http::Response channels_page(Context& ctx, const store::ManagedOrg& org, const s
   }
   // The newest posts of a source just added: what the check found.
   if (fresh > 0) {
-    store::WallFilter f;
-    f.organisation = org.slug;
-    auto found = ctx.app.stores().posts.wall(f, std::nullopt, 3);
-    if (!found.posts.empty()) {
+    auto found = ctx.app.stores().posts.of_source(fresh, 3);
+    if (!found.empty()) {
       auto* list = d.AddIncludeDictionary("FOUND_POSTS");
       list->SetFilename(ctx.locale + "/wall/posts.html");
-      fill_posts(ctx, *list, found.posts);
+      fill_posts(ctx, *list, found);
       d.ShowSection("HAS_FOUND");
     }
   }
@@ -153,6 +130,49 @@ http::Response channels_page(Context& ctx, const store::ManagedOrg& org, const s
 }
 
 }  // namespace
+
+std::string source_problem(const std::string& locale, const std::string& error, int status,
+                           const std::string& closed_network) {
+  if (error == "closed_network") {
+    return i18n::format(locale, "wall.source_error.closed_network",
+                        {{"network", i18n::t(locale, "wall.network." + closed_network)}});
+  }
+  if (error == "http_status") {
+    return i18n::format(locale, "wall.source_error.http_status",
+                        {{"status", std::to_string(status)}});
+  }
+  if (error == "rate_limited" || error == "gone") return i18n::t(locale, "wall.result." + error);
+  static const char* known[] = {"invalid",   "forbidden_scheme",
+                                "no_feed",   "timeout",
+                                "dns",       "connect",
+                                "tls",       "forbidden_address",
+                                "too_big",   "too_many_redirects",
+                                "network",   "not_feed",
+                                "malformed", "entities",
+                                "json",      "empty",
+                                "duplicate", "limit"};
+  bool is_known = std::find_if(std::begin(known), std::end(known),
+                               [&](const char* k) { return error == k; }) != std::end(known);
+  return i18n::t(locale, "wall.source_error." + (is_known ? error : std::string("network")));
+}
+
+store::SourceComposer source_failure_mail(const core::Config& config) {
+  return [config](const store::Addressee& to, const store::Source& s,
+                  const store::FetchOutcome& o) {
+    std::string locale = to.locale == "en" ? "en" : "de";
+    return render_mail(config, to.email, locale, "source_failing",
+                       {{"NAME", to.name},
+                        {"SOURCE", s.title.empty() ? s.feed_url : s.title},
+                        {"URL", s.feed_url},
+                        {"ORG", s.organisation_name},
+                        {"FAILURES", std::to_string(s.failures)},
+                        {"REASON", source_problem(locale, o.result,
+                                                  static_cast<int>(o.http_status.value_or(0)), "")},
+                        {"LINK", config.public_url() + "/meine-organisationen/" +
+                                     std::to_string(s.organisation_id) + "/kanaele#kanal-" +
+                                     std::to_string(s.id)}});
+  };
+}
 
 http::Response sources_show(Context& ctx) {
   auto org = managed(ctx);

@@ -24,6 +24,7 @@ struct Query {
   store::WallFilter filter;
   std::optional<store::WallCursor> before;
   std::vector<std::string> ignored;  // filter values that name nothing (shown as a notice)
+  std::string organisation_name;     // of the organisation filter
 };
 
 // The filter as typed into the URL; values that name nothing are dropped and reported.
@@ -63,10 +64,13 @@ Query read_query(Context& ctx, const store::FormChoices& choices) {
     bool slug = org.size() <= 200 && std::all_of(org.begin(), org.end(), [](char c) {
                   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
                 });
-    if (slug)
+    auto found = slug ? ctx.app.stores().organisations.published(org) : std::nullopt;
+    if (found) {
       q.filter.organisation = org;
-    else
+      q.organisation_name = found->name;
+    } else {
       q.ignored.push_back("organisation");
+    }
   }
   // "vor=SORT_ID": the last post of the previous page.
   std::string before = ctx.query_value("vor");
@@ -99,8 +103,8 @@ std::string filter_query(const store::WallFilter& f) {
   return q;
 }
 
-std::string with_param(const std::string& query, const std::string& pair) {
-  return query + (query.empty() ? "?" : "&") + pair;
+std::string with_param(const std::string& url, const std::string& pair) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + pair;
 }
 
 std::string kind_label(const std::string& locale, const std::string& kind) {
@@ -267,11 +271,9 @@ http::Response wall_page(Context& ctx) {
   }
   d.SetValue("TAG_VALUE", q.filter.tag);
   if (!q.filter.organisation.empty()) {
-    std::string name =
-        page_data.posts.empty() ? q.filter.organisation : page_data.posts.front().organisation_name;
     auto* org = d.AddSectionDictionary("ORG_FILTER");
     org->SetValue("ORG_SLUG", q.filter.organisation);
-    org->SetValue("ORG_LABEL", name);
+    org->SetValue("ORG_LABEL", q.organisation_name);
     store::WallFilter without = q.filter;
     without.organisation.clear();
     org->SetValue("REMOVE_URL", "/social-wall" + filter_query(without));

@@ -150,7 +150,7 @@ TEST_P(SourceStoreTest, PostsAreStoredOnceEditedAndDeleted) {
   store::Sources sources(t.db());
   auto one = *sources.add({anna, false}, org, source("https://a.example/feed"), {}, 1000);
   auto two = *sources.add({anna, false}, org, source("https://a.example/other"), {}, 1000);
-  sources.set_moderation({anna, false}, org, one.id, "publish");
+  ASSERT_TRUE(sources.set_moderation({anna, false}, org, one.id, "publish").ok());
   auto claimed = sources.claim_due("n1", 2000, 10, 2, 300);
   ASSERT_EQ(claimed.size(), 2u);
 
@@ -193,11 +193,21 @@ TEST_P(SourceStoreTest, OneMailAfterRepeatedFailuresUntilASuccess) {
   store::FetchOutcome fail;
   fail.result = "timeout";
   fail.next_fetch_at = 0;
+  store::SourceComposer compose = [](const store::Addressee& to, const store::Source& src,
+                                     const store::FetchOutcome& o) {
+    return store::Mail{to.email, "Kanal " + src.feed_url, o.result, "m"};
+  };
+  auto mails = [&] {
+    return t.db().read([](db::Connection& c) {
+      return c.query_int("SELECT count(*) FROM outbox WHERE subject LIKE 'Kanal %'");
+    });
+  };
   for (int i = 0; i < 7; ++i) {
     ASSERT_EQ(sources.claim_due("n", 2000 + i, 5, 2, 300).size(), 1u);
-    due.push_back(sources.record_fetch(s.id, "n", fail, 2000 + i)->failure_mail_due);
+    due.push_back(sources.record_fetch(s.id, "n", fail, 2000 + i, compose)->failure_mail_due);
   }
   EXPECT_EQ(due, (std::vector<bool>{false, false, false, false, true, false, false}));
+  EXPECT_EQ(mails(), 1);  // to Anna, the organisation's one admin
   auto now = *sources.find({anna, false}, org, s.id);
   EXPECT_EQ(now.failures, 7);
   EXPECT_EQ(now.last_result, "timeout");
