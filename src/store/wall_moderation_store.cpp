@@ -132,6 +132,40 @@ std::vector<ModerationItem> WallModeration::queue(const Actor& a, int limit) {
   });
 }
 
+std::vector<ModerationItem> WallModeration::hidden(const Actor& a, int limit) {
+  return db_.read([&](db::Connection& c) {
+    std::vector<ModerationItem> out;
+    for (const auto& r : c.query(std::string(kItemColumns) + " WHERE " + kModerates + R"sql(
+         AND p.status = 'hidden' AND p.hidden_by_role = 'moderation'
+       ORDER BY p.status_at DESC, p.id DESC LIMIT $3)sql",
+                                 {a.user_id, a.platform_admin ? 1 : 0, limit}))
+      out.push_back(item_from(c, r));
+    return out;
+  });
+}
+
+std::vector<BlockedSource> WallModeration::blocked_sources(const Actor& a, int limit) {
+  return db_.read([&](db::Connection& c) {
+    std::vector<BlockedSource> out;
+    for (const auto& r : c.query(std::string(R"sql(
+      SELECT s.id, s.title, s.feed_url, o.name, s.blocked_reason, s.blocked_at
+        FROM sources s JOIN organisations o ON o.id = s.organisation_id
+       WHERE s.blocked_reason IS NOT NULL AND )sql") +
+                                     kModerates + " ORDER BY s.blocked_at DESC, s.id DESC LIMIT $3",
+                                 {a.user_id, a.platform_admin ? 1 : 0, limit})) {
+      BlockedSource b;
+      b.id = r.int64("id");
+      b.title = r.text("title");
+      b.feed_url = r.text("feed_url");
+      b.organisation_name = r.text("name");
+      b.reason = r.text("blocked_reason");
+      b.blocked_at = r.opt_int64("blocked_at").value_or(0);
+      out.push_back(std::move(b));
+    }
+    return out;
+  });
+}
+
 std::vector<ModerationItem> WallModeration::organisation_posts(const Actor& a, int64_t org_id,
                                                                int limit) {
   return db_.read([&](db::Connection& c) {
@@ -308,7 +342,8 @@ KioskState WallModeration::kiosk(const std::string& name) {
   return db_.read([&](db::Connection& c) {
     KioskState k;
     k.name = name;
-    auto r = c.query_one("SELECT speed, paused, blank, version FROM wall_kiosks WHERE name = $1", {name});
+    auto r = c.query_one("SELECT speed, paused, blank, version FROM wall_kiosks WHERE name = $1",
+                         {name});
     if (r) {
       k.speed = r->text("speed");
       k.paused = r->int64("paused") != 0;
@@ -329,12 +364,13 @@ Result<KioskState> WallModeration::control_kiosk(const Actor& a, const std::stri
     c.execute("INSERT INTO wall_kiosks (name, updated_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
               {name, now});
     // One statement per change: two phones pressing at once both count.
-    std::string set = action == "pause"    ? "paused = 1"
-                      : action == "play"   ? "paused = 0"
-                      : action == "blank"  ? "blank = 1"
-                      : action == "show"   ? "blank = 0"
-                      : action == "slower" ? "speed = CASE speed WHEN 'fast' THEN 'normal' ELSE 'slow' END"
-                                           : "speed = CASE speed WHEN 'slow' THEN 'normal' ELSE 'fast' END";
+    std::string set = action == "pause"   ? "paused = 1"
+                      : action == "play"  ? "paused = 0"
+                      : action == "blank" ? "blank = 1"
+                      : action == "show"  ? "blank = 0"
+                      : action == "slower"
+                          ? "speed = CASE speed WHEN 'fast' THEN 'normal' ELSE 'slow' END"
+                          : "speed = CASE speed WHEN 'slow' THEN 'normal' ELSE 'fast' END";
     c.execute("UPDATE wall_kiosks SET " + set +
                   ", version = version + 1, updated_by = $2, updated_at = $3 WHERE name = $1",
               {name, a.user_id, now});

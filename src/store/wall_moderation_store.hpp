@@ -27,6 +27,13 @@ struct ModerationItem {
   std::vector<std::string> report_reasons;  // hate, spam, privacy, wrong, other
 };
 
+// A source a moderator blocked: its posts are off the wall until the block is lifted.
+struct BlockedSource {
+  int64_t id = 0;
+  std::string title, feed_url, organisation_name, reason;
+  int64_t blocked_at = 0;
+};
+
 struct ModerationLogEntry {
   std::string action, reason, actor_name, organisation_name;
   int64_t post_id = 0, source_id = 0, created_at = 0;
@@ -50,6 +57,11 @@ class WallModeration {
 
   // Held posts and posts with open reports the actor moderates, oldest first.
   std::vector<ModerationItem> queue(const Actor& a, int limit = 100);
+  // Posts moderators hid, of the organisations the actor moderates, latest first (so
+  // that each hiding can be undone).
+  std::vector<ModerationItem> hidden(const Actor& a, int limit = 50);
+  // Blocked sources of the organisations the actor moderates, latest first.
+  std::vector<BlockedSource> blocked_sources(const Actor& a, int limit = 50);
   // Whether the actor moderates anything (platform admin or regional editor).
   bool is_moderator(const Actor& a);
 

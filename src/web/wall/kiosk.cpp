@@ -57,7 +57,8 @@ http::Response kiosk_page(Context& ctx) {
   d.SetValue("TITLE", f.tag.empty() ? i18n::t(ctx.locale, "nav.wall") : "#" + f.tag);
   std::string query = "?name=" + http::url_encode(name);
   d.SetValue("STATE_URL", "/social-wall/kiosk/zustand" + query);
-  std::string newer = "/social-wall/neu?nach=" + std::to_string(posts.empty() ? 0 : posts.front().id);
+  std::string newer =
+      "/social-wall/neu?nach=" + std::to_string(posts.empty() ? 0 : posts.front().id);
   if (!f.tag.empty()) newer += "&tag=" + http::url_encode(f.tag);
   d.SetValue("NEWER_URL", newer);
   d.SetValue("SPEED", state.speed);
@@ -81,7 +82,8 @@ http::Response kiosk_state(Context& ctx) {
 }
 
 http::Response kiosk_controls(Context& ctx) {
-  if (!ctx.app.stores().wall_moderation.is_moderator(actor(ctx))) return ctx.app.error_page(ctx, 403);
+  if (!ctx.app.stores().wall_moderation.is_moderator(actor(ctx)))
+    return ctx.app.error_page(ctx, 403);
   std::string name = kiosk_name(ctx);
   auto state = ctx.app.stores().wall_moderation.kiosk(name);
   Page page(ctx, "wall/kiosk_controls.html", i18n::t(ctx.locale, "wall.kiosk.controls"));
@@ -97,7 +99,8 @@ http::Response kiosk_controls(Context& ctx) {
 
 http::Response kiosk_control(Context& ctx) {
   std::string name = kiosk_name(ctx);
-  auto changed = ctx.app.stores().wall_moderation.control_kiosk(actor(ctx), name, ctx.field("aktion"), ctx.now);
+  auto changed = ctx.app.stores().wall_moderation.control_kiosk(actor(ctx), name,
+                                                                ctx.field("aktion"), ctx.now);
   if (!changed) {
     if (changed.error().code == "not_found") return ctx.app.error_page(ctx, 403);
     return ctx.app.error_page(ctx, 400);

@@ -76,6 +76,8 @@ void fill_item(Context& ctx, ctemplate::TemplateDictionary& row, const store::Mo
   }
 }
 
+// The queue; after a refused hiding or blocking, the reason as typed and the message
+// stay at that post's field.
 http::Response queue_page(Context& ctx, const std::vector<model::FieldError>& errors, int status,
                           int64_t error_post = 0, const std::string& typed_reason = "") {
   auto& moderation = ctx.app.stores().wall_moderation;
@@ -86,7 +88,39 @@ http::Response queue_page(Context& ctx, const std::vector<model::FieldError>& er
   for (const auto& m : items) {
     auto* row = d.AddSectionDictionary("ITEM");
     fill_item(ctx, *row, m);
-    if (m.post.id == error_post) row->SetValue("V_reason", typed_reason);
+    if (m.post.id != error_post) continue;
+    const std::string id = std::to_string(m.post.id);
+    for (const auto& e : errors) {
+      if (e.field == "grund-" + id) {
+        row->SetValue("V_reason", typed_reason);
+        row->SetValueAndShowSection("MSG", i18n::t(ctx.locale, e.message_key), "ERR_HIDE");
+      } else if (e.field == "sperrgrund-" + id) {
+        row->SetValue("V_block_reason", typed_reason);
+        row->SetValueAndShowSection("MSG", i18n::t(ctx.locale, e.message_key), "ERR_BLOCK");
+        row->ShowSection("BLOCK_OPEN");
+      }
+    }
+  }
+  // What moderators hid and blocked, each with its way back.
+  auto hidden = moderation.hidden(actor(ctx), 30);
+  auto blocked = moderation.blocked_sources(actor(ctx), 30);
+  if (hidden.empty() && blocked.empty()) d.ShowSection("NOTHING_HIDDEN");
+  for (const auto& m : hidden) {
+    auto* row = d.AddSectionDictionary("HIDDEN_ITEM");
+    row->SetIntValue("ID", static_cast<long>(m.post.id));
+    row->SetValue("ORG_NAME", m.post.organisation_name);
+    row->SetValue("TEXT", m.post.title.empty() ? m.post.body.substr(0, 300) : m.post.title);
+    row->SetValue("REASON", m.status_reason);
+    row->SetValue("SHOW_ACTION",
+                  std::string(kQueue) + "/beitrag/" + std::to_string(m.post.id) + "/anzeigen");
+  }
+  for (const auto& b : blocked) {
+    auto* row = d.AddSectionDictionary("BLOCKED_SOURCE");
+    row->SetValue("SOURCE_TITLE", b.title.empty() ? b.feed_url : b.title);
+    row->SetValue("ORG_NAME", b.organisation_name);
+    row->SetValue("REASON", b.reason);
+    row->SetValue("UNBLOCK_ACTION",
+                  std::string(kQueue) + "/quelle/" + std::to_string(b.id) + "/entsperren");
   }
   if (ctx.user->is_platform_admin()) {
     auto* words = d.AddSectionDictionary("CAN_EDIT_WORDS");
@@ -154,11 +188,18 @@ http::Response moderation_block(Context& ctx) {
   if (!moderator(ctx)) return ctx.app.error_page(ctx, 403);
   int64_t id = std::stoll(ctx.param(0));
   std::string reason = trimmed(ctx.field("grund"));
+  // The form sits at a post of the source: its message goes there.
+  std::string at = ctx.field("beitrag");
+  int64_t post = !at.empty() && at.size() < 19 && std::all_of(at.begin(), at.end(), ::isdigit)
+                     ? std::stoll(at)
+                     : 0;
+  const std::string field = "sperrgrund-" + std::to_string(post);
   if (reason.empty())
-    return queue_page(ctx, {{"sperrgrund-" + std::to_string(id), "wall.moderation.reason_missing"}},
-                      422);
-  auto st =
-      ctx.app.stores().wall_moderation.block_source(actor(ctx), id, reason.substr(0, 500), ctx.now);
+    return queue_page(ctx, {{field, "wall.moderation.reason_missing"}}, 422, post);
+  if (!model::valid_utf8(reason) || model::utf8_length(reason) > 500)
+    return queue_page(ctx, {{field, "wall.moderation.reason_too_long"}}, 422, post,
+                      reason.substr(0, 2000));
+  auto st = ctx.app.stores().wall_moderation.block_source(actor(ctx), id, reason, ctx.now);
   if (!st) return ctx.app.error_page(ctx, 404);
   return back_to_queue("quelle_gesperrt");
 }
