@@ -8,6 +8,7 @@
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "feeds/html_text.hpp"
 #include "model/user.hpp"
 #include "web/view.hpp"
 #include "web/wall/handlers.hpp"
@@ -109,7 +110,7 @@ http::Response queue_page(Context& ctx, const std::vector<model::FieldError>& er
     auto* row = d.AddSectionDictionary("HIDDEN_ITEM");
     row->SetIntValue("ID", static_cast<long>(m.post.id));
     row->SetValue("ORG_NAME", m.post.organisation_name);
-    row->SetValue("TEXT", m.post.title.empty() ? m.post.body.substr(0, 300) : m.post.title);
+    row->SetValue("TEXT", feeds::excerpt(m.post.title.empty() ? m.post.body : m.post.title, 160));
     row->SetValue("REASON", m.status_reason);
     row->SetValue("SHOW_ACTION",
                   std::string(kQueue) + "/beitrag/" + std::to_string(m.post.id) + "/anzeigen");
@@ -128,7 +129,9 @@ http::Response queue_page(Context& ctx, const std::vector<model::FieldError>& er
     for (const auto& w : moderation.words()) list += w + "\n";
     words->SetValue("WORDS", list);
   }
-  for (const auto& e : moderation.log(actor(ctx), 30)) {
+  auto log = moderation.log(actor(ctx), 30);
+  if (log.empty()) d.ShowSection("NO_LOG");
+  for (const auto& e : log) {
     auto* row = d.AddSectionDictionary("LOG");
     row->SetValue("LOG_WHEN", timefmt::berlin(e.created_at, "%d.%m.%Y, %H:%M"));
     row->SetValue("LOG_ACTION", i18n::t(ctx.locale, "wall.log." + e.action));
