@@ -82,6 +82,7 @@ const publicPages = [
   { name: "social-wall", path: "/social-wall" },
   { name: "social-wall-filtered", path: "/social-wall?tag=ehrenamt&landesverband=nw" },
   { name: "social-wall-empty-filter", path: "/social-wall?tag=gibtesnicht" },
+  { name: "social-wall-kiosk", path: "/social-wall/kiosk" },
   { name: "impressum", path: "/impressum" },
   { name: "accessibility-statement", path: "/barrierefreiheit" },
   { name: "easy-language", path: "/leichte-sprache" },
@@ -144,6 +145,21 @@ const signedInPages = [
     } },
   { name: "org-claim", path: "/organisationen/interkulturelles-nachbarschaftshaus-nordstadt-e-v/beanspruchen", who: accounts.admin },
   { name: "org-claim-errors", path: "/organisationen/interkulturelles-nachbarschaftshaus-nordstadt-e-v/beanspruchen", who: accounts.admin, act: submitEmpty },
+  { name: "wall-channels", path: "/meine-organisationen/1/kanaele", who: accounts.admin },
+  { name: "wall-channels-errors", path: "/meine-organisationen/1/kanaele", who: accounts.admin,
+    act: async (page) => {
+      await page.fill("#quelle", "instagram.com/fz.regenbogen");
+      await Promise.all([page.waitForNavigation(), page.click("button:has-text('Prüfen und hinzufügen')")]);
+      assert.match(await page.textContent(".error-summary"), /Instagram/);
+    } },
+  { name: "wall-report", path: "/social-wall", who: accounts.editor,
+    act: async (page) => {
+      await Promise.all([page.waitForNavigation(), page.click("a.post-report >> nth=0")]);
+      await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+      assert.match(await page.textContent(".error-summary"), /was nicht stimmt/);
+    } },
+  { name: "wall-moderation", path: "/redaktion/social-wall", who: accounts.admin },
+  { name: "wall-kiosk-controls", path: "/social-wall/kiosk/steuerung", who: accounts.editor },
   { name: "review", path: "/redaktion", who: accounts.editor },
   // The demo's two applications wait in NRW: the platform admin sees them.
   { name: "review-queue", path: "/redaktion", who: accounts.admin },
