@@ -25,9 +25,13 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// A DNS name as people type it: letters, digits, '-' and at least one inner '.'
+// (international names in their xn-- form).
 bool host_name_like(std::string_view s) {
-  return s.find('.') != std::string_view::npos &&
-         s.find_first_of("/ @:?#") == std::string_view::npos;
+  return s.size() <= 253 && s.find('.') != std::string_view::npos && s.front() != '.' &&
+         s.back() != '.' && std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+         });
 }
 
 bool user_name_like(std::string_view s) {
@@ -129,6 +133,11 @@ Target target_for(std::string_view raw) {
     if (input.front() == '@' && host_name_like(h)) {
       t.url = "https://bsky.app/profile/" + lower(h) + "/rss";
       t.kind = "bluesky";
+      return t;
+    }
+    // Any other "@..." is a handle typed wrong, not a website.
+    if (input.front() == '@') {
+      t.error = "invalid";
       return t;
     }
   }

@@ -17,6 +17,9 @@ TEST(FeedTargets, FediverseHandlesAndProfiles) {
   EXPECT_EQ(target_for("@kjr.bsky.social").url, "https://bsky.app/profile/kjr.bsky.social/rss");
   EXPECT_EQ(target_for("https://bsky.app/profile/kjr.bsky.social").url,
             "https://bsky.app/profile/kjr.bsky.social/rss");
+  // What is no host name is no handle (found by the fuzzer: "@74<.lq" became a URL).
+  for (const char* bad : {"@74<.lq", "@a\"b.de", "@.bsky.social", "@verein.", "anna@soc<ial.de"})
+    EXPECT_EQ(target_for(bad).error, "invalid") << bad;
 }
 
 TEST(FeedTargets, VideoPlatforms) {
