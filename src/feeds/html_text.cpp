@@ -154,6 +154,44 @@ bool is_letter(uint32_t cp) {
   return tag_char(cp);
 }
 
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Lower case for the alphabets members' tags use: ASCII, Latin-1, Latin Extended-A
+// (Polish, Czech, Turkish names: Ł → ł), Greek and Cyrillic. Others stay as they are.
+uint32_t lower(uint32_t cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp + 32;
+  if (cp < 0xC0) return cp;
+  if (cp <= 0xDE) return cp == 0xD7 ? cp : cp + 0x20;
+  if (cp >= 0x100 && cp <= 0x17F) {
+    if (cp == 0x130) return 'i';
+    if (cp == 0x178) return 0xFF;
+    bool even_upper = cp <= 0x137 || (cp >= 0x14A && cp <= 0x177);
+    bool odd_upper = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
+    if ((even_upper && cp % 2 == 0) || (odd_upper && cp % 2 == 1)) return cp + 1;
+    return cp;
+  }
+  if (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2) return cp + 0x20;
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
+  return cp;
+}
+
 // The zero-width space that keeps "<b" or "javascript:" from being read as markup.
 constexpr std::string_view kZwsp = "\xE2\x80\x8B";
 
@@ -312,25 +350,25 @@ std::string normalise_tag(std::string_view tag) {
   while (i < tag.size() && (tag[i] == '#' || std::isspace(static_cast<unsigned char>(tag[i])))) {
     ++i;
   }
-  for (; i < tag.size() && out.size() < 100; ++i) {
+  while (i < tag.size() && out.size() < 100) {
     auto c = static_cast<unsigned char>(tag[i]);
     if (std::isspace(c)) {
       space = true;
+      ++i;
       continue;
     }
     if (space && !out.empty()) out += ' ';
     space = false;
-    if (c == '<' || c == '>' || c == '"' || c < 0x20) continue;  // a tag is a word, not markup
-    if (c >= 'A' && c <= 'Z') {
-      out += static_cast<char>(c + 32);
-    } else if (c == 0xC3 && i + 1 < tag.size()) {
-      auto d = static_cast<unsigned char>(tag[i + 1]);
+    uint32_t cp = 0;
+    std::size_t len = decode(tag, i, cp);
+    if (len == 0) {  // valid_utf8 below marks it
       out += static_cast<char>(c);
-      out += static_cast<char>(d >= 0x80 && d <= 0x9E && d != 0x97 ? d + 0x20 : d);
       ++i;
-    } else {
-      out += static_cast<char>(c);
+      continue;
     }
+    i += len;
+    if (cp == '<' || cp == '>' || cp == '"' || cp < 0x20) continue;  // a word, not markup
+    append_utf8(out, lower(cp));
   }
   return defang(valid_utf8(out));
 }

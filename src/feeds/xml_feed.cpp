@@ -145,6 +145,15 @@ std::string inner_markup(xmlDoc* doc, const xmlNode* parent) {
   return str(xmlBufferContent(buf.get()));
 }
 
+// An RSS body is escaped HTML or CDATA; some sites write the HTML in raw, so it parses
+// as elements: those are serialised back to markup for the reduction.
+std::string html_of(xmlDoc* doc, const xmlNode* n) {
+  for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) return inner_markup(doc, n);
+  }
+  return inner_text(n);
+}
+
 std::string base_of(xmlDoc* doc, const xmlNode* n, std::string_view fallback) {
   std::string b = take(xmlNodeGetBase(doc, n));
   std::string resolved = b.empty() ? "" : resolve_url(fallback, b);
@@ -193,6 +202,12 @@ Reduced atom_text(xmlDoc* doc, const xmlNode* n, const std::string& base) {
   return r;
 }
 
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 bool image_type(std::string_view type) { return type.rfind("image/", 0) == 0; }
 
 // Media RSS, enclosures and iTunes: the image a platform names explicitly.
@@ -218,11 +233,18 @@ void explicit_image(const xmlNode* item, const std::string& base, Post& post) {
     }
     for (const xmlNode* scope : scopes) {
       for (const xmlNode* c = scope->children; c != nullptr && post.image.empty(); c = c->next) {
-        if (pass == 0 && media(c, "content")) {
-          std::string medium = attr(c, "medium");
+        if (media(c, "content")) {
+          // The type decides; medium="image" only when no type is given (Mastodon marks
+          // its GIF-like videos medium="image" type="video/mp4").
           std::string type = attr(c, "type");
-          if (medium == "image" || image_type(type))
+          bool image = type.empty() ? attr(c, "medium") == "image" : image_type(type);
+          const xmlNode* thumb =
+              first_child(c, [](const xmlNode* t) { return media(t, "thumbnail"); });
+          if (pass == 0 && image) {
             take_image(attr(c, "url"), media_description(c));
+          } else if (pass == 1 && !image && thumb != nullptr) {
+            take_image(attr(thumb, "url"), media_description(c));  // a video's still
+          }
         } else if (pass == 1 && media(c, "thumbnail")) {
           take_image(attr(c, "url"), "");
         }
@@ -305,7 +327,11 @@ Post rss_item(xmlDoc* doc, const xmlNode* item, std::string_view feed_url) {
       media_desc = first_child(c, [](const xmlNode* d) { return media(d, "description"); });
     }
   }
-  if (post.url.empty() && guid_permalink && !guid_text.empty()) {
+  // A guid is a permalink by default (RSS 2.0), but many feeds put an id there without
+  // saying isPermaLink="false" (a UUID, "post-123"): only an absolute web address counts.
+  if (post.url.empty() && guid_permalink &&
+      (lower_ascii(guid_text.substr(0, 8)).starts_with("https://") ||
+       lower_ascii(guid_text.substr(0, 7)).starts_with("http://"))) {
     post.url = resolve_url(base, guid_text);
   }
   post.guid = guid_text;
@@ -316,7 +342,7 @@ Post rss_item(xmlDoc* doc, const xmlNode* item, std::string_view feed_url) {
   }
   for (const xmlNode* source : {encoded, description, summary, media_desc}) {
     if (source == nullptr) continue;
-    std::string raw = inner_text(source);
+    std::string raw = source == media_desc ? inner_text(source) : html_of(doc, source);
     if (raw.find_first_not_of(" \t\r\n") == std::string::npos) continue;
     body = reduce_html(raw, base);
     if (!body.text.empty() || !body.image.empty()) break;
@@ -360,6 +386,8 @@ Post atom_entry(xmlDoc* doc, const xmlNode* entry, std::string_view feed_url) {
     } else if (atom(c, "category")) {
       std::string term = attr(c, "term");
       add_tag(post, term.empty() ? attr(c, "label") : term);
+    } else if (in_ns(c, kDc, "subject")) {  // Atom 0.3 feeds of old blog software
+      add_tag(post, inner_text(c));
     } else if (atom(c, "author") && post.author.empty()) {
       const xmlNode* name = first_child(c, [](const xmlNode* d) { return atom(d, "name"); });
       post.author = one_line(inner_text(name));
@@ -480,12 +508,6 @@ std::string from_cp1252(std::string_view s) {
   return out;
 }
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // The encoding named in the XML declaration, lower case, or "".
 std::string declared_encoding(std::string_view body) {
   if (body.rfind("<?xml", 0) != 0) return "";
@@ -535,6 +557,114 @@ bool declares_entities(std::string_view body) {
   }
 }
 
+bool name_start(unsigned char c) { return std::isalpha(c) || c == '_' || c == ':' || c >= 0x80; }
+bool name_char(unsigned char c) { return name_start(c) || std::isdigit(c) || c == '-' || c == '.'; }
+bool xml_char(uint32_t cp) {
+  return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+         (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+// The length of the reference at `s` ("&...;") that stays as it is, or 0. Sets
+// `numeric` to the character of an undeclared HTML entity that must be written out.
+std::size_t kept_reference(std::string_view s, uint32_t& numeric) {
+  numeric = 0;
+  if (s.size() < 3) return 0;
+  if (s[1] == '#') {
+    bool hex = s.size() > 2 && (s[2] == 'x' || s[2] == 'X');
+    std::size_t i = hex ? 3 : 2;
+    uint32_t cp = 0;
+    std::size_t digits = 0;
+    for (; i < s.size() && digits < 8; ++i, ++digits) {
+      auto c = static_cast<unsigned char>(s[i]);
+      int v = std::isdigit(c) ? c - '0' : hex && std::isxdigit(c) ? std::tolower(c) - 'a' + 10 : -1;
+      if (v < 0) break;
+      cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
+    }
+    if (digits == 0 || i >= s.size() || s[i] != ';') return 0;
+    if (!xml_char(cp)) numeric = 0xFFFD;  // &#0; and friends are fatal in XML
+    return i + 1;
+  }
+  if (!name_start(static_cast<unsigned char>(s[1]))) return 0;
+  std::size_t i = 2;
+  while (i < s.size() && i < 40 && name_char(static_cast<unsigned char>(s[i]))) ++i;
+  if (i >= s.size() || s[i] != ';') return 0;
+  std::string name(s.substr(1, i - 1));
+  if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos") {
+    return i + 1;
+  }
+  const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()));
+  if (e == nullptr) return 0;
+  numeric = e->value;
+  return i + 1;
+}
+
+// Real feeds break well-formedness in a few ways: a bare '&' ("Hilfsmittel & mehr"),
+// HTML entities nobody declared (&auml;, &nbsp;), control characters pasted from word
+// processors. libxml2's recover mode survives them but then drops every later entity
+// reference, even &amp; and &lt; (2.9.14), so the text loses characters and escaped
+// markup shows up as words. Repairing those three before parsing keeps the document
+// well-formed; CDATA sections, comments and processing instructions are copied as
+// they are (their '&' is literal). Returns false when nothing needed repair.
+bool repair_well_formedness(std::string_view body, std::string& out) {
+  bool changed = false;
+  std::size_t done = 0;
+  auto flush = [&](std::size_t upto) {
+    if (!changed) out.reserve(body.size() + 64);
+    changed = true;
+    out.append(body.substr(done, upto - done));
+  };
+  for (std::size_t i = 0; i < body.size();) {
+    auto c = static_cast<unsigned char>(body[i]);
+    if (c == '<') {
+      std::string_view end;
+      if (body.compare(i, 9, "<![CDATA[") == 0) {
+        end = "]]>";
+      } else if (body.compare(i, 4, "<!--") == 0) {
+        end = "-->";
+      } else if (body.compare(i, 2, "<?") == 0) {
+        end = "?>";
+      }
+      if (!end.empty()) {
+        auto close = body.find(end, i + 2);
+        std::size_t stop = close == std::string_view::npos ? body.size() : close + end.size();
+        for (std::size_t k = i; k < stop; ++k) {
+          auto b = static_cast<unsigned char>(body[k]);
+          if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+            flush(k);
+            done = k + 1;
+          }
+        }
+        i = stop;
+        continue;
+      }
+      ++i;
+    } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      flush(i);
+      out += ' ';
+      done = ++i;
+    } else if (c == '&') {
+      uint32_t numeric = 0;
+      std::size_t len = kept_reference(body.substr(i), numeric);
+      if (len == 0) {
+        flush(i);
+        out += "&amp;";
+        done = ++i;
+      } else if (numeric != 0) {
+        flush(i);
+        out += "&#" + std::to_string(numeric) + ";";
+        i += len;
+        done = i;
+      } else {
+        i += len;
+      }
+    } else {
+      ++i;
+    }
+  }
+  if (changed) out.append(body.substr(done));
+  return changed;
+}
+
 }  // namespace
 
 void init() {
@@ -575,6 +705,9 @@ Result<Feed> parse_xml(std::string_view body, std::string_view base_url, std::st
       encoding = nullptr;  // e.g. ISO-8859-15 declared and meant: libxml2 converts
     }
   }
+
+  std::string repaired;
+  if (encoding != nullptr && repair_well_formedness(body, repaired)) body = repaired;
 
   std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xmlNewParserCtxt());
   if (!ctxt) return make_error("malformed", "out of memory");

@@ -82,6 +82,11 @@ TEST(HtmlText, HashtagsWithUmlautsNotInUrlsOrEntities) {
 TEST(HtmlText, TagsAreLowerCase) {
   EXPECT_EQ(normalise_tag("  #Kinder und   Jugend "), "kinder und jugend");
   EXPECT_EQ(normalise_tag("ÄÖÜ"), "äöü");
+  EXPECT_EQ(normalise_tag("Łódź"), "łódź");
+  EXPECT_EQ(normalise_tag("ČEŠTINA İstanbul Ÿ"), "čeština istanbul ÿ");
+  EXPECT_EQ(normalise_tag("ΑΘΗΝΑ"), "αθηνα");
+  EXPECT_EQ(normalise_tag("КИЇВ Ёлка"), "київ ёлка");
+  EXPECT_EQ(normalise_tag("×÷"), "×÷");
 }
 
 TEST(HtmlText, InvalidUtf8IsReplaced) {

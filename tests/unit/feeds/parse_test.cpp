@@ -93,6 +93,23 @@ TEST(FeedParse, RecoversBrokenDocuments) {
   EXPECT_EQ(feed->posts[1].url, "https://www.example.org/2");
 }
 
+// After the first bare '&' libxml2's recover mode drops later references, so the
+// repair before parsing must keep every reference and every CDATA section as it is.
+TEST(FeedParse, BareAmpersandsAndUndeclaredEntitiesLoseNoCharacters) {
+  auto feed = parse(
+      "<rss version=\"2.0\"><channel><title>A & B</title>"
+      "<item><title>Hilfe & Rat &amp; mehr &auml;&nbsp;&#228;&#xE4;&#0;&bogus; \x0B!</title>"
+      "<description><![CDATA[<p>Tom &amp; Jerry & &nbsp;co</p>]]></description>"
+      "<link>https://www.example.org/1?a=1&b=2</link></item></channel></rss>",
+      kBase);
+  ASSERT_TRUE(feed.ok()) << feed.error().message;
+  ASSERT_EQ(feed->posts.size(), 1u);
+  EXPECT_EQ(feed->title, "A & B");
+  EXPECT_EQ(feed->posts[0].title, "Hilfe & Rat & mehr \u00e4 \u00e4\u00e4\uFFFD&bogus; !");
+  EXPECT_EQ(feed->posts[0].text, "Tom & Jerry & co");
+  EXPECT_EQ(feed->posts[0].url, "https://www.example.org/1?a=1&b=2");
+}
+
 TEST(FeedParse, SaysWhatIsNoFeed) {
   EXPECT_EQ(parse("", kBase).error().code, "empty");
   EXPECT_EQ(parse("  \n ", kBase).error().code, "empty");
