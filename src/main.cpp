@@ -36,9 +36,9 @@
 #include "store/user_store.hpp"
 #include "web/accounts/handlers.hpp"
 #include "web/app.hpp"
-#include "web/wall/handlers.hpp"
 #include "web/static_files.hpp"
 #include "web/view.hpp"
+#include "web/wall/handlers.hpp"
 
 extern char** environ;
 
@@ -383,6 +383,7 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
   // Each feature registers its own job kinds and schedules.
   mail::register_jobs(runner, db, *transport);
   web::accounts::register_jobs(runner, db, cfg);
+  web::wall::register_jobs(runner, db);
 
   http::ServerOptions opt;
   opt.host = cfg.listen_host;

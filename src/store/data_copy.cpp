@@ -50,7 +50,8 @@ const std::vector<std::string>& copied_tables() {
                                                   "post_reports",
                                                   "wall_moderation_log",
                                                   "wall_words",
-                                                  "wall_kiosks"};
+                                                  "wall_kiosks",
+                                                  "wall_tag_counts"};
   return tables;
 }
 

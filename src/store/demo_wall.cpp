@@ -4,6 +4,7 @@
 
 #include "core/resources.hpp"
 #include "feeds/html_text.hpp"
+#include "store/post_store.hpp"
 #include "store/source_store.hpp"
 
 namespace verbund::store {
@@ -70,7 +71,7 @@ Result<std::vector<DemoWallText>> demo_wall_texts() {
 int load_demo_wall(db::Database& db, const std::vector<DemoWallText>& texts,
                    const std::vector<std::string>& image_keys, int64_t now, int max_orgs) {
   if (texts.empty()) return 0;
-  return db.write([&](db::Connection& c) {
+  int loaded = db.write([&](db::Connection& c) {
     int posts = 0;
     auto orgs = c.query(
         "SELECT id, slug, city FROM organisations WHERE status = 'published' ORDER BY id LIMIT $1",
@@ -159,6 +160,8 @@ int load_demo_wall(db::Database& db, const std::vector<DemoWallText>& texts,
     }
     return posts;
   });
+  Posts(db).refresh_tag_counts(now);  // the wall's hashtags before the first job runs
+  return loaded;
 }
 
 }  // namespace verbund::store

@@ -37,6 +37,13 @@ WallPost post_from(const db::Row& r) {
   return p;
 }
 
+// The SELECT of wall posts, joining the tag rows when the filter names a hashtag.
+std::string wall_select(const WallFilter& f) {
+  std::string sql = kColumns;
+  if (!f.tag.empty()) sql += "\n    JOIN post_tags pt ON pt.post_id = p.id";
+  return sql;
+}
+
 // The WHERE clause of the visible wall under a filter; parameters appended to `ps`.
 std::string visible_where(const WallFilter& f, db::Params& ps) {
   std::string w = R"sql(
@@ -56,9 +63,8 @@ std::string visible_where(const WallFilter& f, db::Params& ps) {
          ps.next() + ")";
     ps.add(f.field);
   }
-  if (!f.tag.empty()) {
-    w += " AND EXISTS (SELECT 1 FROM post_tags pt WHERE pt.post_id = p.id AND pt.tag = " +
-         ps.next() + ")";
+  if (!f.tag.empty()) {  // the query joins post_tags pt (tag_join)
+    w += " AND pt.tag = " + ps.next();
     ps.add(f.tag);
   }
   if (f.kind == "direct") {
@@ -75,16 +81,19 @@ std::string visible_where(const WallFilter& f, db::Params& ps) {
 WallPage Posts::wall(const WallFilter& f, const std::optional<WallCursor>& before, int limit) {
   return db_.read([&](db::Connection& c) {
     db::Params ps;
-    std::string sql = std::string(kColumns) + visible_where(f, ps);
+    std::string sql = wall_select(f) + visible_where(f, ps);
+    // With a hashtag the tag's index (tag, sort_at, post_id) gives the order, so a rare
+    // tag does not walk the whole wall; post_tags.sort_at is the post's sort_at.
+    const char* order = f.tag.empty() ? "(p.sort_at, p.id)" : "(pt.sort_at, pt.post_id)";
     if (before) {
-      sql += " AND (p.sort_at < " + ps.next();
+      sql += std::string(" AND ") + order + " < (" + ps.next();
       ps.add(before->sort_at);
-      sql += " OR (p.sort_at = " + ps.next();
-      ps.add(before->sort_at);
-      sql += " AND p.id < " + ps.next() + "))";
+      sql += ", " + ps.next() + ")";
       ps.add(before->id);
     }
-    sql += " ORDER BY p.sort_at DESC, p.id DESC LIMIT " + ps.next();
+    sql += f.tag.empty() ? " ORDER BY p.sort_at DESC, p.id DESC LIMIT "
+                         : " ORDER BY pt.sort_at DESC, pt.post_id DESC LIMIT ";
+    sql += ps.next();
     ps.add(limit + 1);
     WallPage page;
     for (const auto& r : c.query(sql, ps)) page.posts.push_back(post_from(r));
@@ -99,7 +108,7 @@ WallPage Posts::wall(const WallFilter& f, const std::optional<WallCursor>& befor
 std::vector<WallPost> Posts::newer(const WallFilter& f, int64_t after_id, int limit) {
   return db_.read([&](db::Connection& c) {
     db::Params ps;
-    std::string sql = std::string(kColumns) + visible_where(f, ps);
+    std::string sql = wall_select(f) + visible_where(f, ps);
     // Newer on the wall: sorted above the post the visitor saw first.
     if (after_id > 0) {  // 0: the screen showed nothing yet, every post is new
       sql +=
@@ -140,14 +149,39 @@ std::optional<WallPost> Posts::find_visible(int64_t id) {
 std::vector<std::pair<std::string, int64_t>> Posts::popular_tags(int limit) {
   return db_.read([&](db::Connection& c) {
     std::vector<std::pair<std::string, int64_t>> out;
-    for (const auto& r : c.query(R"sql(
-        SELECT pt.tag, count(*) AS n FROM post_tags pt
-          JOIN posts p ON p.id = pt.post_id AND p.status = 'visible'
-         GROUP BY pt.tag ORDER BY n DESC, pt.tag LIMIT $1)sql",
-                                 {limit}))
-      out.emplace_back(r.text("tag"), r.int64("n"));
+    for (const auto& r : c.query(
+             "SELECT tag, posts FROM wall_tag_counts ORDER BY posts DESC, tag LIMIT $1", {limit}))
+      out.emplace_back(r.text("tag"), r.int64("posts"));
     return out;
   });
+}
+
+int Posts::refresh_tag_counts(int64_t now) {
+  // Counted in a read transaction (seconds on a wall of a million posts), written in a
+  // short one: SQLite's single writer is never held while counting.
+  auto counts = db_.read([&](db::Connection& c) {
+    db::Params ps;
+    std::string sql = R"sql(
+      SELECT pt.tag, count(*) AS n
+        FROM posts p
+        JOIN organisations o ON o.id = p.organisation_id
+        LEFT JOIN sources s ON s.id = p.source_id
+        JOIN post_tags pt ON pt.post_id = p.id)sql" +
+                      visible_where({}, ps) + " AND p.sort_at >= " + ps.next() +
+                      " GROUP BY pt.tag ORDER BY n DESC, pt.tag LIMIT 50";
+    ps.add(now - kTagWindowSeconds);
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& r : c.query(sql, ps)) out.emplace_back(r.text("tag"), r.int64("n"));
+    return out;
+  });
+  db_.write([&](db::Connection& c) {
+    c.execute("DELETE FROM wall_tag_counts");
+    for (const auto& [tag, n] : counts) {
+      c.execute("INSERT INTO wall_tag_counts (tag, posts, computed_at) VALUES ($1, $2, $3)",
+                {tag, n, now});
+    }
+  });
+  return static_cast<int>(counts.size());
 }
 
 Result<int64_t> Posts::submit(const Actor& a, int64_t org_id, const NewDirectPost& p, int64_t now) {

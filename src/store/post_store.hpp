@@ -68,8 +68,14 @@ class Posts {
   std::vector<WallPost> of_source(int64_t source_id, int limit);
   // A visible post of a published organisation (the report form).
   std::optional<WallPost> find_visible(int64_t id);
-  // Tags used by visible posts, most frequent first (the filter's suggestions).
+  // Tags used by visible posts of the last 90 days, most frequent first (the filter's
+  // suggestions), as refresh_tag_counts last counted them.
   std::vector<std::pair<std::string, int64_t>> popular_tags(int limit);
+  // Counts them again (the job "wall.tag_counts": every 10 minutes and after moderation
+  // steps). Keeps the 50 most frequent; returns how many tags it kept.
+  int refresh_tag_counts(int64_t now);
+  static constexpr int64_t kTagWindowSeconds = 90 * 86400;
+  static constexpr const char* kTagCountsJob = "wall.tag_counts";
 
   // A post submitted by an organisation admin; visible at once for a published
   // organisation, held for review otherwise. Errors: "not_found". Returns the id.

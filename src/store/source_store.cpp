@@ -349,21 +349,22 @@ std::optional<RecordedFetch> Sources::record_fetch(int64_t source_id, const std:
              o.result == "ok" ? 1 : 0, o.etag, o.last_modified, o.next_fetch_at, o.interval_seconds,
              failures, success ? 1 : 0, out.failure_mail_due ? 1 : 0, out.inserted});
         if (out.failure_mail_due && failure_mail) {
-      Source source = source_from(*c.query_one(std::string("SELECT ") + kColumns +
-                                                   " FROM sources s JOIN organisations o ON o.id = "
-                                                   "s.organisation_id WHERE s.id = $1",
-                                               {source_id}));
-      for (const auto& r : c.query(R"sql(
+          Source source =
+              source_from(*c.query_one(std::string("SELECT ") + kColumns +
+                                           " FROM sources s JOIN organisations o ON o.id = "
+                                           "s.organisation_id WHERE s.id = $1",
+                                       {source_id}));
+          for (const auto& r : c.query(R"sql(
           SELECT u.email, u.locale, u.display_name FROM users u
             JOIN user_roles ur ON ur.user_id = u.id
            WHERE ur.role = 'org_admin' AND ur.organisation_id = $1 AND u.disabled_at IS NULL
            ORDER BY u.id)sql",
-                                   {source.organisation_id})) {
-        Addressee to{r.text("email"), r.text("locale"), r.text("display_name")};
-        queue_mail(c, failure_mail(to, source, o), now, mail_attempts_);
-      }
-    }
-    return out;
+                                       {source.organisation_id})) {
+            Addressee to{r.text("email"), r.text("locale"), r.text("display_name")};
+            queue_mail(c, failure_mail(to, source, o), now, mail_attempts_);
+          }
+        }
+        return out;
       });
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "feeds/html_text.hpp"
+#include "store/job_store.hpp"
+#include "store/post_store.hpp"
 
 namespace verbund::store {
 
@@ -69,6 +71,17 @@ void log_step(db::Connection& c, std::optional<int64_t> post_id, std::optional<i
     VALUES ($1, $2, $3, $4, $5, $6, $7))sql",
             {post_id, source_id, org_id, std::string(action), reason.substr(0, 1000),
              actor > 0 ? std::optional<int64_t>(actor) : std::nullopt, now});
+  // What the wall shows changed: count its hashtags again soon (one queued count is
+  // enough; a second one from a race only counts twice).
+  std::string_view a(action);
+  if (a == "hide" || a == "unhide" || a == "approve" || a == "block" || a == "unblock") {
+    bool queued = c.query_one(
+                       "SELECT 1 FROM jobs WHERE kind = $1 AND state = 'queued' AND "
+                       "locked_by IS NULL",
+                       {std::string(Posts::kTagCountsJob)})
+                      .has_value();
+    if (!queued) enqueue_job(c, Posts::kTagCountsJob, "", now, 3);
+  }
 }
 
 // Who the actor is for the post's organisation: "moderation", "organisation" or "".

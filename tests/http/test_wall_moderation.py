@@ -361,6 +361,47 @@ class WallModerationTest(ServerTestCase):
         self.assertEqual(self.log_actions(source_id=source)[-1], "unblock:")
         self.post_form(admin, QUEUE + "/beitrag/%d/meldungen-verwerfen" % post, {})
 
+    def popular(self):
+        """The hashtags the wall suggests, as a member sees them (no page cache)."""
+        page = self.as_("member").get("/social-wall").body
+        m = re.search(r'<nav class="popular-tags".*?</nav>', page, re.S)
+        return re.findall(r">#([^<]+)</a>", m.group(0)) if m else []
+
+    def wait_popular(self, tag, present):
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if (tag in self.popular()) == present:
+                return True
+            time.sleep(0.3)
+        return False
+
+    def test_a_blocked_source_takes_its_hashtags_out_of_the_suggestions_within_seconds(self):
+        post = self.visible_post(self.other_id)
+        source = int(self.server.sql("SELECT source_id FROM posts WHERE id = %d" % post))
+        tag = "welle" + uuid.uuid4().hex[:8]
+        now = int(time.time())
+        for i in range(80):  # more than any demo hashtag: first among the suggestions
+            self.server.sql(
+                "INSERT INTO posts (organisation_id, source_id, guid, body, status, content_hash, "
+                "published_at, sort_at, fetched_at, updated_at) VALUES (%s, %d, '%s-%d', "
+                "'Beitrag #%s', 'visible', 't', %d, %d, %d, %d)"
+                % (self.other_id, source, tag, i, tag, now - i, now - i, now, now))
+        self.server.sql("INSERT INTO post_tags (post_id, tag, sort_at) SELECT id, '%s', sort_at "
+                        "FROM posts WHERE guid LIKE '%s-%%'" % (tag, tag))
+        # The counts follow every 10 minutes; a queued count stands in for the schedule.
+        self.server.sql("INSERT INTO jobs (kind, payload, run_at, max_attempts, created_at) "
+                        "VALUES ('wall.tag_counts', '', 0, 3, 0)")
+        self.assertTrue(self.wait_popular(tag, True), self.popular())
+        self.assertEqual(self.popular()[0], tag)
+        admin = self.as_("admin")
+        r = self.post_form(admin, QUEUE + "/quelle/%d/sperren" % source, {"grund": "Spamwelle"})
+        self.assertEqual(r.status, 303)
+        self.assertTrue(self.wait_popular(tag, False), self.popular())  # queued by the block
+        r = self.post_form(admin, QUEUE + "/quelle/%d/entsperren" % source, {})
+        self.assertEqual(r.status, 303)
+        self.assertTrue(self.wait_popular(tag, True), self.popular())
+        self.server.sql("DELETE FROM posts WHERE guid LIKE '%s-%%'" % tag)
+
     # --- the word list -----------------------------------------------------------
 
     def test_only_platform_admins_edit_the_word_list_and_it_holds_matching_posts(self):

@@ -2,6 +2,7 @@
 // organisation's channels (sources) and its directly submitted posts.
 #pragma once
 
+#include "jobs/runner.hpp"
 #include "store/post_store.hpp"
 #include "store/source_store.hpp"
 #include "web/app.hpp"
@@ -45,5 +46,7 @@ std::string source_problem(const std::string& locale, const std::string& error, 
 store::SourceComposer source_failure_mail(const core::Config& config);
 
 void register_routes(App& app);
+// The wall's periodic work: the hashtag counts (every 10 minutes and after moderation).
+void register_jobs(jobs::Runner& runner, db::Database& db);
 
 }  // namespace verbund::web::wall

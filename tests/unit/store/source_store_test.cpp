@@ -7,7 +7,9 @@
 
 #include "../db/test_db.hpp"
 #include "core/random.hpp"
+#include "store/post_store.hpp"
 #include "store/user_store.hpp"
+#include "store/wall_moderation_store.hpp"
 
 using namespace verbund;
 
@@ -221,6 +223,73 @@ TEST_P(SourceStoreTest, OneMailAfterRepeatedFailuresUntilASuccess) {
     due[i] = sources.record_fetch(s.id, "n", fail, 4000 + i)->failure_mail_due;
   }
   EXPECT_TRUE(due[4]);  // a new run of failures is told about again
+}
+
+// The wall's hashtag counts come from the visible posts of the last 90 days; a hidden
+// post queues a new count; a hashtag's pages follow each other without gaps or repeats.
+TEST_P(SourceStoreTest, HashtagCountsAndHashtagPages) {
+  store::Sources sources(t.db());
+  auto src = *sources.add({anna, false}, org, source("https://a.example/feed"), {}, 1000);
+  ASSERT_TRUE(sources.set_moderation({anna, false}, org, src.id, "publish").ok());
+  t.db().write([&](db::Connection& c) {
+    c.execute("UPDATE organisations SET status = 'published' WHERE id = $1", {org});
+  });
+  const int64_t now = 200 * 86400;
+  store::FetchOutcome o;
+  o.result = "ok";
+  for (int i = 0; i < 25; ++i) {
+    auto p = post("g" + std::to_string(i), "https://a.example/" + std::to_string(i), "Text");
+    p.published = now - 1000 + (i % 5);  // equal times: the id breaks the tie
+    p.tags = i % 2 == 0 ? std::vector<std::string>{"ehrenamt", "kassel"}
+                        : std::vector<std::string>{"ehrenamt"};
+    o.posts.push_back(p);
+  }
+  auto old = post("alt", "https://a.example/alt", "Alt");
+  old.published = now - 100 * 86400;  // outside the window
+  old.tags = {"archiv"};
+  o.posts.push_back(old);
+  o.next_fetch_at = now + 600;
+  sources.claim_due("n1", now, 10, 2, 300);
+  ASSERT_EQ(sources.record_fetch(src.id, "n1", o, now)->inserted, 26);
+
+  store::Posts posts(t.db());
+  EXPECT_TRUE(posts.popular_tags(12).empty());  // nothing counted yet
+  EXPECT_EQ(posts.refresh_tag_counts(now), 2);
+  using Counts = std::vector<std::pair<std::string, int64_t>>;
+  EXPECT_EQ(posts.popular_tags(12), (Counts{{"ehrenamt", 25}, {"kassel", 13}}));
+  EXPECT_EQ(posts.popular_tags(1), (Counts{{"ehrenamt", 25}}));
+
+  // Pages of #kassel, 5 at a time: 13 posts, newest first, each once.
+  store::WallFilter f;
+  f.tag = "kassel";
+  std::vector<int64_t> seen;
+  std::optional<store::WallCursor> cursor;
+  for (int page = 0; page < 5; ++page) {
+    auto w = posts.wall(f, cursor, 5);
+    for (const auto& p : w.posts) seen.push_back(p.id);
+    if (!w.next) break;
+    cursor = w.next;
+  }
+  EXPECT_EQ(seen.size(), 13u);
+  EXPECT_EQ(std::set<int64_t>(seen.begin(), seen.end()).size(), 13u);
+  auto all = posts.wall({}, std::nullopt, 100).posts;
+  std::vector<int64_t> kassel_order;
+  for (const auto& p : all)
+    if (p.tags.find("kassel") != std::string::npos) kassel_order.push_back(p.id);
+  EXPECT_EQ(seen, kassel_order);  // the same order as the whole wall
+
+  // A moderator hides a post: a count is queued (once, however many steps follow).
+  store::WallModeration mod(t.db());
+  auto queued = [&] {
+    return t.db().read([&](db::Connection& c) {
+      return c.query_int("SELECT count(*) FROM jobs WHERE kind = 'wall.tag_counts'");
+    });
+  };
+  ASSERT_TRUE(mod.hide({anna, true}, seen.front(), "Test", now).ok());
+  ASSERT_TRUE(mod.hide({anna, true}, seen.back(), "Test", now).ok());
+  EXPECT_EQ(queued(), 1);
+  posts.refresh_tag_counts(now);
+  EXPECT_EQ(posts.popular_tags(12), (Counts{{"ehrenamt", 23}, {"kassel", 11}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, SourceStoreTest, ::testing::ValuesIn(test::kDrivers));
