@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/utf8.hpp"
 #include "feeds/url.hpp"
 
 namespace verbund::feeds {
@@ -152,24 +153,6 @@ bool tag_char(uint32_t cp) {
 bool is_letter(uint32_t cp) {
   if (cp < 0x80) return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
   return tag_char(cp);
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // Lower case for the alphabets members' tags use: ASCII, Latin-1, Latin Extended-A
@@ -368,7 +351,7 @@ std::string normalise_tag(std::string_view tag) {
     }
     i += len;
     if (cp == '<' || cp == '>' || cp == '"' || cp < 0x20) continue;  // a word, not markup
-    append_utf8(out, lower(cp));
+    utf8::append(out, lower(cp));
   }
   return defang(valid_utf8(out));
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "core/utf8.hpp"
 #include "feeds/dates.hpp"
 #include "feeds/html_text.hpp"
 #include "feeds/parse.hpp"
@@ -93,24 +94,6 @@ std::string attr(const xmlNode* n, const char* name) {
   return take(xmlGetProp(n, reinterpret_cast<const xmlChar*>(name)));
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // The text of an element and its descendants. Entity references are never expanded:
 // a reference to an HTML entity that RSS 0.91 feeds use without declaring it (&eacute;)
 // becomes its character, anything else stays out.
@@ -122,7 +105,7 @@ std::string inner_text(const xmlNode* parent) {
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
       out += str(n->content);
     } else if (n->type == XML_ENTITY_REF_NODE) {
-      if (const htmlEntityDesc* e = htmlEntityLookup(n->name)) append_utf8(out, e->value);
+      if (const htmlEntityDesc* e = htmlEntityLookup(n->name)) utf8::append(out, e->value);
     } else if (n->type == XML_ELEMENT_NODE && n->children != nullptr) {
       n = n->children;
       continue;
@@ -502,7 +485,7 @@ std::string from_cp1252(std::string_view s) {
     if (c < 0x80) {
       out += ch;
     } else {
-      append_utf8(out, c < 0xA0 ? high[c - 0x80] : c);
+      utf8::append(out, c < 0xA0 ? high[c - 0x80] : c);
     }
   }
   return out;

@@ -4,6 +4,9 @@
 
 #include <memory>
 
+#include "core/utf8.hpp"
+#include "search/directory.hpp"
+
 namespace verbund::search {
 namespace {
 
@@ -31,24 +34,6 @@ char32_t next_cp(std::string_view s, std::size_t& i) {
     ++i;
   }
   return cp;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // Lower case for ASCII and Latin-1/Latin Extended-A letters (À–Þ, Ā–ž pairs).
@@ -100,7 +85,7 @@ std::vector<std::string> words(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     char32_t cp = lower(next_cp(text, i));
     if (is_word_char(cp)) {
-      append_utf8(cur, cp);
+      utf8::append(cur, cp);
     } else if (!cur.empty()) {
       out.push_back(std::move(cur));
       cur.clear();
@@ -180,18 +165,12 @@ std::string fold(std::string_view text) {
           out += 'c';
           break;
         default:
-          append_utf8(out, cp);
+          utf8::append(out, cp);
       }
     }
   }
   return out;
 }
-
-}  // namespace verbund::search
-
-#include "search/directory.hpp"
-
-namespace verbund::search {
 
 std::vector<std::vector<StemTerm>> stem_query(const std::string& text) {
   std::vector<std::vector<StemTerm>> out;
