@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <thread>
 #include <vector>
 
 #include "core/log.hpp"
@@ -20,6 +21,8 @@ int64_t unix_now() {
 }
 
 constexpr int64_t kLeaseSeconds = 300;
+// A worker leases one source at a time, so a slow one keeps no other waiting.
+constexpr int kClaimPerWorker = 1;
 
 }  // namespace
 
@@ -165,26 +168,28 @@ IngestStats Ingest::run_once() {
   IngestStats stats;
   std::mutex stats_mu;
   int workers = std::max(1, workers_);
-  while (!stopping_) {
-    auto batch = sources_.claim_due(node_, unix_now(), workers * 2, per_host_, kLeaseSeconds);
-    if (batch.empty()) break;
-    std::atomic<std::size_t> next{0};
-    std::vector<std::thread> threads;
-    auto work = [&] {
-      for (std::size_t i = next++; i < batch.size() && !stopping_; i = next++) {
+  // Each worker leases a due source for itself, fetches it and leases the next:
+  // a source that drips its body until the total timeout holds up its own worker only,
+  // not a whole batch. A worker stops when nothing it may take is due (the rest may be
+  // leased by others or wait for their host's slots), so the run ends when all are done.
+  auto work = [&] {
+    while (!stopping_) {
+      auto mine = sources_.claim_due(node_, unix_now(), kClaimPerWorker, per_host_, kLeaseSeconds);
+      if (mine.empty()) return;
+      for (const auto& source : mine) {
+        if (stopping_) return;  // the leases run out and the sources are tried again
         try {
-          process(batch[i], stats, stats_mu);
+          process(source, stats, stats_mu);
         } catch (const std::exception& e) {
-          // The lease runs out and the source is tried again; the wall keeps going.
-          log::error("feeds: source " + std::to_string(batch[i].id) + ": " + e.what());
+          log::error("feeds: source " + std::to_string(source.id) + ": " + e.what());
         }
       }
-    };
-    std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(workers), batch.size());
-    for (std::size_t t = 1; t < n; ++t) threads.emplace_back(work);
-    work();
-    for (auto& t : threads) t.join();
-  }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < workers; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
   return stats;
 }
 

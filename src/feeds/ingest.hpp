@@ -1,8 +1,8 @@
-// A node's feed fetching: claims due sources (store::Sources::claim_due, shared with
-// every other node), fetches them `workers` at a time through the guarded fetcher,
-// parses them, stores the posts and the next due time in one transaction per source,
-// then fetches each new post's first image once and stores it re-encoded, so that the
-// wall never sends a visitor's browser to another host.
+// A node's feed fetching: `workers` threads, each leasing one due source at a time
+// (store::Sources::claim_due, shared with every other node), fetch it through the
+// guarded fetcher, parse it, and store the posts and the next due time in one
+// transaction per source; then each new post's first image is fetched once and stored
+// re-encoded, so that the wall never sends a visitor's browser to another host.
 // Thread-safety: run_once() and the background loop may run while the web serves.
 #pragma once
 

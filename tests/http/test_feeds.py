@@ -576,6 +576,23 @@ class IngestTest(ServerTestCase):
         self.assertEqual(self.server.sql(
             "SELECT count(*) FROM sources WHERE feed_url = '%s'" % self.feeds.url("/good/rdf")), "1")
 
+    def test_a_source_that_drips_holds_up_only_its_own_worker(self):
+        slug, _ = self.org()
+        # Added while healthy, then it drips one byte every 2 s until the total timeout.
+        self.feeds.set("/slow/drip", self.feeds.good_rss)
+        slow = self.add(slug, self.feeds.url("/slow/drip"))
+        self.feeds.unset("/slow/drip")
+        fast = [self.add(slug, self.feeds.url("/good/rss?quelle=%d" % i)) for i in range(6)]
+        stats = self.fetch(slow, *fast, **{"feeds.total_timeout_seconds": "5",
+                                           "feeds.workers": "2"})
+        self.assertEqual(stats[:4], (7, 6, 0, 1))
+        slow_at = int(self.source(slow, "last_fetch_at")[0])
+        self.assertEqual(self.source(slow, "last_result")[0], "timeout")
+        # The other worker went through all fast sources while the slow one dripped (one
+        # batch for both workers would have kept one fast source waiting the 5 s).
+        for sid in fast:
+            self.assertLessEqual(int(self.source(sid, "last_fetch_at")[0]), slow_at - 3, sid)
+
     def test_a_rate_limited_source_waits_as_long_as_it_is_told(self):
         slug, _ = self.org()
         # Added while healthy (the check would refuse a 429), then the built-in answers.
