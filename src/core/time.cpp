@@ -54,4 +54,21 @@ std::string berlin(int64_t t, const char* format) {
   return format_tm(tm, format);
 }
 
+std::optional<int64_t> berlin_to_utc(int64_t year, unsigned month, unsigned day, unsigned hour,
+                                     unsigned minute) {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) {
+    return std::nullopt;
+  }
+  int64_t local = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60;
+  std::time_t back = local;
+  std::tm tm{};
+  gmtime_r(&back, &tm);
+  if (static_cast<unsigned>(tm.tm_mday) != day) return std::nullopt;  // 31 April, 29 Feb 2027
+  // Try summer time first: in the doubled hour both readings fit and the first is meant.
+  for (int offset : {7200, 3600}) {
+    if (berlin_offset(local - offset) == offset) return local - offset;
+  }
+  return std::nullopt;
+}
+
 }  // namespace verbund::timefmt

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace verbund::timefmt {
@@ -19,5 +20,11 @@ int berlin_offset(int64_t t);
 
 // strftime of `t` in German time, e.g. berlin(t, "%d.%m.%Y, %H:%M").
 std::string berlin(int64_t t, const char* format);
+
+// The UTC time of a German wall-clock time (what a person enters). Empty for the hour
+// that does not exist when the clocks go forward (02:00-02:59 on the last Sunday of
+// March); in the hour that occurs twice in October the first one (CEST) is meant.
+std::optional<int64_t> berlin_to_utc(int64_t year, unsigned month, unsigned day, unsigned hour,
+                                     unsigned minute);
 
 }  // namespace verbund::timefmt

@@ -51,7 +51,11 @@ const std::vector<std::string>& copied_tables() {
                                                   "wall_moderation_log",
                                                   "wall_words",
                                                   "wall_kiosks",
-                                                  "wall_tag_counts"};
+                                                  "wall_tag_counts",
+                                                  "event_series",
+                                                  "events",
+                                                  "event_sessions",
+                                                  "registrations"};
   return tables;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "db/database.hpp"
+#include "store/event_store.hpp"
 #include "store/job_store.hpp"
 #include "store/org_claim_store.hpp"
 #include "store/org_manage_store.hpp"
@@ -33,7 +34,9 @@ struct Stores {
         settings(db),
         sources(db, mail_attempts),
         posts(db),
-        wall_moderation(db) {}
+        wall_moderation(db),
+        events(db),
+        registrations(db, mail_attempts) {}
 
   Users users;
   Sessions sessions;
@@ -47,6 +50,8 @@ struct Stores {
   Sources sources;
   Posts posts;
   WallModeration wall_moderation;
+  Events events;
+  Registrations registrations;
 };
 
 }  // namespace verbund::store

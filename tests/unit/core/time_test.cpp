@@ -35,5 +35,30 @@ TEST(Time, BerlinRuleHoldsInOtherYears) {
   EXPECT_EQ(berlin_offset(1824944400 - 1), 7200);
 }
 
+TEST(Time, GermanWallClockTimesBecomeUtcAcrossTheChanges) {
+  const int64_t spring = 1774746000;  // 2026-03-29 01:00:00 UTC, 02:00 CET becomes 03:00 CEST
+  const int64_t autumn = 1792890000;  // 2026-10-25 01:00:00 UTC, 03:00 CEST becomes 02:00 CET
+  EXPECT_EQ(berlin_to_utc(2026, 3, 29, 1, 59), spring - 60);
+  EXPECT_EQ(berlin_to_utc(2026, 3, 29, 2, 0), std::nullopt);  // skipped hour
+  EXPECT_EQ(berlin_to_utc(2026, 3, 29, 2, 59), std::nullopt);
+  EXPECT_EQ(berlin_to_utc(2026, 3, 29, 3, 0), spring);
+  EXPECT_EQ(berlin_to_utc(2026, 10, 25, 1, 59), autumn - 3600 - 60);  // CEST
+  EXPECT_EQ(berlin_to_utc(2026, 10, 25, 2, 30), autumn - 1800);       // the first 02:30
+  EXPECT_EQ(berlin_to_utc(2026, 10, 25, 3, 0), autumn + 3600);        // CET
+  EXPECT_EQ(berlin_to_utc(2026, 1, 1, 1, 0), 1767225600);
+  EXPECT_EQ(berlin_to_utc(2026, 7, 1, 2, 0), 1782864000);
+  for (int64_t t : {spring - 3600, spring, autumn - 7200, autumn + 3600, int64_t{1767225600}}) {
+    EXPECT_EQ(berlin(*berlin_to_utc(2026, std::stoi(berlin(t, "%m")), std::stoi(berlin(t, "%d")),
+                                    std::stoi(berlin(t, "%H")), std::stoi(berlin(t, "%M"))),
+                     "%Y-%m-%d %H:%M"),
+              berlin(t, "%Y-%m-%d %H:%M"));
+  }
+  EXPECT_EQ(berlin_to_utc(2026, 2, 29, 10, 0), std::nullopt);
+  EXPECT_EQ(berlin_to_utc(2026, 4, 31, 10, 0), std::nullopt);
+  EXPECT_EQ(berlin_to_utc(2026, 13, 1, 10, 0), std::nullopt);
+  EXPECT_EQ(berlin_to_utc(2026, 1, 1, 24, 0), std::nullopt);
+  EXPECT_TRUE(berlin_to_utc(2028, 2, 29, 10, 0).has_value());
+}
+
 }  // namespace
 }  // namespace verbund::timefmt

@@ -1,0 +1,566 @@
+#include "store/event_store.hpp"
+
+#include <algorithm>
+
+#include "core/random.hpp"
+#include "core/time.hpp"
+#include "model/organisation.hpp"
+#include "store/settings_store.hpp"
+
+namespace verbund::store {
+
+namespace {
+
+constexpr const char* kEventColumns = R"sql(
+  SELECT e.id, e.slug, e.series_id, COALESCE(es.slug, '') AS series_slug,
+         COALESCE(es.title, '') AS series_title, e.title, e.summary, e.description,
+         e.organiser_kind, e.organisation_id, e.region_id,
+         COALESCE(o.name, r.name, '') AS organiser_name, COALESCE(o.slug, '') AS organisation_slug,
+         e.format, e.place, e.online_url, e.audience, e.access_code_hash, e.topics, e.language,
+         e.accessibility, e.contact, e.starts_at, e.ends_at, e.registration_opens_at,
+         e.registration_closes_at, e.status, e.created_at, e.updated_at
+    FROM events e
+    LEFT JOIN event_series es ON es.id = e.series_id
+    LEFT JOIN organisations o ON o.id = e.organisation_id
+    LEFT JOIN regions r ON r.id = COALESCE(e.region_id, o.region_id))sql";
+
+Event event_from(const db::Row& r) {
+  Event e;
+  e.id = r.int64("id");
+  e.slug = r.text("slug");
+  e.series_id = r.opt_int64("series_id");
+  e.series_slug = r.text("series_slug");
+  e.series_title = r.text("series_title");
+  e.title = r.text("title");
+  e.summary = r.text("summary");
+  e.description = r.text("description");
+  e.organiser_kind = r.text("organiser_kind");
+  e.organisation_id = r.opt_int64("organisation_id");
+  e.region_id = r.opt_int64("region_id");
+  // An organisation's event names the organisation; the association's name is only its place.
+  e.organiser_name = e.organiser_kind == "federation" ? "" : r.text("organiser_name");
+  e.organisation_slug = r.text("organisation_slug");
+  e.format = r.text("format");
+  e.place = r.text("place");
+  e.online_url = r.text("online_url");
+  e.audience = r.text("audience");
+  e.has_access_code = !r.text("access_code_hash").empty();
+  e.topics = r.text("topics");
+  e.language = r.text("language");
+  e.accessibility = r.text("accessibility");
+  e.contact = r.text("contact");
+  e.starts_at = r.int64("starts_at");
+  e.ends_at = r.int64("ends_at");
+  e.registration_opens_at = r.opt_int64("registration_opens_at");
+  e.registration_closes_at = r.opt_int64("registration_closes_at");
+  e.status = r.text("status");
+  e.created_at = r.int64("created_at");
+  e.updated_at = r.int64("updated_at");
+  return e;
+}
+
+constexpr const char* kSessionColumns = R"sql(
+  SELECT s.id, s.event_id, s.uid, s.title, s.status, s.starts_at, s.ends_at, s.capacity,
+         s.confirmed, s.sequence, s.updated_at,
+         (SELECT count(*) FROM registrations w
+           WHERE w.session_id = s.id AND w.status = 'waitlisted') AS waiting
+    FROM event_sessions s)sql";
+
+EventSession session_from(const db::Row& r) {
+  EventSession s;
+  s.id = r.int64("id");
+  s.event_id = r.int64("event_id");
+  s.uid = r.text("uid");
+  s.title = r.text("title");
+  s.status = r.text("status");
+  s.starts_at = r.int64("starts_at");
+  s.ends_at = r.int64("ends_at");
+  s.capacity = r.opt_int64("capacity");
+  s.confirmed = r.int64("confirmed");
+  s.waiting = r.int64("waiting");
+  s.sequence = r.int64("sequence");
+  s.updated_at = r.int64("updated_at");
+  return s;
+}
+
+void load_sessions(db::Connection& c, std::vector<Event>& events) {
+  if (events.empty()) return;
+  std::vector<int64_t> ids;
+  for (const auto& e : events) ids.push_back(e.id);
+  for (const auto& r : c.query(std::string(kSessionColumns) + " WHERE s.event_id " +
+                                   db::in_ints(c, 1) + " ORDER BY s.starts_at, s.id",
+                               {db::IntList(ids)})) {
+    auto s = session_from(r);
+    for (auto& e : events)
+      if (e.id == s.event_id) e.sessions.push_back(std::move(s));
+  }
+}
+
+constexpr const char* kRegistrationColumns = R"sql(
+  SELECT g.id, g.session_id, s.event_id, g.user_id, g.name, g.email, g.status,
+         g.organisation_id, g.registered_by, g.created_at, g.attended,
+         CASE WHEN g.status = 'waitlisted' THEN
+           (SELECT count(*) FROM registrations w WHERE w.session_id = g.session_id
+               AND w.status = 'waitlisted' AND w.waitlist_position <= g.waitlist_position)
+         END AS position
+    FROM registrations g JOIN event_sessions s ON s.id = g.session_id)sql";
+
+Registration registration_from(const db::Row& r) {
+  Registration g;
+  g.id = r.int64("id");
+  g.session_id = r.int64("session_id");
+  g.event_id = r.int64("event_id");
+  g.user_id = r.opt_int64("user_id");
+  g.name = r.text("name");
+  g.email = r.text("email");
+  g.status = r.text("status");
+  g.position = r.opt_int64("position");
+  g.organisation_id = r.opt_int64("organisation_id");
+  g.registered_by = r.opt_int64("registered_by");
+  g.created_at = r.int64("created_at");
+  g.attended = r.int64("attended") != 0;
+  return g;
+}
+
+std::string lower_email(std::string_view s) {
+  std::string out(s);
+  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+// Every change of a session's registrations takes the session's row first (SQLite:
+// the writer lock already serialises them), so they queue in one order and never
+// deadlock.
+void lock_session(db::Connection& c, int64_t session_id) {
+  if (c.dialect() == db::Dialect::postgres)
+    c.query("SELECT id FROM event_sessions WHERE id = $1 FOR UPDATE", {session_id});
+}
+
+// The place or the next waitlist position, decided on the session's row (see the
+// header). Returns the status and, on the waitlist, the position number.
+std::pair<std::string, std::optional<int64_t>> take_place(db::Connection& c, int64_t session_id) {
+  auto placed = c.query_one(R"sql(
+    UPDATE event_sessions SET confirmed = confirmed + 1
+     WHERE id = $1 AND (capacity IS NULL OR confirmed < capacity)
+    RETURNING confirmed)sql",
+                            {session_id});
+  if (placed) return {"confirmed", std::nullopt};
+  auto queued = c.query_one(
+      "UPDATE event_sessions SET waitlist_next = waitlist_next + 1 WHERE id = $1 "
+      "RETURNING waitlist_next",
+      {session_id});
+  return {"waitlisted", queued->int64("waitlist_next")};
+}
+
+// The place in the queue of the waitlist number `number`: 1 = next.
+int64_t position_of(db::Connection& c, int64_t session_id, int64_t number) {
+  return c.query_int(
+      "SELECT count(*) FROM registrations WHERE session_id = $1 AND status = 'waitlisted' "
+      "AND waitlist_position <= $2",
+      {session_id, number});
+}
+
+// Why `session_id` takes no booking now, or "" when it does.
+std::string closed_reason(db::Connection& c, int64_t session_id, int64_t now) {
+  auto r = c.query_one(R"sql(
+    SELECT s.status AS session_status, s.starts_at, e.status AS event_status,
+           e.registration_opens_at, e.registration_closes_at
+      FROM event_sessions s JOIN events e ON e.id = s.event_id
+     WHERE s.id = $1)sql",
+                       {session_id});
+  if (!r || r->text("event_status") == "draft") return "not_found";
+  if (r->text("event_status") == "cancelled" || r->text("session_status") == "cancelled")
+    return "cancelled";
+  if (auto opens = r->opt_int64("registration_opens_at"); opens && now < *opens) return "not_open";
+  if (auto closes = r->opt_int64("registration_closes_at"); closes && now >= *closes)
+    return "closed";
+  if (now >= r->int64("starts_at")) return "ended";
+  return "";
+}
+
+}  // namespace
+
+bool audience_admits(const std::string& audience, const EventViewer& v) {
+  if (audience == "public" || audience == "invitation") return true;
+  if (v.platform_admin) return true;
+  if (audience == "members") return v.member || v.staff || v.scout;
+  if (audience == "scouts") return v.scout || v.staff;
+  if (audience == "staff") return v.staff;
+  return false;
+}
+
+Result<int64_t> Events::create(const NewEvent& e, int64_t now) {
+  if (e.title.empty() || e.sessions.empty()) return make_error("invalid", "title and a session");
+  int64_t starts = e.sessions.front().starts_at, ends = e.sessions.front().ends_at;
+  for (const auto& s : e.sessions) {
+    if (s.ends_at <= s.starts_at) return make_error("invalid", "a session ends before it starts");
+    if (s.capacity && *s.capacity < 0) return make_error("invalid", "negative capacity");
+    starts = std::min(starts, s.starts_at);
+    ends = std::max(ends, s.ends_at);
+  }
+  std::string slug =
+      e.slug.empty() ? model::slugify(e.title) + "-" + timefmt::berlin(starts, "%Y-%m-%d") : e.slug;
+  try {
+    return db_.write([&](db::Connection& c) -> Result<int64_t> {
+      auto row =
+          c.query_one(R"sql(
+        INSERT INTO events (slug, series_id, title, summary, description, organiser_kind,
+                            organisation_id, region_id, format, place, online_url, audience,
+                            access_code_hash, topics, language, accessibility, contact,
+                            starts_at, ends_at, registration_opens_at, registration_closes_at,
+                            status, created_by, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                $18, $19, $20, $21, $22, $23, $24, $24)
+        RETURNING id)sql",
+                      {slug,
+                       e.series_id,
+                       e.title,
+                       e.summary,
+                       e.description,
+                       e.organiser_kind,
+                       e.organisation_id,
+                       e.region_id,
+                       e.format,
+                       e.place,
+                       e.online_url,
+                       e.audience,
+                       e.access_code.empty() ? std::string() : random::sha256_hex(e.access_code),
+                       e.topics,
+                       e.language,
+                       e.accessibility,
+                       e.contact,
+                       starts,
+                       ends,
+                       e.registration_opens_at,
+                       e.registration_closes_at,
+                       e.status,
+                       e.created_by,
+                       now});
+      int64_t id = row->int64("id");
+      for (const auto& s : e.sessions) {
+        c.execute(
+            R"sql(
+          INSERT INTO event_sessions (event_id, uid, title, starts_at, ends_at, capacity,
+                                      updated_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7))sql",
+            {id, random::hex(16) + "@verbund", s.title, s.starts_at, s.ends_at, s.capacity, now});
+      }
+      return id;
+    });
+  } catch (const db::DbError& err) {
+    if (err.kind() == db::DbError::Kind::unique) return make_error("duplicate", "slug taken");
+    if (err.kind() == db::DbError::Kind::constraint) return make_error("invalid", err.what());
+    throw;
+  }
+}
+
+std::optional<Event> Events::find(std::string_view slug) {
+  return db_.read([&](db::Connection& c) -> std::optional<Event> {
+    auto r = c.query_one(std::string(kEventColumns) + " WHERE e.slug = $1", {std::string(slug)});
+    if (!r) return std::nullopt;
+    std::vector<Event> one{event_from(*r)};
+    load_sessions(c, one);
+    return one.front();
+  });
+}
+
+std::optional<Event> Events::find_by_id(int64_t id) {
+  return db_.read([&](db::Connection& c) -> std::optional<Event> {
+    auto r = c.query_one(std::string(kEventColumns) + " WHERE e.id = $1", {id});
+    if (!r) return std::nullopt;
+    std::vector<Event> one{event_from(*r)};
+    load_sessions(c, one);
+    return one.front();
+  });
+}
+
+EventPage Events::list(const EventFilter& f, const EventViewer& viewer, int limit, int offset) {
+  return db_.read([&](db::Connection& c) {
+    db::Params ps;
+    std::string sql = std::string(kEventColumns) + " WHERE e.status IN ('published', 'cancelled')";
+    int64_t now = f.from.value_or(0);
+    if (f.past) {
+      sql += " AND e.ends_at <= " + ps.next();
+      ps.add(f.until.value_or(now));
+    } else {
+      sql += " AND e.ends_at > " + ps.next();
+      ps.add(now);
+      if (f.until) {
+        sql += " AND e.starts_at < " + ps.next();
+        ps.add(*f.until);
+      }
+    }
+    if (!f.format.empty()) {
+      // A hybrid event is also online and also in person.
+      sql += f.format == "hybrid" ? " AND e.format = 'hybrid'"
+                                  : " AND e.format IN (" + ps.next() + ", 'hybrid')";
+      if (f.format != "hybrid") ps.add(f.format);
+    }
+    if (!f.topic.empty()) {
+      sql += " AND (',' || e.topics || ',') LIKE " + ps.next();
+      ps.add("%," + f.topic + ",%");
+    }
+    if (!f.audience.empty()) {
+      sql += " AND e.audience = " + ps.next();
+      ps.add(f.audience);
+    }
+    if (!f.region.empty()) {
+      sql += " AND r.code = " + ps.next();
+      ps.add(f.region);
+    }
+    if (f.organiser == "verband") {
+      sql += " AND e.organiser_kind = 'federation'";
+    } else if (!f.organiser.empty()) {
+      sql += " AND o.slug = " + ps.next();
+      ps.add(f.organiser);
+    }
+    // Audiences the viewer may not see stay out of the list (and of its count).
+    std::vector<std::string> admitted;
+    for (const char* a : {"public", "members", "scouts", "staff", "invitation"})
+      if (audience_admits(a, viewer)) admitted.emplace_back(a);
+    sql += " AND e.audience IN (";
+    for (std::size_t i = 0; i < admitted.size(); ++i) {
+      sql += (i ? ", " : "") + ps.next();
+      ps.add(admitted[i]);
+    }
+    sql += ")";
+    sql += f.past ? " ORDER BY e.starts_at DESC, e.id DESC" : " ORDER BY e.starts_at, e.id";
+    sql += " LIMIT " + ps.next();
+    ps.add(limit + 1);
+    sql += " OFFSET " + ps.next();
+    ps.add(offset);
+    EventPage page;
+    for (const auto& r : c.query(sql, ps)) page.events.push_back(event_from(r));
+    if (static_cast<int>(page.events.size()) > limit) {
+      page.events.resize(static_cast<std::size_t>(limit));
+      page.more = true;
+    }
+    load_sessions(c, page.events);
+    return page;
+  });
+}
+
+std::vector<Event> Events::of_series(int64_t series_id) {
+  return db_.read([&](db::Connection& c) {
+    std::vector<Event> out;
+    for (const auto& r :
+         c.query(std::string(kEventColumns) +
+                     " WHERE e.series_id = $1 AND e.status IN ('published', 'cancelled') "
+                     "ORDER BY e.starts_at, e.id",
+                 {series_id}))
+      out.push_back(event_from(r));
+    load_sessions(c, out);
+    return out;
+  });
+}
+
+bool Events::access_code_matches(int64_t event_id, std::string_view code) {
+  if (code.empty()) return false;
+  auto stored = db_.read([&](db::Connection& c) {
+    auto r = c.query_one("SELECT access_code_hash FROM events WHERE id = $1", {event_id});
+    return r ? r->text("access_code_hash") : std::string();
+  });
+  return !stored.empty() && random::equal(stored, random::sha256_hex(code));
+}
+
+Result<Booking> Registrations::book(int64_t session_id, const Registrant& who,
+                                    std::optional<int64_t> registered_by, int64_t now) {
+  std::string email = lower_email(who.email);
+  if (email.empty() || who.name.empty()) return make_error("invalid", "name and e-mail");
+  secret();  // read before the transaction: it may write the secret in one of its own
+  try {
+    return db_.write(db::Isolation::read_committed, [&](db::Connection& c) -> Result<Booking> {
+      if (auto why = closed_reason(c, session_id, now); !why.empty()) return make_error(why, why);
+      Booking b;
+      // The address's one live registration is the unique index's to guard; asking
+      // first gives the usual case its message without an exception.
+      if (c.query_one("SELECT 1 FROM registrations WHERE session_id = $1 AND email = $2 AND "
+                      "status <> 'cancelled'",
+                      {session_id, email})) {
+        return make_error("duplicate", "already registered");
+      }
+      std::optional<int64_t> position;
+      if (who.user_id) {
+        auto [status, pos] = take_place(c, session_id);
+        b.status = status;
+        position = pos;
+      } else {
+        b.status = "unconfirmed";  // a guest: the place is taken when the link is opened
+      }
+      auto row = db::with_savepoint(c, [&] {
+        return c.query_one(
+            R"sql(
+          INSERT INTO registrations (session_id, user_id, email, name, organisation_id,
+                                     registered_by, status, waitlist_position, created_at,
+                                     confirmed_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+          RETURNING id)sql",
+            {session_id, who.user_id, email, who.name.substr(0, 200), who.organisation_id,
+             registered_by, b.status, position, now,
+             b.status == "confirmed" ? std::optional<int64_t>(now) : std::nullopt});
+      });
+      b.registration_id = row->int64("id");
+      b.token = token_for(b.registration_id);
+      if (position) b.position = position_of(c, session_id, *position);
+      return b;
+    });
+  } catch (const db::DbError& e) {
+    if (e.kind() == db::DbError::Kind::unique) return make_error("duplicate", "already registered");
+    throw;
+  }
+}
+
+Result<Booking> Registrations::confirm(std::string_view token, int64_t now) {
+  auto id = id_of(token);
+  if (!id) return make_error("not_found", "unknown link");
+  return db_.write(db::Isolation::read_committed, [&](db::Connection& c) -> Result<Booking> {
+    auto found = c.query_one("SELECT id, session_id FROM registrations WHERE id = $1", {*id});
+    if (!found) return make_error("not_found", "unknown link");
+    int64_t session_id = found->int64("session_id");
+    lock_session(c, session_id);
+    Booking b;
+    b.registration_id = found->int64("id");
+    b.token = std::string(token);
+    b.status = c.query_one("SELECT status FROM registrations WHERE id = $1", {b.registration_id})
+                   ->text("status");
+    if (b.status == "cancelled") return make_error("not_found", "cancelled");
+    if (b.status != "unconfirmed") return b;  // opened twice: says what holds
+    if (auto why = closed_reason(c, session_id, now); !why.empty()) return make_error(why, why);
+    auto [status, position] = take_place(c, session_id);
+    b.status = status;
+    c.execute(
+        "UPDATE registrations SET status = $2, waitlist_position = $3, confirmed_at = $4 "
+        "WHERE id = $1",
+        {b.registration_id, status, position,
+         status == "confirmed" ? std::optional<int64_t>(now) : std::nullopt});
+    if (position) b.position = position_of(c, session_id, *position);
+    return b;
+  });
+}
+
+Status Registrations::cancel_by_token(std::string_view token, int64_t now,
+                                      const RegistrationComposer& news) {
+  db::Params ps;
+  auto id = id_of(token);
+  if (!id) return make_error("not_found", "unknown link");
+  ps.add(*id);
+  return cancel_where("id = $1", ps, now, news);
+}
+
+Status Registrations::cancel(int64_t user_id, int64_t registration_id, int64_t now,
+                             const RegistrationComposer& news) {
+  db::Params ps;
+  ps.add(registration_id);
+  ps.add(user_id);
+  return cancel_where("id = $1 AND (user_id = $2 OR registered_by = $2)", ps, now, news);
+}
+
+Status Registrations::cancel_where(const std::string& where, const db::Params& ps, int64_t now,
+                                   const RegistrationComposer& news) {
+  secret();  // outside the transaction (see book)
+  return db_.write(db::Isolation::read_committed, [&](db::Connection& c) -> Status {
+    auto found = c.query_one(
+        "SELECT id, session_id FROM registrations WHERE " + where + " AND status <> 'cancelled'",
+        ps);
+    if (!found) return make_error("not_found", "no such registration");
+    int64_t id = found->int64("id"), session_id = found->int64("session_id");
+    lock_session(c, session_id);
+    std::string was =
+        c.query_one("SELECT status FROM registrations WHERE id = $1", {id})->text("status");
+    if (was == "cancelled") return make_error("not_found", "no such registration");  // raced
+    c.execute(
+        "UPDATE registrations SET status = 'cancelled', waitlist_position = NULL, "
+        "cancelled_at = $2 WHERE id = $1",
+        {id, now});
+    if (was != "confirmed") return Ok{};
+    c.execute("UPDATE event_sessions SET confirmed = confirmed - 1 WHERE id = $1", {session_id});
+    auto next = c.query_one(R"sql(
+      SELECT id FROM registrations
+       WHERE session_id = $1 AND status = 'waitlisted'
+       ORDER BY waitlist_position LIMIT 1)sql",
+                            {session_id});
+    if (!next) return Ok{};
+    int64_t promoted = next->int64("id");
+    c.execute("UPDATE event_sessions SET confirmed = confirmed + 1 WHERE id = $1", {session_id});
+    c.execute(
+        "UPDATE registrations SET status = 'confirmed', waitlist_position = NULL, "
+        "confirmed_at = $2, promoted_at = $2 WHERE id = $1",
+        {promoted, now});
+    if (news) {
+      RegistrationNews n;
+      auto g = c.query_one(std::string(kRegistrationColumns) + " WHERE g.id = $1", {promoted});
+      n.registration = registration_from(*g);
+      auto u = n.registration.user_id ? c.query_one("SELECT locale FROM users WHERE id = $1",
+                                                    {*n.registration.user_id})
+                                      : std::nullopt;
+      n.to = {n.registration.email, u ? u->text("locale") : "de", n.registration.name};
+      auto e =
+          c.query_one(std::string(kEventColumns) + " WHERE e.id = $1", {n.registration.event_id});
+      n.event = event_from(*e);
+      auto s = c.query_one(std::string(kSessionColumns) + " WHERE s.id = $1", {session_id});
+      n.event.sessions.push_back(session_from(*s));
+      n.token = token_for(promoted);
+      queue_mail(c, news(n), now, mail_attempts_);
+    }
+    return Ok{};
+  });
+}
+
+std::vector<Registration> Registrations::of_user(int64_t user_id, int64_t event_id) {
+  return db_.read([&](db::Connection& c) {
+    std::vector<Registration> out;
+    for (const auto& r : c.query(std::string(kRegistrationColumns) +
+                                     " WHERE g.user_id = $1 AND s.event_id = $2 AND g.status <> "
+                                     "'cancelled' ORDER BY s.starts_at, g.id",
+                                 {user_id, event_id}))
+      out.push_back(registration_from(r));
+    return out;
+  });
+}
+
+const std::string& Registrations::secret() {
+  std::call_once(secret_once_, [&] {
+    secret_ = Settings(db_).get_or_create("signing_secret", random::token(32));
+  });
+  return secret_;
+}
+
+std::string Registrations::token_for(int64_t registration_id) {
+  std::string id = std::to_string(registration_id);
+  return id + "." + random::hmac(secret(), "registration:" + id);
+}
+
+std::optional<int64_t> Registrations::id_of(std::string_view token) {
+  auto dot = token.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot > 18) return std::nullopt;
+  std::string id(token.substr(0, dot));
+  if (id.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  if (!random::equal(token.substr(dot + 1), random::hmac(secret(), "registration:" + id)))
+    return std::nullopt;
+  return std::stoll(id);
+}
+
+std::optional<Registration> Registrations::by_token(std::string_view token) {
+  auto id = id_of(token);
+  if (!id) return std::nullopt;
+  return db_.read([&](db::Connection& c) -> std::optional<Registration> {
+    auto r = c.query_one(std::string(kRegistrationColumns) + " WHERE g.id = $1", {*id});
+    if (!r) return std::nullopt;
+    return registration_from(*r);
+  });
+}
+
+std::vector<Registration> Registrations::of_session(int64_t session_id) {
+  return db_.read([&](db::Connection& c) {
+    std::vector<Registration> out;
+    for (const auto& r : c.query(std::string(kRegistrationColumns) + R"sql(
+         WHERE g.session_id = $1 AND g.status IN ('confirmed', 'waitlisted')
+         ORDER BY CASE g.status WHEN 'confirmed' THEN 0 ELSE 1 END, g.waitlist_position,
+                  g.confirmed_at, g.id)sql",
+                                 {session_id}))
+      out.push_back(registration_from(r));
+    return out;
+  });
+}
+
+}  // namespace verbund::store
