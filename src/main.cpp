@@ -30,12 +30,14 @@
 #include "media/image.hpp"
 #include "store/data_copy.hpp"
 #include "store/demo.hpp"
+#include "store/demo_events.hpp"
 #include "store/demo_wall.hpp"
 #include "store/org_import.hpp"
 #include "store/org_manage_store.hpp"
 #include "store/user_store.hpp"
 #include "web/accounts/handlers.hpp"
 #include "web/app.hpp"
+#include "web/events/handlers.hpp"
 #include "web/static_files.hpp"
 #include "web/view.hpp"
 #include "web/wall/handlers.hpp"
@@ -363,6 +365,8 @@ Result<bool> load_demo(db::Database& database, const core::Config& cfg, bool if_
   }
   int posts = store::load_demo_wall(database, *texts, keys, std::time(nullptr));
   std::cout << posts << " posts on the Social Wall\n";
+  int events = store::load_demo_events(database, std::time(nullptr));
+  std::cout << events << " events\n";
   return true;
 }
 
@@ -384,6 +388,7 @@ int cmd_serve(const Args& a, const core::Config& cfg) {
   mail::register_jobs(runner, db, *transport);
   web::accounts::register_jobs(runner, db, cfg);
   web::wall::register_jobs(runner, db);
+  web::events::register_jobs(runner, db, cfg);
 
   http::ServerOptions opt;
   opt.host = cfg.listen_host;

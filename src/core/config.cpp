@@ -282,6 +282,8 @@ const std::map<std::string, Setter>& setters() {
        int_at([](Config& c) -> int& { return c.feeds.per_host; }, 1, 16, "feeds.per_host")},
       {"feeds.workers",
        int_at([](Config& c) -> int& { return c.feeds.workers; }, 0, 256, "feeds.workers")},
+      {"events.retention_days", int_at([](Config& c) -> int& { return c.events_retention_days; }, 1,
+                                       3650, "events.retention_days")},
   };
   return table;
 }

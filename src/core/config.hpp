@@ -85,6 +85,9 @@ struct Config {
 
   SmtpConfig smtp;
   FeedsConfig feeds;
+  // Days after an event's end when its registrations lose names and addresses (the
+  // privacy page names this period).
+  int events_retention_days = 30;
 
   // Operator texts shown in the footer pages (Markdown-free plain text, paragraphs
   // separated by blank lines).

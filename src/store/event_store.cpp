@@ -340,16 +340,39 @@ EventPage Events::list(const EventFilter& f, const EventViewer& viewer, int limi
   });
 }
 
-std::vector<Event> Events::of_series(int64_t series_id) {
-  return db_.read([&](db::Connection& c) {
-    std::vector<Event> out;
-    for (const auto& r :
+Result<int64_t> Events::create_series(const std::string& slug, const std::string& title,
+                                      const std::string& description, const std::string& recurrence,
+                                      int64_t now) {
+  try {
+    return db_.write([&](db::Connection& c) -> Result<int64_t> {
+      return c
+          .query_one(
+              "INSERT INTO event_series (slug, title, description, recurrence, created_at) "
+              "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+              {slug, title, description, recurrence, now})
+          ->int64("id");
+    });
+  } catch (const db::DbError& e) {
+    if (e.kind() == db::DbError::Kind::unique) return make_error("duplicate", "slug taken");
+    throw;
+  }
+}
+
+std::optional<EventSeries> Events::of_series_slug(std::string_view slug) {
+  return db_.read([&](db::Connection& c) -> std::optional<EventSeries> {
+    auto r = c.query_one(
+        "SELECT id, slug, title, description, recurrence FROM event_series WHERE slug = $1",
+        {std::string(slug)});
+    if (!r) return std::nullopt;
+    EventSeries out{r->int64("id"),         r->text("slug"),       r->text("title"),
+                    r->text("description"), r->text("recurrence"), {}};
+    for (const auto& e :
          c.query(std::string(kEventColumns) +
                      " WHERE e.series_id = $1 AND e.status IN ('published', 'cancelled') "
                      "ORDER BY e.starts_at, e.id",
-                 {series_id}))
-      out.push_back(event_from(r));
-    load_sessions(c, out);
+                 {out.id}))
+      out.events.push_back(event_from(e));
+    load_sessions(c, out.events);
     return out;
   });
 }
@@ -364,7 +387,8 @@ bool Events::access_code_matches(int64_t event_id, std::string_view code) {
 }
 
 Result<Booking> Registrations::book(int64_t session_id, const Registrant& who,
-                                    std::optional<int64_t> registered_by, int64_t now) {
+                                    std::optional<int64_t> registered_by, int64_t now,
+                                    const RegistrationComposer& mail) {
   std::string email = lower_email(who.email);
   if (email.empty() || who.name.empty()) return make_error("invalid", "name and e-mail");
   secret();  // read before the transaction: it may write the secret in one of its own
@@ -402,6 +426,7 @@ Result<Booking> Registrations::book(int64_t session_id, const Registrant& who,
       b.registration_id = row->int64("id");
       b.token = token_for(b.registration_id);
       if (position) b.position = position_of(c, session_id, *position);
+      queue_news(c, b.registration_id, b.status.c_str(), mail, now);
       return b;
     });
   } catch (const db::DbError& e) {
@@ -410,7 +435,8 @@ Result<Booking> Registrations::book(int64_t session_id, const Registrant& who,
   }
 }
 
-Result<Booking> Registrations::confirm(std::string_view token, int64_t now) {
+Result<Booking> Registrations::confirm(std::string_view token, int64_t now,
+                                       const RegistrationComposer& mail) {
   auto id = id_of(token);
   if (!id) return make_error("not_found", "unknown link");
   return db_.write(db::Isolation::read_committed, [&](db::Connection& c) -> Result<Booking> {
@@ -434,6 +460,7 @@ Result<Booking> Registrations::confirm(std::string_view token, int64_t now) {
         {b.registration_id, status, position,
          status == "confirmed" ? std::optional<int64_t>(now) : std::nullopt});
     if (position) b.position = position_of(c, session_id, *position);
+    queue_news(c, b.registration_id, b.status.c_str(), mail, now);
     return b;
   });
 }
@@ -486,22 +513,7 @@ Status Registrations::cancel_where(const std::string& where, const db::Params& p
         "UPDATE registrations SET status = 'confirmed', waitlist_position = NULL, "
         "confirmed_at = $2, promoted_at = $2 WHERE id = $1",
         {promoted, now});
-    if (news) {
-      RegistrationNews n;
-      auto g = c.query_one(std::string(kRegistrationColumns) + " WHERE g.id = $1", {promoted});
-      n.registration = registration_from(*g);
-      auto u = n.registration.user_id ? c.query_one("SELECT locale FROM users WHERE id = $1",
-                                                    {*n.registration.user_id})
-                                      : std::nullopt;
-      n.to = {n.registration.email, u ? u->text("locale") : "de", n.registration.name};
-      auto e =
-          c.query_one(std::string(kEventColumns) + " WHERE e.id = $1", {n.registration.event_id});
-      n.event = event_from(*e);
-      auto s = c.query_one(std::string(kSessionColumns) + " WHERE s.id = $1", {session_id});
-      n.event.sessions.push_back(session_from(*s));
-      n.token = token_for(promoted);
-      queue_mail(c, news(n), now, mail_attempts_);
-    }
+    queue_news(c, promoted, "promoted", news, now);
     return Ok{};
   });
 }
@@ -516,6 +528,25 @@ std::vector<Registration> Registrations::of_user(int64_t user_id, int64_t event_
       out.push_back(registration_from(r));
     return out;
   });
+}
+
+void Registrations::queue_news(db::Connection& c, int64_t registration_id, const char* kind,
+                               const RegistrationComposer& mail, int64_t now) {
+  if (!mail) return;
+  RegistrationNews n;
+  n.kind = kind;
+  n.registration = registration_from(
+      *c.query_one(std::string(kRegistrationColumns) + " WHERE g.id = $1", {registration_id}));
+  auto u = n.registration.user_id
+               ? c.query_one("SELECT locale FROM users WHERE id = $1", {*n.registration.user_id})
+               : std::nullopt;
+  n.to = {n.registration.email, u ? u->text("locale") : "de", n.registration.name};
+  n.event = event_from(
+      *c.query_one(std::string(kEventColumns) + " WHERE e.id = $1", {n.registration.event_id}));
+  n.event.sessions.push_back(session_from(*c.query_one(
+      std::string(kSessionColumns) + " WHERE s.id = $1", {n.registration.session_id})));
+  n.token = token_for(registration_id);
+  queue_mail(c, mail(n), now, mail_attempts_);
 }
 
 const std::string& Registrations::secret() {
@@ -547,6 +578,18 @@ std::optional<Registration> Registrations::by_token(std::string_view token) {
     auto r = c.query_one(std::string(kRegistrationColumns) + " WHERE g.id = $1", {*id});
     if (!r) return std::nullopt;
     return registration_from(*r);
+  });
+}
+
+int64_t Registrations::anonymise_ended(int64_t now, int days) {
+  return db_.write([&](db::Connection& c) {
+    // The address becomes unique per row again, so the one-live-registration index holds.
+    return c.execute(R"sql(
+      UPDATE registrations SET name = '', email = 'geloescht-' || id || '@invalid',
+                               user_id = NULL, registered_by = NULL, organisation_id = NULL
+       WHERE email NOT LIKE 'geloescht-%@invalid'
+         AND session_id IN (SELECT id FROM event_sessions WHERE ends_at < $1))sql",
+                     {now - int64_t{days} * 86400});
   });
 }
 

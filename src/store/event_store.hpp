@@ -73,6 +73,12 @@ struct Event {
   std::vector<EventSession> sessions;
 };
 
+struct EventSeries {
+  int64_t id = 0;
+  std::string slug, title, description, recurrence;
+  std::vector<Event> events;  // by start, with their sessions
+};
+
 struct NewEventSession {
   std::string title;
   int64_t starts_at = 0, ends_at = 0;
@@ -131,8 +137,10 @@ struct Booking {
   std::string token;  // the personal link's token (token_for)
 };
 
-// The mail to a person whose registration changed (promoted from the waitlist).
+// The mail to a person about their registration: "confirmed" (a place), "waitlisted",
+// "unconfirmed" (a guest's link to confirm), "promoted" (from the waitlist to a place).
 struct RegistrationNews {
+  std::string kind;
   Addressee to;
   Event event;  // with the one session concerned
   Registration registration;
@@ -152,8 +160,12 @@ class Events {
   // Published and cancelled events, upcoming (by start) or past (newest first), that
   // `viewer` may see; `limit` per page, `offset` for the next.
   EventPage list(const EventFilter& f, const EventViewer& viewer, int limit, int offset);
-  // The events of a series, by start.
-  std::vector<Event> of_series(int64_t series_id);
+  // Errors: "duplicate" (the slug is taken). Returns the id.
+  Result<int64_t> create_series(const std::string& slug, const std::string& title,
+                                const std::string& description, const std::string& recurrence,
+                                int64_t now);
+  // A series with its published and cancelled events.
+  std::optional<EventSeries> of_series_slug(std::string_view slug);
   // Whether `code` opens an invitation-only event.
   bool access_code_matches(int64_t event_id, std::string_view code);
 
@@ -176,11 +188,14 @@ class Registrations {
   // confirm() (double opt-in). Errors: "not_found" (no such session, event not
   // published), "cancelled" (the session or event is), "not_open" / "closed" (outside
   // the registration window), "ended", "duplicate" (this address is registered).
+  // `mail` writes the mail about the outcome, queued in the same transaction.
   Result<Booking> book(int64_t session_id, const Registrant& who,
-                       std::optional<int64_t> registered_by, int64_t now);
+                       std::optional<int64_t> registered_by, int64_t now,
+                       const RegistrationComposer& mail = {});
   // A guest's link: the registration takes its place or waitlist position now.
   // Errors: "not_found" (unknown or spent link), and book()'s.
-  Result<Booking> confirm(std::string_view token, int64_t now);
+  Result<Booking> confirm(std::string_view token, int64_t now,
+                          const RegistrationComposer& mail = {});
   // Leaves the session (a place or the waitlist). A freed place goes to the first on
   // the waitlist, whose mail `news` writes. Errors: "not_found".
   Status cancel_by_token(std::string_view token, int64_t now, const RegistrationComposer& news);
@@ -189,6 +204,9 @@ class Registrations {
   // The user's live registrations for the sessions of an event.
   std::vector<Registration> of_user(int64_t user_id, int64_t event_id);
   std::optional<Registration> by_token(std::string_view token);
+  // Removes names and addresses from the registrations of sessions that ended more
+  // than `days` ago (counts stay for the statistics). Returns how many it cleared.
+  int64_t anonymise_ended(int64_t now, int days);
   // Everyone registered for a session (organisers' list), confirmed first, then the
   // waitlist in order.
   std::vector<Registration> of_session(int64_t session_id);
@@ -196,6 +214,8 @@ class Registrations {
  private:
   Status cancel_where(const std::string& where, const db::Params& ps, int64_t now,
                       const RegistrationComposer& news);
+  void queue_news(db::Connection& c, int64_t registration_id, const char* kind,
+                  const RegistrationComposer& mail, int64_t now);
   // The registration id a token names, when its signature holds.
   std::optional<int64_t> id_of(std::string_view token);
   const std::string& secret();

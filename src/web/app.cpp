@@ -404,7 +404,12 @@ store::Mail App::mail(const std::string& to, const std::string& locale, const st
 store::Mail render_mail(const core::Config& config, const std::string& to, const std::string& locale,
                         const std::string& name, const std::map<std::string, std::string>& values) {
   ctemplate::TemplateDictionary dict("mail");
-  for (const auto& [k, v] : values) dict.SetValue(k, v);
+  // A value also shows the section HAS_<NAME> when it is not empty, so that a mail can
+  // leave out a line that would say nothing.
+  for (const auto& [k, v] : values) {
+    dict.SetValue(k, v);
+    if (!v.empty()) dict.ShowSection("HAS_" + k);
+  }
   dict.SetValue("SITE_NAME", config.site_name);
   dict.SetValue("SITE_URL", config.public_url());
   return store::Mail{

@@ -22,6 +22,9 @@ void register_routes(App& app);
 namespace wall {
 void register_routes(App& app);
 }
+namespace events {
+void register_routes(App& app);
+}
 
 void register_routes(App& app) {
   pages::register_routes(app);
@@ -30,6 +33,7 @@ void register_routes(App& app) {
   ops::register_routes(app);
   orgs::register_routes(app);
   wall::register_routes(app);
+  events::register_routes(app);
 }
 
 }  // namespace verbund::web

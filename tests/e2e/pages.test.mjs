@@ -71,6 +71,12 @@ const openDossier = async (page) => {
   assert.match(await page.textContent("main"), /Rückfrage gesendet/);
 };
 
+// The first Digi-Dienstag of the demo (its slug names the month, so it is clicked).
+const openDigiDienstag = async (page) => {
+  await Promise.all([page.waitForNavigation(), page.click("main a:has-text('Digi-Dienstag')")]);
+  assert.match(await page.textContent("main"), /Programm und Anmeldung/);
+};
+
 const publicPages = [
   { name: "home", path: "/" },
   { name: "directory", path: "/organisationen" },
@@ -83,6 +89,17 @@ const publicPages = [
   { name: "social-wall-filtered", path: "/social-wall?tag=ehrenamt&landesverband=nw" },
   { name: "social-wall-empty-filter", path: "/social-wall?tag=gibtesnicht" },
   { name: "social-wall-kiosk", path: "/social-wall/kiosk" },
+  { name: "events", path: "/veranstaltungen" },
+  { name: "events-past-empty", path: "/veranstaltungen?zeit=vergangen" },
+  { name: "event-series", path: "/veranstaltungen/reihe/digi-dienstag" },
+  { name: "event", path: "/veranstaltungen", act: openDigiDienstag },
+  { name: "event-guest-errors", path: "/veranstaltungen",
+    act: async (page) => {
+      await openDigiDienstag(page);
+      await page.fill("#email", "keine-adresse");
+      await Promise.all([page.waitForNavigation(), page.click("button:has-text('Anmeldung absenden')")]);
+      assert.match(await page.textContent("#email-error"), /gültige E-Mail-Adresse/);
+    } },
   { name: "impressum", path: "/impressum" },
   { name: "accessibility-statement", path: "/barrierefreiheit" },
   { name: "easy-language", path: "/leichte-sprache" },
@@ -107,6 +124,7 @@ const publicPages = [
 
 const signedInPages = [
   { name: "start-admin", path: "/start", who: accounts.admin },
+  { name: "event-signed-in", path: "/veranstaltungen", who: accounts.admin, act: openDigiDienstag },
   { name: "start-editor", path: "/start", who: accounts.editor },
   { name: "account", path: "/konto", who: accounts.admin },
   { name: "my-orgs", path: "/meine-organisationen", who: accounts.admin },

@@ -13,12 +13,12 @@ from harness import Server, ServerTestCase
 NAV = [
     ("Organisationen", "Organisations", "/organisationen"),
     ("Social Wall", "Social wall", "/social-wall"),
+    ("Veranstaltungen", "Events", "/veranstaltungen"),
 ]
 # Areas still being built: not in the menu, listed as coming on the home page, and
 # their addresses already answer with what will be there.
 COMING = [
     ("Webzeugkoffer", "/webzeugkoffer"),
-    ("Veranstaltungen", "/veranstaltungen"),
     ("Austausch", "/austausch"),
     ("Kampagnen", "/kampagnen"),
 ]

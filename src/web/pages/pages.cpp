@@ -3,6 +3,7 @@
 // organisation listing.
 #include "core/i18n.hpp"
 #include "web/app.hpp"
+#include "web/events/handlers.hpp"
 #include "web/view.hpp"
 #include "web/wall/handlers.hpp"
 
@@ -52,6 +53,10 @@ http::Response home(Context& ctx) {
     row->SetValue("SLUG", o.slug);
     row->SetValue("CITY", o.city);
   }
+  store::EventFilter upcoming;
+  upcoming.from = ctx.now;
+  auto next = ctx.app.stores().events.list(upcoming, events::viewer_of(ctx), 3, 0).events;
+  if (!next.empty()) events::fill_cards(ctx, *d.AddSectionDictionary("HAS_EVENTS"), next);
   auto posts = ctx.app.stores().posts.wall({}, std::nullopt, 3).posts;
   if (!posts.empty()) {
     auto* wall = d.AddSectionDictionary("HAS_WALL");
@@ -96,6 +101,14 @@ Handler legal(std::string key) {
       page.dict().ShowSection("EMPTY");
     else
       add_paragraphs(page.dict(), body);
+    // What the platform itself keeps and for how long, from its configuration, so the
+    // page cannot say something else than the jobs do.
+    if (key == "datenschutz")
+      page.dict().SetValueAndShowSection(
+          "RETENTION",
+          i18n::format(ctx.locale, "legal.events_retention",
+                       {{"days", std::to_string(cfg.events_retention_days)}}),
+          "HAS_RETENTION");
     return page.render();
   };
 }
@@ -139,7 +152,6 @@ void register_routes(App& app) {
   // The home page changes rarely: visitors get a copy at most 10 seconds old.
   app.add(Method::get, "/", {home, Access::anyone, 0, false, 10});
   for (auto [path, area] : {std::pair{"/webzeugkoffer", "toolkit"},
-                            {"/veranstaltungen", "events"},
                             {"/austausch", "exchange"},
                             {"/kampagnen", "campaigns"}})
     app.add(Method::get, path, {placeholder(area)});

@@ -229,6 +229,24 @@ TEST_P(EventStoreTest, CancellationsAtOncePromoteEachWaitingPersonExactlyOnce) {
   for (int i = 40; i < 50; ++i) EXPECT_EQ(regs.by_token(got[i].token)->position, i - 39) << i;
 }
 
+TEST_P(EventStoreTest, NamesAndAddressesLeaveAfterTheRetentionPeriod) {
+  auto [event_id, sid] = event(10);
+  store::Registrations regs(t.db());
+  auto ada = *regs.book(sid, person(user("ada"), "ada"), std::nullopt, kNow);
+  auto gabi = *regs.book(sid, guest("gabi"), std::nullopt, kNow);
+  int64_t ended = session(event_id).ends_at;
+  EXPECT_EQ(regs.anonymise_ended(ended + 29 * 86400, 30), 0);  // not yet
+  EXPECT_EQ(regs.by_token(ada.token)->email, "ada@example.org");
+  EXPECT_EQ(regs.anonymise_ended(ended + 31 * 86400, 30), 2);
+  auto gone = *regs.by_token(ada.token);
+  EXPECT_EQ(gone.name, "");
+  EXPECT_EQ(gone.user_id, std::nullopt);
+  EXPECT_EQ(gone.email.find("ada"), std::string::npos);
+  EXPECT_EQ(regs.by_token(gabi.token)->name, "");
+  EXPECT_EQ(regs.anonymise_ended(ended + 32 * 86400, 30), 0);  // once
+  EXPECT_EQ(session(event_id).confirmed, 1);                   // the count stays
+}
+
 TEST_P(EventStoreTest, AudiencesAdmitTheirPeople) {
   store::EventViewer visitor, member{1, false, false, false, true}, scout{2, false, false, true},
       staff{3, false, true}, admin{4, true};

@@ -1,0 +1,39 @@
+// Events (/veranstaltungen): the list with its filters, the event page with each
+// session's free places and the registration forms, the calendar files, and a
+// registration's own page (its personal link from the mails: confirm, leave).
+#pragma once
+
+#include "jobs/runner.hpp"
+#include "store/event_store.hpp"
+#include "web/app.hpp"
+
+namespace verbund::web::events {
+
+http::Response list_page(Context& ctx);
+http::Response event_page(Context& ctx);
+http::Response event_ics(Context& ctx);
+http::Response series_page(Context& ctx);
+http::Response series_ics(Context& ctx);
+http::Response register_self(Context& ctx);
+http::Response register_guest(Context& ctx);
+http::Response cancel_own(Context& ctx);
+http::Response registration_page(Context& ctx);
+http::Response registration_confirm(Context& ctx);
+http::Response registration_cancel(Context& ctx);
+
+// Who the signed-in person is for audiences (visitors: all false).
+store::EventViewer viewer_of(const Context& ctx);
+// "Dienstag, 8. Dezember 2026, 18:00–19:30 Uhr" in the reader's language, German time.
+std::string when_text(const std::string& locale, int64_t starts_at, int64_t ends_at);
+// "noch 12 von 30 Plätzen frei", "ausgebucht", "ohne Platzbegrenzung".
+std::string places_text(const std::string& locale, const store::EventSession& s);
+// Event cards (templates' EVENT sections) for the list, the series and the home page.
+void fill_cards(Context& ctx, ctemplate::TemplateDictionary& d,
+                const std::vector<store::Event>& events);
+// The mails about a registration (store::RegistrationNews::kind names which).
+store::RegistrationComposer registration_mail(const core::Config& config);
+
+void register_routes(App& app);
+void register_jobs(jobs::Runner& runner, db::Database& db, const core::Config& cfg);
+
+}  // namespace verbund::web::events

@@ -1,0 +1,26 @@
+// Every route of the events with its access rule.
+#include "web/events/handlers.hpp"
+
+namespace verbund::web::events {
+
+void register_routes(App& app) {
+  using http::Method;
+  // Visitors get copies at most 10 seconds old: the free places move.
+  app.add(Method::get, "/veranstaltungen", {list_page, Access::anyone, 0, false, 10});
+  app.add(Method::get, "/veranstaltungen/reihe/{slug:slug}/kalender.ics",
+          {series_ics, Access::anyone, 0, false, 60});
+  app.add(Method::get, "/veranstaltungen/reihe/{slug:slug}",
+          {series_page, Access::anyone, 0, false, 10});
+  app.add(Method::get, "/veranstaltungen/{slug:slug}/kalender.ics",
+          {event_ics, Access::anyone, 0, false, 60});
+  app.add(Method::get, "/veranstaltungen/{slug:slug}", {event_page, Access::anyone, 0, false, 10});
+  app.add(Method::post, "/veranstaltungen/{slug:slug}/anmelden",
+          {register_self, Access::signed_in});
+  app.add(Method::post, "/veranstaltungen/{slug:slug}/gast", {register_guest});
+  app.add(Method::post, "/veranstaltungen/{slug:slug}/abmelden", {cancel_own, Access::signed_in});
+  app.add(Method::get, "/anmeldung/{token}", {registration_page});
+  app.add(Method::post, "/anmeldung/{token}/bestaetigen", {registration_confirm});
+  app.add(Method::post, "/anmeldung/{token}/abmelden", {registration_cancel});
+}
+
+}  // namespace verbund::web::events
