@@ -282,6 +282,29 @@ const std::map<std::string, Setter>& setters() {
        int_at([](Config& c) -> int& { return c.feeds.per_host; }, 1, 16, "feeds.per_host")},
       {"feeds.workers",
        int_at([](Config& c) -> int& { return c.feeds.workers; }, 0, 256, "feeds.workers")},
+      {"events.reminder_hours",
+       [](Config& c, const std::string& v) -> Status {
+         // "24,1": hours before the session; "" sends no reminders.
+         std::vector<int> hours;
+         std::size_t at = 0;
+         while (at < v.size()) {
+           auto comma = v.find(',', at);
+           std::string part = v.substr(at, comma == std::string::npos ? std::string::npos
+                                                                      : comma - at);
+           while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+           while (!part.empty() && part.back() == ' ') part.pop_back();
+           if (part.empty() || part.size() > 4 ||
+               part.find_first_not_of("0123456789") != std::string::npos ||
+               std::stoi(part) < 1 || std::stoi(part) > 24 * 14)
+             return invalid("events.reminder_hours",
+                            "must be a comma-separated list of hours from 1 to 336, e.g. 24,1", v);
+           hours.push_back(std::stoi(part));
+           if (comma == std::string::npos) break;
+           at = comma + 1;
+         }
+         c.events_reminder_hours = hours;
+         return Ok{};
+       }},
       {"events.retention_days", int_at([](Config& c) -> int& { return c.events_retention_days; }, 1,
                                        3650, "events.retention_days")},
   };

@@ -88,6 +88,8 @@ struct Config {
   // Days after an event's end when its registrations lose names and addresses (the
   // privacy page names this period).
   int events_retention_days = 30;
+  // Hours before a session when registered people get a reminder mail (each once).
+  std::vector<int> events_reminder_hours = {24, 1};
 
   // Operator texts shown in the footer pages (Markdown-free plain text, paragraphs
   // separated by blank lines).

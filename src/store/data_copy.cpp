@@ -55,7 +55,8 @@ const std::vector<std::string>& copied_tables() {
                                                   "event_series",
                                                   "events",
                                                   "event_sessions",
-                                                  "registrations"};
+                                                  "registrations",
+                                                  "registration_reminders"};
   return tables;
 }
 

@@ -531,10 +531,11 @@ std::vector<Registration> Registrations::of_user(int64_t user_id, int64_t event_
 }
 
 void Registrations::queue_news(db::Connection& c, int64_t registration_id, const char* kind,
-                               const RegistrationComposer& mail, int64_t now) {
+                               const RegistrationComposer& mail, int64_t now, int hours) {
   if (!mail) return;
   RegistrationNews n;
   n.kind = kind;
+  n.hours = hours;
   n.registration = registration_from(
       *c.query_one(std::string(kRegistrationColumns) + " WHERE g.id = $1", {registration_id}));
   auto u = n.registration.user_id
@@ -579,6 +580,39 @@ std::optional<Registration> Registrations::by_token(std::string_view token) {
     if (!r) return std::nullopt;
     return registration_from(*r);
   });
+}
+
+int64_t Registrations::send_reminders(int64_t now, std::vector<int> hours,
+                                      const RegistrationComposer& mail) {
+  std::sort(hours.begin(), hours.end(), std::greater<>());
+  hours.erase(std::unique(hours.begin(), hours.end()), hours.end());
+  secret();  // outside the transaction (see book)
+  int64_t sent = 0;
+  for (std::size_t i = 0; i < hours.size(); ++i) {
+    int64_t h = hours[i];
+    int64_t inner = i + 1 < hours.size() ? hours[i + 1] : 0;
+    sent += db_.write(db::Isolation::read_committed, [&](db::Connection& c) {
+      // ON CONFLICT DO NOTHING: a second node that finds the same ones writes nothing.
+      auto rows = c.query(R"sql(
+        INSERT INTO registration_reminders (registration_id, hours, sent_at)
+        SELECT g.id, $1, $2
+          FROM registrations g
+          JOIN event_sessions s ON s.id = g.session_id
+          JOIN events e ON e.id = s.event_id
+         WHERE g.status = 'confirmed' AND s.status = 'scheduled' AND e.status = 'published'
+           AND s.starts_at > $3 AND s.starts_at <= $4
+           AND g.created_at <= s.starts_at - $5
+           AND NOT EXISTS (SELECT 1 FROM registration_reminders m
+                            WHERE m.registration_id = g.id AND m.hours = $1)
+        ON CONFLICT DO NOTHING
+        RETURNING registration_id)sql",
+                          {h, now, now + inner * 3600, now + h * 3600, h * 3600});
+      for (const auto& r : rows)
+        queue_news(c, r.int64("registration_id"), "reminder", mail, now, static_cast<int>(h));
+      return static_cast<int64_t>(rows.size());
+    });
+  }
+  return sent;
 }
 
 int64_t Registrations::anonymise_ended(int64_t now, int days) {

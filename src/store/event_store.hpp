@@ -138,9 +138,11 @@ struct Booking {
 };
 
 // The mail to a person about their registration: "confirmed" (a place), "waitlisted",
-// "unconfirmed" (a guest's link to confirm), "promoted" (from the waitlist to a place).
+// "unconfirmed" (a guest's link to confirm), "promoted" (from the waitlist to a place),
+// "reminder" (`hours` before the session).
 struct RegistrationNews {
   std::string kind;
+  int hours = 0;
   Addressee to;
   Event event;  // with the one session concerned
   Registration registration;
@@ -204,6 +206,12 @@ class Registrations {
   // The user's live registrations for the sessions of an event.
   std::vector<Registration> of_user(int64_t user_id, int64_t event_id);
   std::optional<Registration> by_token(std::string_view token);
+  // Writes the reminders that are due: for each of `hours` (e.g. {24, 1}), every
+  // confirmed registration of a scheduled session that starts within that many hours
+  // but not within the next smaller one, made before the reminder's time, gets one
+  // mail, once (registration_reminders' key; safe on several nodes at once).
+  // Returns how many it wrote.
+  int64_t send_reminders(int64_t now, std::vector<int> hours, const RegistrationComposer& mail);
   // Removes names and addresses from the registrations of sessions that ended more
   // than `days` ago (counts stay for the statistics). Returns how many it cleared.
   int64_t anonymise_ended(int64_t now, int days);
@@ -215,7 +223,7 @@ class Registrations {
   Status cancel_where(const std::string& where, const db::Params& ps, int64_t now,
                       const RegistrationComposer& news);
   void queue_news(db::Connection& c, int64_t registration_id, const char* kind,
-                  const RegistrationComposer& mail, int64_t now);
+                  const RegistrationComposer& mail, int64_t now, int hours = 0);
   // The registration id a token names, when its signature holds.
   std::optional<int64_t> id_of(std::string_view token);
   const std::string& secret();

@@ -271,6 +271,30 @@ class EventsTest(ServerTestCase):
         self.assertEqual(r.status, 409)
         self.assertIn("Die Anmeldefrist ist vorbei.", r.body)
 
+    def test_the_reminder_job_writes_once_a_day_ahead(self):
+        slug, (sid,) = self.event(capacity=5, starts_in=30 * 3600)
+        c = self.as_("plain2")
+        self.assertEqual(self.register(c, slug, sid).status, 303)
+        # Registered long before; the session now starts in 23 hours.
+        now = int(time.time())
+        self.server.sql("UPDATE registrations SET created_at = %d WHERE session_id = %d"
+                        % (now - 3 * DAY, sid))
+        self.server.sql("UPDATE event_sessions SET starts_at = %d, ends_at = %d WHERE id = %d"
+                        % (now + 23 * 3600, now + 25 * 3600, sid))
+        for _ in range(2):  # the schedule twice: still one mail
+            self.server.sql("INSERT INTO jobs (kind, payload, run_at, max_attempts, created_at) "
+                            "VALUES ('events.reminders', '', 0, 3, 0)")
+        deadline = time.time() + 15
+        while time.time() < deadline and self.server.sql(
+                "SELECT count(*) FROM jobs WHERE kind = 'events.reminders' AND run_at = 0") != "0":
+            time.sleep(0.2)
+        mail = self.mail_to(self.emails["plain2"], "Erinnerung")
+        self.assertIn("Morgen geht es los", mail.body)
+        self.assertIn("meet.example.org/" + slug, mail.body)
+        reminders = [m for m in self.server.mails(to=self.emails["plain2"])
+                     if "Erinnerung" in m.subject]
+        self.assertEqual(len(reminders), 1)
+
     def test_forty_people_at_once_for_ten_places(self):
         slug, (sid,) = self.event(capacity=10)
         # Forty accounts with one password hash (argon2id once, not forty times).

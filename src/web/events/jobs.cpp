@@ -1,5 +1,7 @@
-// The events' periodic work: names and addresses leave the registrations a configured
-// number of days after the session (events.retention_days; the privacy page says so).
+// The events' periodic work: reminder mails before each session (events.reminder_hours,
+// each once across nodes), and names and addresses leave the registrations a
+// configured number of days after the session (events.retention_days; the privacy page
+// says so).
 #include <ctime>
 
 #include "core/log.hpp"
@@ -8,6 +10,13 @@
 namespace verbund::web::events {
 
 void register_jobs(jobs::Runner& runner, db::Database& db, const core::Config& cfg) {
+  // Every five minutes: a reminder goes out up to five minutes after its hour.
+  runner.every("events.reminders", 300, [&db, cfg](const store::Job&) {
+    int64_t n =
+        store::Registrations(db, cfg.job_max_attempts)
+            .send_reminders(std::time(nullptr), cfg.events_reminder_hours, registration_mail(cfg));
+    if (n > 0) log::info("event_reminders_sent", {{"count", std::to_string(n)}});
+  });
   runner.every("events.retention", 3600,
                [&db, days = cfg.events_retention_days](const store::Job&) {
                  int64_t n = store::Registrations(db).anonymise_ended(std::time(nullptr), days);

@@ -91,7 +91,7 @@ store::RegistrationComposer registration_mail(const core::Config& config) {
     if (n.event.format != "online") where = n.event.place;
     // The online link goes to people with a place only (never to the waitlist or to
     // a guest who has not confirmed).
-    bool placed = n.kind == "confirmed" || n.kind == "promoted";
+    bool placed = n.kind == "confirmed" || n.kind == "promoted" || n.kind == "reminder";
     std::string online = placed && n.event.format != "in_person" ? n.event.online_url : "";
     std::map<std::string, std::string> values{
         {"NAME", n.to.name},
@@ -102,7 +102,14 @@ store::RegistrationComposer registration_mail(const core::Config& config) {
         {"POSITION", std::to_string(n.registration.position.value_or(0))},
         {"LINK", config.public_url() + "/anmeldung/" + n.token},
         {"EVENT_URL", config.public_url() + "/veranstaltungen/" + n.event.slug},
-        {"ICS", config.public_url() + "/veranstaltungen/" + n.event.slug + "/kalender.ics"}};
+        {"ICS", config.public_url() + "/veranstaltungen/" + n.event.slug + "/kalender.ics"},
+        {"SOON",
+         n.kind != "reminder" ? ""
+         : n.hours >= 20 && n.hours <= 30
+             ? i18n::t(locale, "mail.event_reminder.tomorrow")
+             : i18n::format(locale,
+                            n.hours == 1 ? "mail.event_reminder.hour" : "mail.event_reminder.hours",
+                            {{"n", std::to_string(n.hours)}})}};
     return render_mail(config, n.to.email, locale, "event_" + n.kind, values);
   };
 }

@@ -247,6 +247,46 @@ TEST_P(EventStoreTest, NamesAndAddressesLeaveAfterTheRetentionPeriod) {
   EXPECT_EQ(session(event_id).confirmed, 1);                   // the count stays
 }
 
+// Reminders 24 h and 1 h before: each once, also when two nodes' jobs run at the same
+// moment; none for the waitlist, a cancelled registration, or one made after its time.
+TEST_P(EventStoreTest, RemindersGoOutOnceEachInTheirHour) {
+  auto [event_id, sid] = event(2);
+  store::Registrations regs(t.db());
+  auto ada = *regs.book(sid, person(user("ada"), "ada"), std::nullopt, kNow);
+  auto ben = *regs.book(sid, person(user("ben"), "ben"), std::nullopt, kNow);
+  auto cem = *regs.book(sid, person(user("cem"), "cem"), std::nullopt, kNow);  // waitlist
+  ASSERT_TRUE(regs.cancel_by_token(ben.token, kNow + 1, {}).ok());             // cem moves up
+  int64_t start = session(event_id).starts_at;
+  auto late = *regs.book(sid, person(user("dora"), "dora"), std::nullopt, start - 3 * 3600);
+  ASSERT_EQ(late.status, "waitlisted");  // full again: no reminder for her either
+  int64_t before = mails();
+  EXPECT_EQ(regs.send_reminders(start - 30 * 3600, {24, 1}, news_mail), 0);  // too early
+  auto node_a = t.open_again();
+  auto node_b = t.open_again();
+  std::atomic<int64_t> sent{0};
+  auto both = [&](int64_t now) {
+    std::thread a([&] {
+      sent += store::Registrations(*node_a).send_reminders(now, {24, 1}, news_mail);
+    });
+    std::thread b([&] {
+      sent += store::Registrations(*node_b).send_reminders(now, {24, 1}, news_mail);
+    });
+    a.join();
+    b.join();
+  };
+  both(start - 23 * 3600);  // the 24-hour band: ada and cem
+  EXPECT_EQ(sent, 2);
+  EXPECT_EQ(mails(), before + 2);
+  both(start - 22 * 3600);  // again: nothing new
+  EXPECT_EQ(sent, 2);
+  both(start - 1800);  // the 1-hour band
+  EXPECT_EQ(sent, 4);
+  EXPECT_EQ(mails(), before + 4);
+  EXPECT_EQ(regs.send_reminders(start + 60, {24, 1}, news_mail), 0);  // started: none
+  (void)ada;
+  (void)cem;
+}
+
 TEST_P(EventStoreTest, AudiencesAdmitTheirPeople) {
   store::EventViewer visitor, member{1, false, false, false, true}, scout{2, false, false, true},
       staff{3, false, true}, admin{4, true};
