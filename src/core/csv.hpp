@@ -58,4 +58,10 @@ Result<Document> parse(std::string_view text, const Limits& limits = {});
 // (overlong forms, surrogates and code points above U+10FFFF are not), or npos.
 std::size_t invalid_utf8_at(std::string_view s);
 
+// One field for a CSV file that spreadsheets open (';'-separated, as German Excel
+// expects): quoted when it holds ';', '"' or a line break; a field that a spreadsheet
+// would run as a formula (starting with = + - @ or a tab) gets a leading apostrophe
+// (CSV injection).
+std::string field(std::string_view value);
+
 }  // namespace verbund::csv

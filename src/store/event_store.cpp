@@ -18,7 +18,7 @@ constexpr const char* kEventColumns = R"sql(
          COALESCE(o.name, r.name, '') AS organiser_name, COALESCE(o.slug, '') AS organisation_slug,
          e.format, e.place, e.online_url, e.audience, e.access_code_hash, e.topics, e.language,
          e.accessibility, e.contact, e.starts_at, e.ends_at, e.registration_opens_at,
-         e.registration_closes_at, e.status, e.created_at, e.updated_at
+         e.registration_closes_at, e.status, e.created_by, e.created_at, e.updated_at
     FROM events e
     LEFT JOIN event_series es ON es.id = e.series_id
     LEFT JOIN organisations o ON o.id = e.organisation_id
@@ -54,6 +54,7 @@ Event event_from(const db::Row& r) {
   e.registration_opens_at = r.opt_int64("registration_opens_at");
   e.registration_closes_at = r.opt_int64("registration_closes_at");
   e.status = r.text("status");
+  e.created_by = r.opt_int64("created_by");
   e.created_at = r.int64("created_at");
   e.updated_at = r.int64("updated_at");
   return e;
@@ -613,6 +614,18 @@ int64_t Registrations::send_reminders(int64_t now, std::vector<int> hours,
     });
   }
   return sent;
+}
+
+Status Registrations::set_attended(int64_t event_id, int64_t registration_id, bool attended) {
+  return db_.write([&](db::Connection& c) -> Status {
+    auto n = c.execute(R"sql(
+      UPDATE registrations SET attended = $3
+       WHERE id = $2 AND status = 'confirmed'
+         AND session_id IN (SELECT id FROM event_sessions WHERE event_id = $1))sql",
+                       {event_id, registration_id, attended ? 1 : 0});
+    if (n == 0) return make_error("not_found", "no such participant");
+    return Ok{};
+  });
 }
 
 int64_t Registrations::anonymise_ended(int64_t now, int days) {

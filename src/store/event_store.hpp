@@ -69,6 +69,7 @@ struct Event {
   int64_t starts_at = 0, ends_at = 0;
   std::optional<int64_t> registration_opens_at, registration_closes_at;
   std::string status;
+  std::optional<int64_t> created_by;
   int64_t created_at = 0, updated_at = 0;
   std::vector<EventSession> sessions;
 };
@@ -215,6 +216,9 @@ class Registrations {
   // Removes names and addresses from the registrations of sessions that ended more
   // than `days` ago (counts stay for the statistics). Returns how many it cleared.
   int64_t anonymise_ended(int64_t now, int days);
+  // Marks whether a confirmed participant came (the organisers' list). Scoped by the
+  // event: a registration of another event is "not_found".
+  Status set_attended(int64_t event_id, int64_t registration_id, bool attended);
   // Everyone registered for a session (organisers' list), confirmed first, then the
   // waitlist in order.
   std::vector<Registration> of_session(int64_t session_id);

@@ -125,6 +125,12 @@ const publicPages = [
 const signedInPages = [
   { name: "start-admin", path: "/start", who: accounts.admin },
   { name: "event-signed-in", path: "/veranstaltungen", who: accounts.admin, act: openDigiDienstag },
+  { name: "event-participants", path: "/veranstaltungen", who: accounts.admin,
+    act: async (page) => {
+      await openDigiDienstag(page);
+      await Promise.all([page.waitForNavigation(), page.click("a:has-text('Teilnehmende ansehen')")]);
+      assert.match(await page.textContent("main"), /Warteliste/);
+    } },
   { name: "start-editor", path: "/start", who: accounts.editor },
   { name: "account", path: "/konto", who: accounts.admin },
   { name: "my-orgs", path: "/meine-organisationen", who: accounts.admin },

@@ -53,6 +53,11 @@ class EventsTest(ServerTestCase):
                             extra=["--region", region])
         for name in ("plain", "plain2", "plain3"):
             cls.server.add_user(cls.emails[name])
+        cls.org_id = int(cls.server.sql("SELECT id FROM organisations WHERE slug = '%s'" % org))
+        cls.emails["org_admin"] = unique_email("ev-orgadmin")
+        cls.server.add_user(cls.emails["org_admin"], role="org_admin", extra=["--org", org])
+        cls.emails["admin"] = unique_email("ev-admin")
+        cls.server.add_user(cls.emails["admin"], role="platform_admin")
 
     @classmethod
     def tearDownClass(cls):
@@ -294,6 +299,50 @@ class EventsTest(ServerTestCase):
         reminders = [m for m in self.server.mails(to=self.emails["plain2"])
                      if "Erinnerung" in m.subject]
         self.assertEqual(len(reminders), 1)
+
+    def test_organisers_see_the_participants_mark_attendance_and_export_them(self):
+        slug, (sid,) = self.event(capacity=1, organiser_kind="organisation",
+                                  organisation_id=self.org_id)
+        self.assertEqual(self.register(self.as_("plain"), slug, sid).status, 303)
+        self.assertEqual(self.register(self.as_("plain2"), slug, sid).status, 303)  # waitlist
+        path = "/veranstaltungen/%s/teilnehmende" % slug
+        for who, status in (("plain", 404), ("member", 404), ("editor", 404), ("admin", 200),
+                            ("org_admin", 200)):
+            self.assertEqual(self.as_(who).get(path).status, status, who)
+            self.assertEqual(self.as_(who).get(path + ".csv").status, status, who)
+        self.assertEqual(self.server.client().get(path).status, 303)  # to the log-in
+        org_admin = self.as_("org_admin")
+        page = org_admin.get(path).body
+        self.assertIn(self.emails["plain"], page)
+        self.assertIn(self.emails["plain2"], page)  # on the waitlist
+        self.assertIn("Teilnehmende ansehen", org_admin.get("/veranstaltungen/" + slug).body)
+        self.assertNotIn("Teilnehmende ansehen", self.as_("plain").get("/veranstaltungen/" + slug).body)
+        reg = self.server.sql("SELECT id FROM registrations WHERE session_id = %d AND status = "
+                              "'confirmed'" % sid)
+        r = org_admin.post("%s/%s/anwesend" % (path, reg), {"csrf": org_admin.csrf_for(path),
+                                                          "anwesend": "ja"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.server.sql("SELECT attended FROM registrations WHERE id = %s" % reg),
+                         "1")
+        # A registration of another event through this event's address: not found.
+        other_slug, (other_sid,) = self.event()
+        self.assertEqual(self.register(self.as_("plain3"), other_slug, other_sid).status, 303)
+        other = self.server.sql("SELECT id FROM registrations WHERE session_id = %d" % other_sid)
+        r = org_admin.post("%s/%s/anwesend" % (path, other), {"csrf": org_admin.csrf_for(path),
+                                                            "anwesend": "ja"})
+        self.assertEqual(r.status, 404)
+        plain = self.as_("plain")
+        self.assertEqual(plain.post("%s/%s/anwesend" % (path, reg), {
+            "csrf": plain.csrf_for("/veranstaltungen/" + slug), "anwesend": "nein"}).status, 404)
+        csv = org_admin.get(path + ".csv")
+        self.assertTrue(csv.headers["content-disposition"].startswith("attachment;"))
+        self.assertTrue(csv.headers["content-type"].startswith("text/csv"))
+        lines = csv.body.lstrip("\ufeff").strip().split("\r\n")
+        self.assertEqual(lines[0].split(";")[0], "Termin")
+        self.assertEqual(len(lines), 3)
+        self.assertIn(self.emails["plain"], lines[1])
+        self.assertTrue(lines[1].endswith(";ja"))  # attended
+        self.assertIn("Warteliste", lines[2])
 
     def test_forty_people_at_once_for_ten_places(self):
         slug, (sid,) = self.event(capacity=10)

@@ -20,6 +20,12 @@ http::Response cancel_own(Context& ctx);
 http::Response registration_page(Context& ctx);
 http::Response registration_confirm(Context& ctx);
 http::Response registration_cancel(Context& ctx);
+http::Response participants_page(Context& ctx);
+http::Response participants_csv(Context& ctx);
+http::Response participant_attended(Context& ctx);
+
+// Whether the signed-in person organises `e` (sees its participants).
+bool organises(const Context& ctx, const store::Event& e);
 
 // Who the signed-in person is for audiences (visitors: all false).
 store::EventViewer viewer_of(const Context& ctx);

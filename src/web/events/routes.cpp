@@ -18,6 +18,10 @@ void register_routes(App& app) {
           {register_self, Access::signed_in});
   app.add(Method::post, "/veranstaltungen/{slug:slug}/gast", {register_guest});
   app.add(Method::post, "/veranstaltungen/{slug:slug}/abmelden", {cancel_own, Access::signed_in});
+  const std::string list = "/veranstaltungen/{slug:slug}/teilnehmende";
+  app.add(Method::get, list, {participants_page, Access::signed_in});
+  app.add(Method::get, list + ".csv", {participants_csv, Access::signed_in});
+  app.add(Method::post, list + "/{reg:int}/anwesend", {participant_attended, Access::signed_in});
   app.add(Method::get, "/anmeldung/{token}", {registration_page});
   app.add(Method::post, "/anmeldung/{token}/bestaetigen", {registration_confirm});
   app.add(Method::post, "/anmeldung/{token}/abmelden", {registration_cancel});

@@ -145,6 +145,9 @@ http::Response show(Context& ctx, const store::Event& e, const std::string& prob
   auto& d = page.dict();
   fill_event(ctx, d, e);
   d.SetValue("CSRF", ctx.csrf_token());
+  if (organises(ctx, e))
+    d.SetValueAndShowSection("PARTICIPANTS_URL", "/veranstaltungen/" + e.slug + "/teilnehmende",
+                             "ORGANISER_TOOLS");
   std::vector<store::Registration> mine;
   if (ctx.user) mine = ctx.app.stores().registrations.of_user(ctx.user->id, e.id);
   bool any_open = false;

@@ -144,3 +144,18 @@ TEST(Csv, RandomBytesNeverCrashAndLinesOnlyGrow) {
     }
   }
 }
+
+TEST(Csv, FieldsAreWrittenSoThatSpreadsheetsReadThemBack) {
+  EXPECT_EQ(csv::field("Anna Beispiel"), "Anna Beispiel");
+  EXPECT_EQ(csv::field("Kita; Sonnenschein"), "\"Kita; Sonnenschein\"");
+  EXPECT_EQ(csv::field("sagt \"hallo\""), "\"sagt \"\"hallo\"\"\"");
+  EXPECT_EQ(csv::field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+  EXPECT_EQ(csv::field("-1"), "'-1");
+  EXPECT_EQ(csv::field("@SUM(A1)"), "'@SUM(A1)");
+  // What we write, our reader reads back as the same fields.
+  std::string line = csv::field("a;b") + ";" + csv::field("c\"d") + ";" + csv::field("e\nf");
+  auto d = csv::parse("x;y;z\n" + line + "\n");
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->records.size(), 2u);
+  EXPECT_EQ(d->records[1].fields, (std::vector<std::string>{"a;b", "c\"d", "e\nf"}));
+}
