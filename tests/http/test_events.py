@@ -54,6 +54,7 @@ class EventsTest(ServerTestCase):
         for name in ("plain", "plain2", "plain3"):
             cls.server.add_user(cls.emails[name])
         cls.org_id = int(cls.server.sql("SELECT id FROM organisations WHERE slug = '%s'" % org))
+        cls.org_slug = org
         cls.emails["org_admin"] = unique_email("ev-orgadmin")
         cls.server.add_user(cls.emails["org_admin"], role="org_admin", extra=["--org", org])
         cls.emails["admin"] = unique_email("ev-admin")
@@ -343,6 +344,18 @@ class EventsTest(ServerTestCase):
         self.assertIn(self.emails["plain"], lines[1])
         self.assertTrue(lines[1].endswith(";ja"))  # attended
         self.assertIn("Warteliste", lines[2])
+
+    def test_an_organisations_profile_lists_its_upcoming_events(self):
+        slug, _ = self.event(organiser_kind="organisation", organisation_id=self.org_id,
+                             title="Workshop im Familienzentrum")
+        members_only, _ = self.event(organiser_kind="organisation", organisation_id=self.org_id,
+                                     audience="members", title="Nur für Mitglieder")
+        page = self.visitor_get("/organisationen/" + self.org_slug).body
+        self.assertIn('href="/veranstaltungen/%s"' % slug, page)
+        self.assertNotIn(members_only, page)
+        self.assertIn('href="/veranstaltungen?veranstalter=%s"' % self.org_slug, page)
+        listed = self.visitor_get("/veranstaltungen?veranstalter=" + self.org_slug).body
+        self.assertIn(slug, listed)
 
     def test_forty_people_at_once_for_ten_places(self):
         slug, (sid,) = self.event(capacity=10)

@@ -7,6 +7,7 @@
 #include "media/qr.hpp"
 #include "model/vcard.hpp"
 #include "search/analyzer.hpp"
+#include "web/events/handlers.hpp"
 #include "web/orgs/handlers.hpp"
 #include "web/view.hpp"
 #include "web/wall/handlers.hpp"
@@ -216,6 +217,16 @@ http::Response profile(Context& ctx) {
     auto* list = wall->AddIncludeDictionary("WALL_POSTS");
     list->SetFilename(ctx.locale + "/wall/posts.html");
     wall::fill_posts(ctx, *list, posts);
+  }
+  // Its upcoming events (those the reader may see).
+  store::EventFilter upcoming;
+  upcoming.from = ctx.now;
+  upcoming.organiser = org->slug;
+  auto next = ctx.app.stores().events.list(upcoming, events::viewer_of(ctx), 5, 0).events;
+  if (!next.empty()) {
+    auto* ev = page.dict().AddSectionDictionary("HAS_EVENTS");
+    ev->SetValue("EVENTS_URL", "/veranstaltungen?veranstalter=" + org->slug);
+    events::fill_cards(ctx, *ev, next);
   }
   if (open_to_claim)
     page.dict().SetValueAndShowSection("CLAIM_URL", profile_path(*org) + "/beanspruchen",
