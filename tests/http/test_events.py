@@ -357,6 +357,25 @@ class EventsTest(ServerTestCase):
         listed = self.visitor_get("/veranstaltungen?veranstalter=" + self.org_slug).body
         self.assertIn(slug, listed)
 
+    def test_an_invitation_only_event_takes_registrations_with_its_code(self):
+        import hashlib
+        slug, (sid,) = self.event(audience="invitation",
+                                  access_code_hash=hashlib.sha256(b"Einladung-42").hexdigest())
+        page = self.visitor_get("/veranstaltungen/" + slug).body
+        self.assertIn("Nur mit Einladung", page)
+        self.assertNotIn("Ohne Konto anmelden", page)  # no guests without the code's check
+        c = self.as_("plain3")
+        self.assertIn('name="code"', c.get("/veranstaltungen/" + slug).body)
+        for wrong in ("", "einladung-42", "x" * 200):
+            r = self.register(c, slug, sid, code=wrong)
+            self.assertEqual(r.status, 422, wrong)
+            self.assertIn("Der Zugangscode stimmt nicht", r.body)
+        self.assertEqual(self.server.sql("SELECT count(*) FROM registrations WHERE session_id = %d"
+                                         % sid), "0")
+        r = self.register(c, slug, sid, code="Einladung-42")
+        self.assertEqual(r.status, 303)
+        self.assertIn("platz_sicher", r.location)
+
     def test_forty_people_at_once_for_ten_places(self):
         slug, (sid,) = self.event(capacity=10)
         # Forty accounts with one password hash (argon2id once, not forty times).
