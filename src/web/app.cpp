@@ -401,8 +401,9 @@ store::Mail App::mail(const std::string& to, const std::string& locale, const st
   return render_mail(config_, to, locale, name, values);
 }
 
-store::Mail render_mail(const core::Config& config, const std::string& to, const std::string& locale,
-                        const std::string& name, const std::map<std::string, std::string>& values) {
+store::Mail render_mail(const core::Config& config, const std::string& to,
+                        const std::string& locale, const std::string& name,
+                        const std::map<std::string, std::string>& values) {
   ctemplate::TemplateDictionary dict("mail");
   // A value also shows the section HAS_<NAME> when it is not empty, so that a mail can
   // leave out a line that would say nothing.

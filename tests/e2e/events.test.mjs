@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import ICAL from "ical.js";
-import { startServer, launchBrowser, openPage, axe, screenshotOnFailure, accounts } from "./harness.mjs";
+import { startServer, launchBrowser, openPage, axe, screenshotOnFailure, accounts, login as loginAs, checkPage } from "./harness.mjs";
 
 let server, browser;
 
@@ -20,19 +20,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function login(page, who) {
-  await page.goto(server.base + "/anmelden");
-  await page.fill("#email", who.email);
-  await page.fill("#password", who.password);
-  await Promise.all([page.waitForNavigation(), page.click("form[action='/anmelden'] button[type=submit]")]);
-}
-
-async function checkPage(page, name) {
-  assert.deepEqual(await axe(page), [], `${name}: axe`);
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  const width = page.viewportSize().width;
-  assert.ok(wide <= width, `${name} is ${wide}px wide at ${width}px`);
-}
+const login = (page, who) => loginAs(page, server.base, who);
 
 for (const width of [320, 1280]) {
   test(`someone takes a place at a Digi-Dienstag, puts it in the calendar and cancels (${width}px)`, async (t) => {

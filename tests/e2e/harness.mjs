@@ -1,5 +1,6 @@
 // Browser test harness: a real `verbund serve` with demo content on a free port, and
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
+import assert from "node:assert/strict";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -206,4 +207,20 @@ export function png(width, height, [r, g, b] = [11, 92, 138]) {
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0)),
   ]);
+}
+
+// Signs `who` in through the log-in form.
+export async function login(page, base, who) {
+  await page.goto(base + "/anmelden");
+  await page.fill("#email", who.email);
+  await page.fill("#password", who.password);
+  await Promise.all([page.waitForNavigation(), page.click("form[action='/anmelden'] button[type=submit]")]);
+}
+
+// axe finds nothing, and nothing scrolls sideways at the page's width.
+export async function checkPage(page, name) {
+  assert.deepEqual(await axe(page), [], `${name}: axe`);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  const width = page.viewportSize().width;
+  assert.ok(wide <= width, `${name} is ${wide}px wide at ${width}px`);
 }

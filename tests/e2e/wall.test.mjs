@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { startServer, launchBrowser, openPage, axe, screenshotOnFailure, accounts, png } from "./harness.mjs";
+import { startServer, launchBrowser, openPage, axe, screenshotOnFailure, accounts, png, login as loginAs, checkPage } from "./harness.mjs";
 
 let server, browser, feeds;
 
@@ -56,19 +56,7 @@ after(async () => {
   await feeds?.close();
 });
 
-async function login(page, who) {
-  await page.goto(server.base + "/anmelden");
-  await page.fill("#email", who.email);
-  await page.fill("#password", who.password);
-  await Promise.all([page.waitForNavigation(), page.click("form[action='/anmelden'] button[type=submit]")]);
-}
-
-async function checkPage(page, name) {
-  assert.deepEqual(await axe(page), [], `${name}: axe`);
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  const width = page.viewportSize().width;
-  assert.ok(wide <= width, `${name} is ${wide}px wide at ${width}px`);
-}
+const login = (page, who) => loginAs(page, server.base, who);
 
 test("an admin connects the organisation's blog and sees what was found; visitors filter by its hashtag", async (t) => {
   const { context, page, foreign } = await openPage(browser, server);

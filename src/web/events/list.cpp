@@ -28,7 +28,9 @@ std::string date_text(const std::string& locale, int64_t t) {
                        {"year", timefmt::berlin(t, "%Y")}});
 }
 
-std::string valid_or_empty(const std::string& v, std::initializer_list<const char*> allowed) {
+// `v` when it is one of `allowed`, else "" (a filter value that names nothing).
+template <std::size_t N>
+std::string valid_or_empty(const std::string& v, const char* const (&allowed)[N]) {
   for (const char* a : allowed)
     if (v == a) return v;
   return "";
@@ -89,31 +91,22 @@ void fill_cards(Context& ctx, ctemplate::TemplateDictionary& d,
       c->SetValueAndShowSection("AUDIENCE", i18n::t(ctx.locale, "events.audience." + e.audience),
                                 "HAS_AUDIENCE");
     if (e.status == "cancelled") c->ShowSection("CANCELLED");
-    // The fewest free places of its sessions say how full it is.
-    std::optional<int64_t> least;
-    int64_t capacity = 0;
-    for (const auto& s : e.sessions)
-      if (s.capacity && (!least || *s.free() < *least)) {
-        least = s.free();
-        capacity = *s.capacity;
-      }
     if (e.sessions.size() > 1)
       c->SetValueAndShowSection("SESSIONS_TEXT",
                                 i18n::format(ctx.locale, "events.sessions_count",
                                              {{"n", std::to_string(e.sessions.size())}}),
                                 "HAS_SESSIONS");
-    if (least && e.sessions.size() == 1)
+    // A single session's places fit on the card; several are listed on the event page.
+    if (e.sessions.size() == 1 && e.sessions.front().capacity)
       c->SetValueAndShowSection("PLACES", places_text(ctx.locale, e.sessions.front()),
                                 "HAS_PLACES");
-    (void)capacity;
   }
 }
 
 http::Response list_page(Context& ctx) {
   store::EventFilter f;
-  f.format = valid_or_empty(ctx.query_value("format"), {"online", "in_person", "hybrid"});
-  f.audience = valid_or_empty(ctx.query_value("zielgruppe"),
-                              {"public", "members", "scouts", "staff", "invitation"});
+  f.format = valid_or_empty(ctx.query_value("format"), kFormats);
+  f.audience = valid_or_empty(ctx.query_value("zielgruppe"), kAudiences);
   f.topic = ctx.query_value("thema").substr(0, 60);
   f.region = ctx.query_value("landesverband").substr(0, 20);
   f.organiser = ctx.query_value("veranstalter").substr(0, 200);
