@@ -1,5 +1,6 @@
 #include "api/ical.hpp"
 
+#include "core/content_line.hpp"
 #include "core/time.hpp"
 
 namespace verbund::api {
@@ -27,52 +28,14 @@ constexpr const char* kBerlin =
     "END:STANDARD\r\n"
     "END:VTIMEZONE\r\n";
 
-// Appends one content line, folded at 75 octets (a fold never splits a UTF-8 sequence).
-void line(std::string& out, std::string_view text) {
-  std::size_t width = 75;
-  while (text.size() > width) {
-    std::size_t cut = width;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    out.append(text.substr(0, cut));
-    out += "\r\n ";
-    text.remove_prefix(cut);
-    width = 74;  // the leading space of a continuation counts
-  }
-  out.append(text);
-  out += "\r\n";
-}
+void line(std::string& out, std::string_view text) { content_line::append_folded(out, text); }
 
 std::string local(int64_t t) { return timefmt::berlin(t, "%Y%m%dT%H%M%S"); }
 std::string utc(int64_t t) { return timefmt::utc(t, "%Y%m%dT%H%M%SZ"); }
 
 }  // namespace
 
-std::string ical_text(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case ';':
-        out += "\\;";
-        break;
-      case ',':
-        out += "\\,";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t') break;  // not allowed in TEXT
-        out += c;
-    }
-  }
-  return out;
-}
+std::string ical_text(std::string_view s) { return content_line::escape_text(s); }
 
 std::string ical(const CalendarInfo& info, const std::vector<store::Event>& events) {
   std::string out;
