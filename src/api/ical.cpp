@@ -43,7 +43,7 @@ std::string ical(const CalendarInfo& info, const std::vector<store::Event>& even
   line(out, "VERSION:2.0");
   line(out, "PRODID:-//Verbund//Veranstaltungen//DE");
   line(out, "CALSCALE:GREGORIAN");
-  line(out, "METHOD:PUBLISH");
+  line(out, "METHOD:" + info.method);
   if (!info.name.empty()) line(out, "X-WR-CALNAME:" + ical_text(info.name));
   line(out, "X-WR-TIMEZONE:Europe/Berlin");
   out += kBerlin;
@@ -60,11 +60,28 @@ std::string ical(const CalendarInfo& info, const std::vector<store::Event>& even
       if (!s.title.empty() && e.sessions.size() > 1) summary += ": " + s.title;
       line(out, "SUMMARY:" + ical_text(summary));
       std::string description = e.summary.empty() ? std::string() : e.summary + "\n\n";
+      bool link = info.online_link && e.format != "in_person" && !e.online_url.empty();
+      if (link) description += e.online_url + "\n\n";
       line(out, "DESCRIPTION:" + ical_text(description + url));
-      std::string where = e.format == "online" ? "Online" : e.place;
-      if (e.format == "hybrid") where = e.place + " / Online";
+      std::string online = link ? e.online_url : "Online";
+      std::string where = e.format == "online" ? online : e.place;
+      if (e.format == "hybrid") where = e.place + " / " + online;
       if (!where.empty()) line(out, "LOCATION:" + ical_text(where));
       line(out, "URL:" + url);
+      if (!info.organizer.empty()) {
+        std::string name = info.organizer, address = info.organizer;
+        if (auto lt = name.find('<'); lt != std::string::npos) {
+          address = name.substr(lt + 1, name.find('>', lt) - lt - 1);
+          name = name.substr(0, lt);
+          while (!name.empty() && name.back() == ' ') name.pop_back();
+        }
+        // A quoted parameter value holds no DQUOTE or control character (§3.1).
+        std::string cn;
+        for (char ch : name)
+          if (ch != '"' && static_cast<unsigned char>(ch) >= 0x20) cn += ch;
+        line(out, "ORGANIZER" + (cn.empty() || name == address ? "" : ";CN=\"" + cn + "\"") +
+                      ":mailto:" + address);
+      }
       bool cancelled = s.status == "cancelled" || e.status == "cancelled";
       line(out, std::string("STATUS:") + (cancelled ? "CANCELLED" : "CONFIRMED"));
       line(out, "END:VEVENT");

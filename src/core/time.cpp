@@ -1,6 +1,7 @@
 #include "core/time.hpp"
 
 #include <ctime>
+#include <vector>
 
 namespace verbund::timefmt {
 
@@ -69,6 +70,54 @@ std::optional<int64_t> berlin_to_utc(int64_t year, unsigned month, unsigned day,
     if (berlin_offset(local - offset) == offset) return local - offset;
   }
   return std::nullopt;
+}
+
+namespace {
+
+// The digits of `s` as a number, or -1 when `s` is empty, too long or not all digits.
+int64_t digits(std::string_view s, std::size_t max) {
+  if (s.empty() || s.size() > max) return -1;
+  int64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return -1;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+}  // namespace
+
+std::optional<Date> parse_date(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  char sep = s.find('-') != std::string_view::npos ? '-' : '.';
+  std::vector<std::string_view> parts;
+  for (std::size_t at; parts.size() < 4; s.remove_prefix(at + 1)) {
+    at = s.find(sep);
+    parts.push_back(s.substr(0, at));
+    if (at == std::string_view::npos) break;
+  }
+  if (parts.size() != 3) return std::nullopt;
+  if (sep == '-') std::swap(parts[0], parts[2]);  // ISO: year first
+  int64_t day = digits(parts[0], 2), month = digits(parts[1], 2), year = digits(parts[2], 4);
+  if (day < 1 || month < 1 || month > 12 || year < 0) return std::nullopt;
+  if (parts[2].size() == 2)
+    year += 2000;
+  else if (parts[2].size() != 4)
+    return std::nullopt;
+  return Date{year, static_cast<unsigned>(month), static_cast<unsigned>(day)};
+}
+
+std::optional<unsigned> parse_clock(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (s.ends_with(" Uhr")) s.remove_suffix(4);
+  auto at = s.find_first_of(":.");
+  int64_t hour = digits(s.substr(0, at), 2);
+  int64_t minute = at == std::string_view::npos ? 0 : digits(s.substr(at + 1), 2);
+  if (at != std::string_view::npos && s.size() - at - 1 != 2) return std::nullopt;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return std::nullopt;
+  return static_cast<unsigned>(hour * 60 + minute);
 }
 
 }  // namespace verbund::timefmt

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace verbund::timefmt {
 
@@ -26,5 +27,16 @@ std::string berlin(int64_t t, const char* format);
 // March); in the hour that occurs twice in October the first one (CEST) is meant.
 std::optional<int64_t> berlin_to_utc(int64_t year, unsigned month, unsigned day, unsigned hour,
                                      unsigned minute);
+
+struct Date {
+  int64_t year = 0;
+  unsigned month = 0, day = 0;
+};
+// A date as people type it: "2026-12-08" (what <input type=date> sends) or "8.12.2026"
+// ("08.12.26" too). Empty when it is neither; the day is not checked against the month
+// (berlin_to_utc does that).
+std::optional<Date> parse_date(std::string_view s);
+// A time of day: "18:00", "18.00", "9:30" or "18". Returns minutes after midnight.
+std::optional<unsigned> parse_clock(std::string_view s);
 
 }  // namespace verbund::timefmt

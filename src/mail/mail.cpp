@@ -150,15 +150,36 @@ std::string compose(const store::OutgoingMail& m, const std::string& from, int64
   out += "Date: " + timefmt::utc(date, "%a, %d %b %Y %H:%M:%S +0000") + "\r\n";
   out += "Message-ID: " + one_line(m.message_id) + "\r\n";
   out += "MIME-Version: 1.0\r\n";
+  std::string boundary;
+  if (!m.calendar.empty()) {
+    // The text, and the calendar entry as a file that mail programs offer to import.
+    boundary = "=_verbund_" + random::hex(12);
+    out += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n";
+    out += "Auto-Submitted: auto-generated\r\n\r\n";
+    out += "--" + boundary + "\r\n";
+  }
   out += "Content-Type: text/plain; charset=utf-8\r\n";
   out += "Content-Transfer-Encoding: 8bit\r\n";
-  out += "Auto-Submitted: auto-generated\r\n\r\n";
+  if (boundary.empty()) out += "Auto-Submitted: auto-generated\r\n";
+  out += "\r\n";
   // Body: CRLF line ends; a line starting with "." is doubled by curl (dot-stuffing).
   for (std::size_t i = 0; i < m.body.size(); ++i) {
     if (m.body[i] == '\n' && (i == 0 || m.body[i - 1] != '\r')) out += '\r';
     out += m.body[i];
   }
   if (!out.ends_with("\r\n")) out += "\r\n";
+  if (!boundary.empty()) {
+    std::string method = "PUBLISH";
+    if (auto at = m.calendar.find("\r\nMETHOD:"); at != std::string::npos)
+      method = m.calendar.substr(at + 9, m.calendar.find("\r\n", at + 2) - at - 9);
+    out += "--" + boundary + "\r\n";
+    out += "Content-Type: text/calendar; charset=utf-8; method=" + one_line(method) + "\r\n";
+    out += "Content-Transfer-Encoding: base64\r\n";
+    out += "Content-Disposition: attachment; filename=\"termin.ics\"\r\n\r\n";
+    std::string encoded = b64(m.calendar);
+    for (std::size_t i = 0; i < encoded.size(); i += 76) out += encoded.substr(i, 76) + "\r\n";
+    out += "--" + boundary + "--\r\n";
+  }
   return out;
 }
 

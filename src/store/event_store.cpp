@@ -5,13 +5,14 @@
 #include "core/random.hpp"
 #include "core/time.hpp"
 #include "model/organisation.hpp"
+#include "store/event_rows.hpp"
 #include "store/settings_store.hpp"
 
 namespace verbund::store {
 
-namespace {
+namespace event_rows {
 
-constexpr const char* kEventColumns = R"sql(
+const char* const kEventColumns = R"sql(
   SELECT e.id, e.slug, e.series_id, COALESCE(es.slug, '') AS series_slug,
          COALESCE(es.title, '') AS series_title, e.title, e.summary, e.description,
          e.organiser_kind, e.organisation_id, e.region_id,
@@ -60,7 +61,7 @@ Event event_from(const db::Row& r) {
   return e;
 }
 
-constexpr const char* kSessionColumns = R"sql(
+const char* const kSessionColumns = R"sql(
   SELECT s.id, s.event_id, s.uid, s.title, s.status, s.starts_at, s.ends_at, s.capacity,
          s.confirmed, s.sequence, s.updated_at,
          (SELECT count(*) FROM registrations w
@@ -97,9 +98,9 @@ void load_sessions(db::Connection& c, std::vector<Event>& events) {
   }
 }
 
-constexpr const char* kRegistrationColumns = R"sql(
+const char* const kRegistrationColumns = R"sql(
   SELECT g.id, g.session_id, s.event_id, g.user_id, g.name, g.email, g.status,
-         g.organisation_id, g.registered_by, g.created_at, g.attended,
+         g.organisation_id, g.registered_by, g.created_at, g.attended, g.confirm_by,
          CASE WHEN g.status = 'waitlisted' THEN
            (SELECT count(*) FROM registrations w WHERE w.session_id = g.session_id
                AND w.status = 'waitlisted' AND w.waitlist_position <= g.waitlist_position)
@@ -120,21 +121,25 @@ Registration registration_from(const db::Row& r) {
   g.registered_by = r.opt_int64("registered_by");
   g.created_at = r.int64("created_at");
   g.attended = r.int64("attended") != 0;
+  g.confirm_by = r.opt_int64("confirm_by");
   return g;
 }
+
+void lock_session(db::Connection& c, int64_t session_id) {
+  if (c.dialect() == db::Dialect::postgres)
+    c.query("SELECT id FROM event_sessions WHERE id = $1 FOR UPDATE", {session_id});
+}
+
+}  // namespace event_rows
+
+namespace {
+
+using namespace event_rows;
 
 std::string lower_email(std::string_view s) {
   std::string out(s);
   for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return out;
-}
-
-// Every change of a session's registrations takes the session's row first (SQLite:
-// the writer lock already serialises them), so they queue in one order and never
-// deadlock.
-void lock_session(db::Connection& c, int64_t session_id) {
-  if (c.dialect() == db::Dialect::postgres)
-    c.query("SELECT id FROM event_sessions WHERE id = $1 FOR UPDATE", {session_id});
 }
 
 // The place or the next waitlist position, decided on the session's row (see the
@@ -282,7 +287,11 @@ EventPage Events::list(const EventFilter& f, const EventViewer& viewer, int limi
     int64_t now = f.from.value_or(0);
     if (f.past) {
       sql += " AND e.ends_at <= " + ps.next();
-      ps.add(f.until.value_or(now));
+      ps.add(std::min(f.until.value_or(now), now));
+      if (f.after) {
+        sql += " AND e.starts_at >= " + ps.next();
+        ps.add(*f.after);
+      }
     } else {
       sql += " AND e.ends_at > " + ps.next();
       ps.add(now);
@@ -451,6 +460,16 @@ Result<Booking> Registrations::confirm(std::string_view token, int64_t now,
     b.status = c.query_one("SELECT status FROM registrations WHERE id = $1", {b.registration_id})
                    ->text("status");
     if (b.status == "cancelled") return make_error("not_found", "cancelled");
+    if (b.status == "confirmed") {
+      // A place from the waitlist that asked for confirmation keeps it now, if in time.
+      auto open =
+          c.query_one("SELECT confirm_by FROM registrations WHERE id = $1", {b.registration_id})
+              ->opt_int64("confirm_by");
+      if (open && *open < now) return make_error("expired", "too late to confirm");
+      if (open)
+        c.execute("UPDATE registrations SET confirm_by = NULL WHERE id = $1", {b.registration_id});
+      return b;
+    }
     if (b.status != "unconfirmed") return b;  // opened twice: says what holds
     if (auto why = closed_reason(c, session_id, now); !why.empty()) return make_error(why, why);
     auto [status, position] = take_place(c, session_id);
@@ -472,7 +491,7 @@ Status Registrations::cancel_by_token(std::string_view token, int64_t now,
   auto id = id_of(token);
   if (!id) return make_error("not_found", "unknown link");
   ps.add(*id);
-  return cancel_where("id = $1", ps, now, news);
+  return cancel_where("id = $1", ps, now, news, nullptr);
 }
 
 Status Registrations::cancel(int64_t user_id, int64_t registration_id, int64_t now,
@@ -480,11 +499,11 @@ Status Registrations::cancel(int64_t user_id, int64_t registration_id, int64_t n
   db::Params ps;
   ps.add(registration_id);
   ps.add(user_id);
-  return cancel_where("id = $1 AND (user_id = $2 OR registered_by = $2)", ps, now, news);
+  return cancel_where("id = $1 AND (user_id = $2 OR registered_by = $2)", ps, now, news, nullptr);
 }
 
 Status Registrations::cancel_where(const std::string& where, const db::Params& ps, int64_t now,
-                                   const RegistrationComposer& news) {
+                                   const RegistrationComposer& news, const char* own_news) {
   secret();  // outside the transaction (see book)
   return db_.write(db::Isolation::read_committed, [&](db::Connection& c) -> Status {
     auto found = c.query_one(
@@ -493,30 +512,79 @@ Status Registrations::cancel_where(const std::string& where, const db::Params& p
     if (!found) return make_error("not_found", "no such registration");
     int64_t id = found->int64("id"), session_id = found->int64("session_id");
     lock_session(c, session_id);
-    std::string was =
-        c.query_one("SELECT status FROM registrations WHERE id = $1", {id})->text("status");
-    if (was == "cancelled") return make_error("not_found", "no such registration");  // raced
+    // Read again under the lock: another request may have changed it meanwhile.
+    auto again = c.query_one(
+        "SELECT status FROM registrations WHERE " + where + " AND status <> 'cancelled'", ps);
+    if (!again) return make_error("not_found", "no such registration");  // raced
+    std::string was = again->text("status");
     c.execute(
         "UPDATE registrations SET status = 'cancelled', waitlist_position = NULL, "
-        "cancelled_at = $2 WHERE id = $1",
+        "confirm_by = NULL, cancelled_at = $2 WHERE id = $1",
         {id, now});
+    if (own_news) queue_news(c, id, own_news, news, now);
     if (was != "confirmed") return Ok{};
     c.execute("UPDATE event_sessions SET confirmed = confirmed - 1 WHERE id = $1", {session_id});
+    promote_waiting(c, session_id, now, news);
+    return Ok{};
+  });
+}
+
+std::optional<int64_t> Registrations::confirm_deadline(int64_t now, int64_t starts_at) {
+  if (starts_at - now > kConfirmWithin) return std::nullopt;
+  int64_t by = std::min(now + kConfirmTime, starts_at - kConfirmBeforeStart);
+  if (by - now < kConfirmBeforeStart) return std::nullopt;  // too late to ask: the place stands
+  return by;
+}
+
+int64_t Registrations::promote_waiting(db::Connection& c, int64_t session_id, int64_t now,
+                                       const RegistrationComposer& news) {
+  int64_t promoted = 0;
+  for (;;) {
     auto next = c.query_one(R"sql(
       SELECT id FROM registrations
        WHERE session_id = $1 AND status = 'waitlisted'
        ORDER BY waitlist_position LIMIT 1)sql",
                             {session_id});
-    if (!next) return Ok{};
-    int64_t promoted = next->int64("id");
-    c.execute("UPDATE event_sessions SET confirmed = confirmed + 1 WHERE id = $1", {session_id});
+    if (!next) break;
+    auto placed = c.query_one(R"sql(
+      UPDATE event_sessions SET confirmed = confirmed + 1
+       WHERE id = $1 AND (capacity IS NULL OR confirmed < capacity)
+      RETURNING starts_at)sql",
+                              {session_id});
+    if (!placed) break;
+    int64_t id = next->int64("id");
     c.execute(
         "UPDATE registrations SET status = 'confirmed', waitlist_position = NULL, "
-        "confirmed_at = $2, promoted_at = $2 WHERE id = $1",
-        {promoted, now});
-    queue_news(c, promoted, "promoted", news, now);
-    return Ok{};
+        "confirmed_at = $2, promoted_at = $2, confirm_by = $3 WHERE id = $1",
+        {id, now, confirm_deadline(now, placed->int64("starts_at"))});
+    queue_news(c, id, "promoted", news, now);
+    ++promoted;
+  }
+  return promoted;
+}
+
+int64_t Registrations::release_unconfirmed(int64_t now, const RegistrationComposer& news) {
+  auto due = db_.read([&](db::Connection& c) {
+    std::vector<int64_t> ids;
+    for (const auto& r :
+         c.query("SELECT id FROM registrations WHERE confirm_by < $1 AND status = 'confirmed' "
+                 "ORDER BY confirm_by LIMIT 500",
+                 {now}))
+      ids.push_back(r.int64("id"));
+    return ids;
   });
+  int64_t released = 0;
+  for (int64_t id : due) {
+    db::Params ps;
+    ps.add(id);
+    ps.add(now);
+    // The condition holds again under the session's lock: whoever confirmed in time
+    // keeps the place, and of two nodes only one releases it.
+    if (cancel_where("id = $1 AND status = 'confirmed' AND confirm_by < $2", ps, now, news,
+                     "released"))
+      ++released;
+  }
+  return released;
 }
 
 std::vector<Registration> Registrations::of_user(int64_t user_id, int64_t event_id) {

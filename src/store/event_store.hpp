@@ -104,8 +104,10 @@ struct EventFilter {
   std::string format, topic, organiser;  // organiser: organisation slug, region code or "verband"
   std::string region;                    // region code: the association's and its members' events
   std::string audience;
-  std::optional<int64_t> from, until;  // UTC; events overlapping [from, until)
-  bool past = false;                   // ended events, newest first
+  // UTC. Upcoming: events that end after `from` (now) and start before `until`.
+  // Past: events that ended by `from` (now) and by `until`, starting at `after` or later.
+  std::optional<int64_t> from, until, after;
+  bool past = false;  // ended events, newest first
 };
 
 struct EventPage {
@@ -129,6 +131,8 @@ struct Registration {
   std::optional<int64_t> organisation_id, registered_by;
   int64_t created_at = 0;
   bool attended = false;
+  // A place from the waitlist shortly before the start: to be confirmed by then.
+  std::optional<int64_t> confirm_by;
 };
 
 struct Booking {
@@ -140,7 +144,8 @@ struct Booking {
 
 // The mail to a person about their registration: "confirmed" (a place), "waitlisted",
 // "unconfirmed" (a guest's link to confirm), "promoted" (from the waitlist to a place),
-// "reminder" (`hours` before the session).
+// "reminder" (`hours` before the session), "released" (a promoted place not confirmed
+// in time went on), "session_changed" (moved, or a new place), "session_cancelled".
 struct RegistrationNews {
   std::string kind;
   int hours = 0;
@@ -195,8 +200,10 @@ class Registrations {
   Result<Booking> book(int64_t session_id, const Registrant& who,
                        std::optional<int64_t> registered_by, int64_t now,
                        const RegistrationComposer& mail = {});
-  // A guest's link: the registration takes its place or waitlist position now.
-  // Errors: "not_found" (unknown or spent link), and book()'s.
+  // A guest's link: the registration takes its place or waitlist position now; for a
+  // place from the waitlist with a deadline (confirm_by), it keeps the place.
+  // Errors: "not_found" (unknown or spent link), "expired" (the deadline passed), and
+  // book()'s.
   Result<Booking> confirm(std::string_view token, int64_t now,
                           const RegistrationComposer& mail = {});
   // Leaves the session (a place or the waitlist). A freed place goes to the first on
@@ -204,6 +211,10 @@ class Registrations {
   Status cancel_by_token(std::string_view token, int64_t now, const RegistrationComposer& news);
   Status cancel(int64_t user_id, int64_t registration_id, int64_t now,
                 const RegistrationComposer& news);
+  // Places handed on from the waitlist whose deadline passed unconfirmed go to the
+  // next person (mail "promoted"); the one who did not confirm gets "released".
+  // Returns how many it released. Safe on several nodes at once.
+  int64_t release_unconfirmed(int64_t now, const RegistrationComposer& news);
   // The user's live registrations for the sessions of an event.
   std::vector<Registration> of_user(int64_t user_id, int64_t event_id);
   std::optional<Registration> by_token(std::string_view token);
@@ -223,14 +234,33 @@ class Registrations {
   // waitlist in order.
   std::vector<Registration> of_session(int64_t session_id);
 
- private:
-  Status cancel_where(const std::string& where, const db::Params& ps, int64_t now,
-                      const RegistrationComposer& news);
+  // A place handed on within kConfirmWithin of the start must be confirmed within
+  // kConfirmTime, and kConfirmBeforeStart before the start at the latest; when less
+  // time than that remains, the place stands without asking.
+  static constexpr int64_t kConfirmWithin = 48 * 3600;
+  static constexpr int64_t kConfirmTime = 12 * 3600;
+  static constexpr int64_t kConfirmBeforeStart = 3600;
+  static std::optional<int64_t> confirm_deadline(int64_t now, int64_t starts_at);
+
+  // For the stores that change sessions (EventChanges), inside their transaction with
+  // the session's row locked: the free places go to the waitlist in its order, each
+  // with a "promoted" mail. Returns how many moved up.
+  int64_t promote_waiting(db::Connection& c, int64_t session_id, int64_t now,
+                          const RegistrationComposer& news);
+  // Writes the mail `kind` about a registration, inside the caller's transaction
+  // (which must not be the first to need the signing secret: call secret() before).
   void queue_news(db::Connection& c, int64_t registration_id, const char* kind,
                   const RegistrationComposer& mail, int64_t now, int hours = 0);
+
+  // The signing secret of the personal links (read once, outside any transaction).
+  const std::string& secret();
+
+ private:
+  // `own_news`: the mail to the person whose registration ends, or none.
+  Status cancel_where(const std::string& where, const db::Params& ps, int64_t now,
+                      const RegistrationComposer& news, const char* own_news);
   // The registration id a token names, when its signature holds.
   std::optional<int64_t> id_of(std::string_view token);
-  const std::string& secret();
   db::Database& db_;
   int mail_attempts_;
   std::once_flag secret_once_;

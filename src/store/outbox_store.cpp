@@ -7,17 +7,18 @@ namespace {
 OutgoingMail mail_from(const db::Row& r) {
   return OutgoingMail{r.int64("id"),          r.text("message_id"), r.text("recipient"),
                       r.text("subject"),      r.text("body"),       r.int64("created_at"),
-                      r.opt_int64("sent_at"), r.int64("attempts"),  r.text("last_error")};
+                      r.opt_int64("sent_at"), r.int64("attempts"),  r.text("last_error"),
+                      r.text("calendar")};
 }
 constexpr const char* kColumns =
-    "id, message_id, recipient, subject, body, created_at, sent_at, attempts, last_error";
+    "id, message_id, recipient, subject, body, created_at, sent_at, attempts, last_error, calendar";
 }  // namespace
 
 int64_t queue_mail(db::Connection& c, const Mail& m, int64_t now, int max_attempts) {
   auto row = c.query_one(R"sql(
-    INSERT INTO outbox (message_id, recipient, subject, body, created_at)
-    VALUES ($1, $2, $3, $4, $5) RETURNING id)sql",
-                         {m.message_id, m.to, m.subject, m.body, now});
+    INSERT INTO outbox (message_id, recipient, subject, body, created_at, calendar)
+    VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)sql",
+                         {m.message_id, m.to, m.subject, m.body, now, m.calendar});
   int64_t id = row->int64("id");
   enqueue_job(c, "mail.send", std::to_string(id), now, max_attempts);
   return id;

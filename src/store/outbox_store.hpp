@@ -20,6 +20,8 @@ namespace verbund::store {
 // A rendered message, ready for the outbox.
 struct Mail {
   std::string to, subject, body, message_id;
+  // A calendar entry sent along (text/calendar, its METHOD inside), or "".
+  std::string calendar = {};
 };
 // Someone a store found to write to: their address, language and name.
 struct Addressee {
@@ -38,6 +40,7 @@ struct OutgoingMail {
   std::optional<int64_t> sent_at;
   int64_t attempts = 0;
   std::string last_error;
+  std::string calendar = {};  // see Mail
 };
 
 // Thread-safe; every method runs in a transaction of its own.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "db/database.hpp"
+#include "store/event_changes.hpp"
 #include "store/event_store.hpp"
 #include "store/job_store.hpp"
 #include "store/org_claim_store.hpp"
@@ -36,7 +37,8 @@ struct Stores {
         posts(db),
         wall_moderation(db),
         events(db),
-        registrations(db, mail_attempts) {}
+        registrations(db, mail_attempts),
+        event_changes(db, registrations, mail_attempts) {}
 
   Users users;
   Sessions sessions;
@@ -52,6 +54,7 @@ struct Stores {
   WallModeration wall_moderation;
   Events events;
   Registrations registrations;
+  EventChanges event_changes;
 };
 
 }  // namespace verbund::store

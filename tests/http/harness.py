@@ -596,6 +596,16 @@ class Mail:
         self.subject = decode_header(self.raw_subject)
         self.to = self.message.get("To", "")
         self.body = self.raw.split("\r\n\r\n", 1)[1] if "\r\n\r\n" in self.raw else ""
+        # A mail with a calendar entry is multipart: the text part is the body.
+        self.calendar = None
+        self.calendar_method = None
+        if self.message.is_multipart():
+            for part in self.message.walk():
+                if part.get_content_type() == "text/plain":
+                    self.body = part.get_payload(decode=True).decode("utf-8")
+                elif part.get_content_type() == "text/calendar":
+                    self.calendar = part.get_payload(decode=True).decode("utf-8")
+                    self.calendar_method = part.get_param("method")
 
     def links(self, port):
         return find_links(self.body, port)

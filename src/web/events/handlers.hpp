@@ -23,16 +23,31 @@ http::Response registration_cancel(Context& ctx);
 http::Response participants_page(Context& ctx);
 http::Response participants_csv(Context& ctx);
 http::Response participant_attended(Context& ctx);
+http::Response new_event_page(Context& ctx);
+http::Response create_event(Context& ctx);
+http::Response edit_event_page(Context& ctx);
+http::Response save_event(Context& ctx);
+http::Response add_event_session(Context& ctx);
+http::Response change_event_session(Context& ctx);
+http::Response cancel_event_session(Context& ctx);
+http::Response cancel_whole_event(Context& ctx);
+http::Response message_page(Context& ctx);
+http::Response send_message(Context& ctx);
 
-// Whether the signed-in person organises `e` (sees its participants).
+// Whether the signed-in person organises `e` (edits it, sees its participants).
 bool organises(const Context& ctx, const store::Event& e);
 
 // Who the signed-in person is for audiences (visitors: all false).
 store::EventViewer viewer_of(const Context& ctx);
 // "Dienstag, 8. Dezember 2026, 18:00–19:30 Uhr" in the reader's language, German time.
 std::string when_text(const std::string& locale, int64_t starts_at, int64_t ends_at);
+// "Dienstag, 8. Dezember 2026, 18:00 Uhr": one moment in German time.
+std::string moment_text(const std::string& locale, int64_t t);
 // "noch 12 von 30 Plätzen frei", "ausgebucht", "ohne Platzbegrenzung".
 std::string places_text(const std::string& locale, const store::EventSession& s);
+// A SESSION section of `d` with the session's ID, SESSION_TITLE, SESSION_WHEN, PLACES.
+ctemplate::TemplateDictionary* add_session(Context& ctx, ctemplate::TemplateDictionary& d,
+                                           const store::Event& e, const store::EventSession& s);
 // Event cards (templates' EVENT sections) for the list, the series and the home page.
 void fill_cards(Context& ctx, ctemplate::TemplateDictionary& d,
                 const std::vector<store::Event>& events);

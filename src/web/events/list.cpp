@@ -4,6 +4,7 @@
 #include "core/i18n.hpp"
 #include "core/time.hpp"
 #include "http/message.hpp"
+#include "web/events/form.hpp"
 #include "web/events/handlers.hpp"
 #include "web/view.hpp"
 
@@ -67,12 +68,29 @@ std::string when_text(const std::string& locale, int64_t starts_at, int64_t ends
                        {"to", to}});
 }
 
+std::string moment_text(const std::string& locale, int64_t t) {
+  return i18n::format(locale, "events.when.at",
+                      {{"weekday", weekday(locale, t)},
+                       {"date", date_text(locale, t)},
+                       {"time", timefmt::berlin(t, "%H:%M")}});
+}
+
 std::string places_text(const std::string& locale, const store::EventSession& s) {
   if (!s.capacity) return i18n::t(locale, "events.places.unlimited");
   int64_t free = *s.free();
   if (free == 0) return i18n::t(locale, "events.places.full");
   return i18n::format(locale, free == 1 ? "events.places.one" : "events.places.some",
                       {{"free", std::to_string(free)}, {"capacity", std::to_string(*s.capacity)}});
+}
+
+ctemplate::TemplateDictionary* add_session(Context& ctx, ctemplate::TemplateDictionary& d,
+                                           const store::Event& e, const store::EventSession& s) {
+  auto* sd = d.AddSectionDictionary("SESSION");
+  sd->SetIntValue("ID", static_cast<long>(s.id));
+  sd->SetValue("SESSION_TITLE", s.title.empty() ? e.title : s.title);
+  sd->SetValue("SESSION_WHEN", when_text(ctx.locale, s.starts_at, s.ends_at));
+  sd->SetValue("PLACES", places_text(ctx.locale, s));
+  return sd;
 }
 
 void fill_cards(Context& ctx, ctemplate::TemplateDictionary& d,
@@ -107,11 +125,25 @@ http::Response list_page(Context& ctx) {
   store::EventFilter f;
   f.format = valid_or_empty(ctx.query_value("format"), kFormats);
   f.audience = valid_or_empty(ctx.query_value("zielgruppe"), kAudiences);
-  f.topic = ctx.query_value("thema").substr(0, 60);
+  f.topic = ctx.query_value("thema");
+  if (std::find(kTopics.begin(), kTopics.end(), f.topic) == kTopics.end()) f.topic.clear();
+  // A date range in German days: from the start of "ab" to the end of "bis".
+  auto day_start = [](const std::string& v) -> std::optional<int64_t> {
+    auto d = timefmt::parse_date(v);
+    if (!d) return std::nullopt;
+    return timefmt::berlin_to_utc(d->year, d->month, d->day, 0, 0);
+  };
+  std::string from_text = ctx.query_value("ab").substr(0, 20);
+  std::string until_text = ctx.query_value("bis").substr(0, 20);
+  auto from_day = from_text.empty() ? std::nullopt : day_start(from_text);
+  auto until_day = until_text.empty() ? std::nullopt : day_start(until_text);
   f.region = ctx.query_value("landesverband").substr(0, 20);
   f.organiser = ctx.query_value("veranstalter").substr(0, 200);
   f.past = ctx.query_value("zeit") == "vergangen";
   f.from = ctx.now;
+  if (from_day && !f.past) f.from = std::max(ctx.now, *from_day);
+  if (until_day) f.until = *until_day + 86400;  // the whole last day (a DST day is off by an hour)
+  if (f.past && from_day) f.after = *from_day;
   int page_no = 1;
   std::string p = ctx.query_value("seite");
   if (!p.empty() && p.size() < 5 && p.find_first_not_of("0123456789") == std::string::npos)
@@ -121,6 +153,7 @@ http::Response list_page(Context& ctx) {
   Page page(ctx, "events/list.html", i18n::t(ctx.locale, "nav.events"));
   auto& d = page.dict();
   auto choices = ctx.app.stores().organisations.form_choices();
+  if (!organiser_choices(ctx).empty()) d.ShowSection("CAN_CREATE");
   for (const char* fmt : kFormats) {
     auto* o = d.AddSectionDictionary("FORMAT_OPTION");
     o->SetValue("VALUE", fmt);
@@ -134,6 +167,16 @@ http::Response list_page(Context& ctx) {
     o->SetValue("LABEL", i18n::t(ctx.locale, std::string("events.audience.") + a));
     if (f.audience == a) o->ShowSection("SELECTED");
   }
+  for (const auto& t : kTopics) {
+    auto* o = d.AddSectionDictionary("TOPIC_OPTION");
+    o->SetValue("VALUE", t);
+    o->SetValue("LABEL", i18n::t(ctx.locale, "events.topic." + t));
+    if (f.topic == t) o->ShowSection("SELECTED");
+  }
+  d.SetValue("V_ab", from_text);
+  d.SetValue("V_bis", until_text);
+  if (!from_text.empty() && !from_day) d.ShowSection("BAD_ab");
+  if (!until_text.empty() && !until_day) d.ShowSection("BAD_bis");
   for (const auto& r : choices.regions) {
     auto* o = d.AddSectionDictionary("REGION");
     o->SetValue("VALUE", r.code);
@@ -157,6 +200,8 @@ http::Response list_page(Context& ctx) {
   keep("thema", f.topic);
   keep("landesverband", f.region);
   keep("veranstalter", f.organiser);
+  if (from_day) keep("ab", from_text);
+  if (until_day) keep("bis", until_text);
   if (f.past) keep("zeit", "vergangen");
   std::string sep = query.empty() ? "?" : "&";
   if (result.more)

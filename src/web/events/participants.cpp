@@ -49,11 +49,7 @@ http::Response participants_page(Context& ctx) {
   d.SetValue("CSRF", ctx.csrf_token());
   auto& regs = ctx.app.stores().registrations;
   for (const auto& s : e->sessions) {
-    auto* sd = d.AddSectionDictionary("SESSION");
-    sd->SetIntValue("ID", static_cast<long>(s.id));
-    sd->SetValue("SESSION_TITLE", s.title.empty() ? e->title : s.title);
-    sd->SetValue("SESSION_WHEN", when_text(ctx.locale, s.starts_at, s.ends_at));
-    sd->SetValue("PLACES", places_text(ctx.locale, s));
+    auto* sd = add_session(ctx, d, *e, s);
     int confirmed = 0, waiting = 0;
     for (const auto& r : regs.of_session(s.id)) {
       bool placed = r.status == "confirmed";

@@ -2,6 +2,7 @@
 // (/anmeldung/TOKEN): it shows the state and offers the one step that fits. Opening
 // the link changes nothing; confirming and leaving are POSTs, so the link checkers of
 // mail providers cannot confirm or cancel anyone.
+#include "api/ical.hpp"
 #include "core/i18n.hpp"
 #include "core/log.hpp"
 #include "http/message.hpp"
@@ -35,7 +36,9 @@ http::Response show_registration(Context& ctx, const std::string& token, int sta
   d.SetValue("CONFIRM_ACTION", base + "/bestaetigen");
   d.SetValue("CANCEL_ACTION", base + "/abmelden");
   bool over = ctx.now >= s->starts_at;
-  if (r->status == "unconfirmed") {
+  if (s->status == "cancelled" || e->status == "cancelled") {
+    d.ShowSection("SESSION_CANCELLED");
+  } else if (r->status == "unconfirmed") {
     d.ShowSection(over ? "OVER" : "UNCONFIRMED");
   } else if (r->status == "confirmed") {
     auto* c = d.AddSectionDictionary("CONFIRMED");
@@ -44,6 +47,11 @@ http::Response show_registration(Context& ctx, const std::string& token, int sta
     if (e->format != "online" && !e->place.empty())
       c->SetValueAndShowSection("PLACE", e->place, "HAS_PLACE");
     if (!over) c->ShowSection("CAN_CANCEL");
+    if (r->confirm_by && !over && ctx.now <= *r->confirm_by)
+      c->SetValueAndShowSection("CONFIRM_TEXT",
+                                i18n::format(ctx.locale, "events.registration.confirm_by",
+                                             {{"when", moment_text(ctx.locale, *r->confirm_by)}}),
+                                "MUST_CONFIRM");
   } else if (r->status == "waitlisted") {
     auto* w = d.AddSectionDictionary("WAITLISTED");
     w->SetValue("POSITION_TEXT", i18n::format(ctx.locale, "events.own.position",
@@ -91,8 +99,12 @@ store::RegistrationComposer registration_mail(const core::Config& config) {
     if (n.event.format != "online") where = n.event.place;
     // The online link goes to people with a place only (never to the waitlist or to
     // a guest who has not confirmed).
-    bool placed = n.kind == "confirmed" || n.kind == "promoted" || n.kind == "reminder";
+    bool placed = n.registration.status == "confirmed" && n.kind != "released" &&
+                  n.kind != "session_cancelled";
     std::string online = placed && n.event.format != "in_person" ? n.event.online_url : "";
+    std::string confirm_by;
+    if (n.kind == "promoted" && n.registration.confirm_by)
+      confirm_by = moment_text(locale, *n.registration.confirm_by);
     std::map<std::string, std::string> values{
         {"NAME", n.to.name},
         {"WHAT", what},
@@ -102,7 +114,9 @@ store::RegistrationComposer registration_mail(const core::Config& config) {
         {"POSITION", std::to_string(n.registration.position.value_or(0))},
         {"LINK", config.public_url() + "/anmeldung/" + n.token},
         {"EVENT_URL", config.public_url() + "/veranstaltungen/" + n.event.slug},
+        {"EVENTS_URL", config.public_url() + "/veranstaltungen"},
         {"ICS", config.public_url() + "/veranstaltungen/" + n.event.slug + "/kalender.ics"},
+        {"CONFIRM_BY", confirm_by},
         {"SOON",
          n.kind != "reminder" ? ""
          : n.hours >= 20 && n.hours <= 30
@@ -110,7 +124,21 @@ store::RegistrationComposer registration_mail(const core::Config& config) {
              : i18n::format(locale,
                             n.hours == 1 ? "mail.event_reminder.hour" : "mail.event_reminder.hours",
                             {{"n", std::to_string(n.hours)}})}};
-    return render_mail(config, n.to.email, locale, "event_" + n.kind, values);
+    auto mail = render_mail(config, n.to.email, locale, "event_" + n.kind, values);
+    // The entry for the person's calendar: theirs with the link when they have a place,
+    // the cancellation (same UID, raised SEQUENCE) when the session is off.
+    bool entry =
+        placed && (n.kind == "confirmed" || n.kind == "promoted" || n.kind == "session_changed");
+    if (entry || n.kind == "session_cancelled") {
+      api::CalendarInfo info{n.event.title, config.public_url()};
+      info.online_link = placed;
+      if (n.kind == "session_cancelled") {
+        info.method = "CANCEL";
+        info.organizer = config.smtp.from;
+      }
+      mail.calendar = api::ical(info, {n.event});
+    }
+    return mail;
   };
 }
 

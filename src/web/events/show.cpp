@@ -27,7 +27,8 @@ struct Lookup {
 Lookup lookup(Context& ctx, const std::string& slug) {
   Lookup l;
   l.event = ctx.app.stores().events.find(slug);
-  if (!l.event || l.event->status == "draft") {
+  // A draft is for its organisers only (their preview); others learn nothing of it.
+  if (!l.event || (l.event->status == "draft" && !organises(ctx, *l.event))) {
     l.event.reset();
     l.status = 404;
     return l;
@@ -145,18 +146,17 @@ http::Response show(Context& ctx, const store::Event& e, const std::string& prob
   auto& d = page.dict();
   fill_event(ctx, d, e);
   d.SetValue("CSRF", ctx.csrf_token());
-  if (organises(ctx, e))
-    d.SetValueAndShowSection("PARTICIPANTS_URL", "/veranstaltungen/" + e.slug + "/teilnehmende",
-                             "ORGANISER_TOOLS");
+  if (organises(ctx, e)) {
+    auto* tools = d.AddSectionDictionary("ORGANISER_TOOLS");
+    tools->SetValue("PARTICIPANTS_URL", "/veranstaltungen/" + e.slug + "/teilnehmende");
+    tools->SetValue("EDIT_URL", "/veranstaltungen/" + e.slug + "/bearbeiten");
+    if (e.status == "draft") tools->ShowSection("DRAFT");
+  }
   std::vector<store::Registration> mine;
   if (ctx.user) mine = ctx.app.stores().registrations.of_user(ctx.user->id, e.id);
   bool any_open = false;
   for (const auto& s : e.sessions) {
-    auto* sd = d.AddSectionDictionary("SESSION");
-    sd->SetIntValue("ID", static_cast<long>(s.id));
-    sd->SetValue("SESSION_TITLE", s.title.empty() ? e.title : s.title);
-    sd->SetValue("SESSION_WHEN", when_text(ctx.locale, s.starts_at, s.ends_at));
-    sd->SetValue("PLACES", places_text(ctx.locale, s));
+    auto* sd = add_session(ctx, d, e, s);
     if (s.capacity) {
       sd->SetIntValue("FREE", static_cast<long>(*s.free()));
       sd->SetIntValue("CAPACITY", static_cast<long>(*s.capacity));

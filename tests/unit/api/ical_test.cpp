@@ -96,3 +96,34 @@ TEST(Ical, ACancelledSessionSaysSo) {
 
 }  // namespace
 }  // namespace verbund::api
+
+namespace verbund::api {
+namespace {
+
+TEST(Ical, ACancellationMailNamesMethodAndOrganizer) {
+  auto e = event_at(1793034000, 1793039400);
+  e.sessions[0].status = "cancelled";
+  e.sessions[0].sequence = 4;
+  CalendarInfo info{"Test", "https://v.example"};
+  info.method = "CANCEL";
+  info.organizer = "Verbund \"Team\" <veranstaltungen@v.example>";
+  auto ls = lines(ical(info, {e}));
+  EXPECT_TRUE(has(ls, "METHOD:CANCEL"));
+  EXPECT_TRUE(has(ls, "UID:abc@verbund"));
+  EXPECT_TRUE(has(ls, "SEQUENCE:4"));
+  EXPECT_TRUE(has(ls, "ORGANIZER;CN=\"Verbund Team\":mailto:veranstaltungen@v.example"));
+}
+
+TEST(Ical, TheOnlineLinkOnlyWhenAskedFor) {
+  auto e = event_at(1793034000, 1793039400);
+  CalendarInfo info{"Meine Anmeldungen", "https://v.example"};
+  EXPECT_EQ(ical(info, {e}).find("geheim"), std::string::npos);
+  info.online_link = true;
+  auto ls = lines(ical(info, {e}));
+  EXPECT_TRUE(has(ls, "LOCATION:Haus der Vereine\\, Saal 2 / https://meet.example.org/geheim"));
+  e.format = "in_person";
+  EXPECT_EQ(ical(info, {e}).find("geheim"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace verbund::api

@@ -62,3 +62,32 @@ TEST(Time, GermanWallClockTimesBecomeUtcAcrossTheChanges) {
 
 }  // namespace
 }  // namespace verbund::timefmt
+
+namespace verbund::timefmt {
+namespace {
+
+TEST(ParseDate, TheFormsPeopleAndBrowsersSend) {
+  for (const char* s : {"2026-12-08", "8.12.2026", "08.12.2026", " 8.12.26 "}) {
+    auto d = parse_date(s);
+    ASSERT_TRUE(d) << s;
+    EXPECT_EQ(d->year, 2026) << s;
+    EXPECT_EQ(d->month, 12u) << s;
+    EXPECT_EQ(d->day, 8u) << s;
+  }
+  for (const char* s : {"", "8.12.", "12/08/2026", "2026-13-01", "0.1.2026", "8.12.2026.1",
+                        "x.12.2026", "8.12.202", "123.1.2026"})
+    EXPECT_FALSE(parse_date(s)) << s;
+}
+
+TEST(ParseClock, HoursAndMinutes) {
+  EXPECT_EQ(parse_clock("18:00"), 18u * 60);
+  EXPECT_EQ(parse_clock("9.30"), 9u * 60 + 30);
+  EXPECT_EQ(parse_clock("18"), 18u * 60);
+  EXPECT_EQ(parse_clock("18:00 Uhr"), 18u * 60);
+  EXPECT_EQ(parse_clock("0:05"), 5u);
+  for (const char* s : {"", "24:00", "18:60", "18:5", "18:", "abc", "18-00", "1800"})
+    EXPECT_FALSE(parse_clock(s)) << s;
+}
+
+}  // namespace
+}  // namespace verbund::timefmt
