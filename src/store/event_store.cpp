@@ -599,6 +599,24 @@ std::vector<Registration> Registrations::of_user(int64_t user_id, int64_t event_
   });
 }
 
+std::vector<Registration> Registrations::upcoming_of_user(int64_t user_id, int64_t since) {
+  return db_.read([&](db::Connection& c) {
+    std::vector<Registration> out;
+    for (const auto& r : c.query(std::string(kRegistrationColumns) + R"sql(
+         WHERE g.user_id = $1 AND g.status IN ('confirmed', 'waitlisted') AND s.ends_at > $2
+         ORDER BY s.starts_at, g.id LIMIT 200)sql",
+                                 {user_id, since}))
+      out.push_back(registration_from(r));
+    return out;
+  });
+}
+
+std::string Registrations::calendar_token(int64_t user_id) { return sign(user_id, "calendar"); }
+
+std::optional<int64_t> Registrations::calendar_user(std::string_view token) {
+  return verify(token, "calendar");
+}
+
 void Registrations::queue_news(db::Connection& c, int64_t registration_id, const char* kind,
                                const RegistrationComposer& mail, int64_t now, int hours) {
   if (!mail) return;
@@ -626,19 +644,28 @@ const std::string& Registrations::secret() {
   return secret_;
 }
 
-std::string Registrations::token_for(int64_t registration_id) {
-  std::string id = std::to_string(registration_id);
-  return id + "." + random::hmac(secret(), "registration:" + id);
+std::string Registrations::sign(int64_t id, std::string_view purpose) {
+  std::string text = std::to_string(id);
+  return text + "." + random::hmac(secret(), std::string(purpose) + ":" + text);
 }
 
-std::optional<int64_t> Registrations::id_of(std::string_view token) {
+std::optional<int64_t> Registrations::verify(std::string_view token, std::string_view purpose) {
   auto dot = token.find('.');
   if (dot == std::string_view::npos || dot == 0 || dot > 18) return std::nullopt;
   std::string id(token.substr(0, dot));
   if (id.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  if (!random::equal(token.substr(dot + 1), random::hmac(secret(), "registration:" + id)))
+  if (!random::equal(token.substr(dot + 1),
+                     random::hmac(secret(), std::string(purpose) + ":" + id)))
     return std::nullopt;
   return std::stoll(id);
+}
+
+std::string Registrations::token_for(int64_t registration_id) {
+  return sign(registration_id, "registration");
+}
+
+std::optional<int64_t> Registrations::id_of(std::string_view token) {
+  return verify(token, "registration");
 }
 
 std::optional<Registration> Registrations::by_token(std::string_view token) {

@@ -215,6 +215,13 @@ class Registrations {
   // next person (mail "promoted"); the one who did not confirm gets "released".
   // Returns how many it released. Safe on several nodes at once.
   int64_t release_unconfirmed(int64_t now, const RegistrationComposer& news);
+  // The user's live registrations (places and waitlist) for sessions that end after
+  // `since`, by start; at most 200.
+  std::vector<Registration> upcoming_of_user(int64_t user_id, int64_t since);
+  // A person's calendar feed token ("meine Anmeldungen"): the user id, signed like the
+  // registration links. calendar_user() returns the id when the signature holds.
+  std::string calendar_token(int64_t user_id);
+  std::optional<int64_t> calendar_user(std::string_view token);
   // The user's live registrations for the sessions of an event.
   std::vector<Registration> of_user(int64_t user_id, int64_t event_id);
   std::optional<Registration> by_token(std::string_view token);
@@ -261,6 +268,9 @@ class Registrations {
                       const RegistrationComposer& news, const char* own_news);
   // The registration id a token names, when its signature holds.
   std::optional<int64_t> id_of(std::string_view token);
+  // "ID.SIGNATURE" for `purpose`, and back (none when the signature does not hold).
+  std::string sign(int64_t id, std::string_view purpose);
+  std::optional<int64_t> verify(std::string_view token, std::string_view purpose);
   db::Database& db_;
   int mail_attempts_;
   std::once_flag secret_once_;

@@ -131,6 +131,31 @@ const signedInPages = [
       await Promise.all([page.waitForNavigation(), page.click("a:has-text('Teilnehmende ansehen')")]);
       assert.match(await page.textContent("main"), /Warteliste/);
     } },
+  { name: "event-new", path: "/veranstaltungen/neu", who: accounts.admin },
+  { name: "event-new-errors", path: "/veranstaltungen/neu", who: accounts.admin,
+    act: async (page) => {
+      await page.fill("#titel", "");
+      await page.fill("#datum", "2020-01-07");
+      await page.fill("#von", "18:00");
+      await page.fill("#bis", "19:30");
+      await Promise.all([page.waitForNavigation(), page.click("button:has-text('Veröffentlichen')")]);
+      assert.match(await page.textContent("#titel-error"), /Titel/);
+      assert.match(await page.textContent("#datum-error"), /Vergangenheit/);
+    } },
+  { name: "event-edit", path: "/veranstaltungen", who: accounts.admin,
+    act: async (page) => {
+      await openDigiDienstag(page);
+      await Promise.all([page.waitForNavigation(), page.click("a:has-text('Veranstaltung bearbeiten')")]);
+      assert.match(await page.textContent("main"), /Termine/);
+    } },
+  { name: "event-message", path: "/veranstaltungen", who: accounts.admin,
+    act: async (page) => {
+      await openDigiDienstag(page);
+      await Promise.all([page.waitForNavigation(), page.click("a:has-text('Veranstaltung bearbeiten')")]);
+      await Promise.all([page.waitForNavigation(), page.click("main a:has-text('Nachricht an alle')")]);
+      assert.match(await page.textContent("h1"), /Nachricht an alle/);
+    } },
+  { name: "my-registrations", path: "/meine-anmeldungen", who: accounts.admin },
   { name: "start-editor", path: "/start", who: accounts.editor },
   { name: "account", path: "/konto", who: accounts.admin },
   { name: "my-orgs", path: "/meine-organisationen", who: accounts.admin },

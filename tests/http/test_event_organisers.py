@@ -9,6 +9,7 @@ SQLite and, as http.pg.test_event_organisers, on PostgreSQL.
 """
 
 import datetime
+import re
 import time
 import unittest
 import uuid
@@ -351,6 +352,52 @@ class OrganisersTest(ServerTestCase):
                                          "AND status = 'confirmed' AND confirm_by IS NULL" % sid),
                          "1")
         self.assertNotIn("Platz bestätigen", client.get(link).body)
+
+
+    # --- calendars to subscribe ----------------------------------------------------
+
+    def test_my_registrations_and_my_secret_calendar_feed(self):
+        placed, (sa,) = self.org_event(capacity=5, title="Mit Platz")
+        full, (sb,) = self.org_event(capacity=1, title="Nur Warteliste")
+        self.register(self.as_("plain3"), full, sb)
+        fresh = unique_email("eo-feed")
+        self.server.add_user(fresh)
+        c = signed_in_client(self.server, fresh)
+        self.assertIn("Sie sind zurzeit für keine Veranstaltung angemeldet",
+                      c.get("/meine-anmeldungen").body)
+        self.register(c, placed, sa)
+        self.register(c, full, sb)
+        page = c.get("/meine-anmeldungen").body
+        self.assertIn("Mit Platz", page)
+        self.assertIn("Nur Warteliste", page)
+        self.assertIn("Sie stehen auf Platz 1 der Warteliste", page)
+        feed = re.search(r'id="feed-url" type="text" readonly value="([^"]+)"', page).group(1)
+        r = self.server.client().get(path_of(feed))  # a calendar app: no session
+        self.assertEqual(r.status, 200)
+        self.assertIn("private", r.headers["cache-control"])
+        cal = icalendar.Calendar.from_ical(r.body)
+        uids = [str(e["UID"]) for e in cal.walk("VEVENT")]
+        self.assertEqual(uids, ["%s-0@test" % placed])  # the waitlist is no appointment
+        self.assertIn("meet.example.org/" + placed, r.body)  # theirs: with the link
+        self.assertEqual(self.server.client().get(path_of(feed).replace(".ics", "x.ics")).status,
+                         404)
+        other = path_of(feed).split("/kalender/")[1].split(".")[0]
+        self.assertEqual(self.server.client().get(
+            "/kalender/%d.%s" % (int(other) + 1, path_of(feed).split(".", 1)[1])).status, 404)
+        self.assertEqual(self.server.client().get("/meine-anmeldungen").status, 303)
+
+    def test_a_feed_of_an_organisations_public_events(self):
+        public, _ = self.org_event(title="Offen für alle")
+        members, _ = self.org_event(title="Nur Mitglieder", audience="members")
+        slug = self.server.sql("SELECT slug FROM organisations WHERE id = %d" % self.org_id)
+        profile = self.visitor_get("/organisationen/" + slug).body
+        self.assertIn("/veranstaltungen/kalender.ics?veranstalter=" + slug, profile)
+        r = self.server.client().get("/veranstaltungen/kalender.ics?veranstalter=" + slug)
+        self.assertEqual(r.status, 200)
+        uids = [str(e["UID"]) for e in icalendar.Calendar.from_ical(r.body).walk("VEVENT")]
+        self.assertIn("%s-0@test" % public, uids)
+        self.assertNotIn("%s-0@test" % members, uids)
+        self.assertNotIn("meet.example.org", r.body)
 
 
 if __name__ == "__main__":

@@ -121,8 +121,18 @@ void fill_cards(Context& ctx, ctemplate::TemplateDictionary& d,
   }
 }
 
-http::Response list_page(Context& ctx) {
-  store::EventFilter f;
+namespace {
+
+// The list's filter as the query names it; the date fields as typed, to show again.
+struct ListQuery {
+  store::EventFilter filter;
+  std::string from_text, until_text;
+  bool from_ok = true, until_ok = true;
+};
+
+ListQuery list_query(const Context& ctx) {
+  ListQuery q;
+  auto& f = q.filter;
   f.format = valid_or_empty(ctx.query_value("format"), kFormats);
   f.audience = valid_or_empty(ctx.query_value("zielgruppe"), kAudiences);
   f.topic = ctx.query_value("thema");
@@ -133,10 +143,12 @@ http::Response list_page(Context& ctx) {
     if (!d) return std::nullopt;
     return timefmt::berlin_to_utc(d->year, d->month, d->day, 0, 0);
   };
-  std::string from_text = ctx.query_value("ab").substr(0, 20);
-  std::string until_text = ctx.query_value("bis").substr(0, 20);
-  auto from_day = from_text.empty() ? std::nullopt : day_start(from_text);
-  auto until_day = until_text.empty() ? std::nullopt : day_start(until_text);
+  q.from_text = ctx.query_value("ab").substr(0, 20);
+  q.until_text = ctx.query_value("bis").substr(0, 20);
+  auto from_day = q.from_text.empty() ? std::nullopt : day_start(q.from_text);
+  auto until_day = q.until_text.empty() ? std::nullopt : day_start(q.until_text);
+  q.from_ok = q.from_text.empty() || from_day;
+  q.until_ok = q.until_text.empty() || until_day;
   f.region = ctx.query_value("landesverband").substr(0, 20);
   f.organiser = ctx.query_value("veranstalter").substr(0, 200);
   f.past = ctx.query_value("zeit") == "vergangen";
@@ -144,6 +156,28 @@ http::Response list_page(Context& ctx) {
   if (from_day && !f.past) f.from = std::max(ctx.now, *from_day);
   if (until_day) f.until = *until_day + 86400;  // the whole last day (a DST day is off by an hour)
   if (f.past && from_day) f.after = *from_day;
+  return q;
+}
+
+}  // namespace
+
+http::Response list_ics(Context& ctx) {
+  auto q = list_query(ctx);
+  q.filter.past = false;
+  // A feed is public: its events are the public ones, whoever subscribes.
+  q.filter.audience = "public";
+  auto result = ctx.app.stores().events.list(q.filter, {}, 200, 0);
+  auto res = http::Response::text(
+      200, api::ical({ctx.app.config().site_name, ctx.app.config().public_url()}, result.events));
+  res.set_header("Content-Type", "text/calendar; charset=utf-8");
+  return res;
+}
+
+http::Response list_page(Context& ctx) {
+  auto q = list_query(ctx);
+  auto& f = q.filter;
+  const auto& from_text = q.from_text;
+  const auto& until_text = q.until_text;
   int page_no = 1;
   std::string p = ctx.query_value("seite");
   if (!p.empty() && p.size() < 5 && p.find_first_not_of("0123456789") == std::string::npos)
@@ -153,6 +187,7 @@ http::Response list_page(Context& ctx) {
   Page page(ctx, "events/list.html", i18n::t(ctx.locale, "nav.events"));
   auto& d = page.dict();
   auto choices = ctx.app.stores().organisations.form_choices();
+  if (ctx.user) d.ShowSection("SIGNED_IN");
   if (!organiser_choices(ctx).empty()) d.ShowSection("CAN_CREATE");
   for (const char* fmt : kFormats) {
     auto* o = d.AddSectionDictionary("FORMAT_OPTION");
@@ -175,8 +210,8 @@ http::Response list_page(Context& ctx) {
   }
   d.SetValue("V_ab", from_text);
   d.SetValue("V_bis", until_text);
-  if (!from_text.empty() && !from_day) d.ShowSection("BAD_ab");
-  if (!until_text.empty() && !until_day) d.ShowSection("BAD_bis");
+  if (!q.from_ok) d.ShowSection("BAD_ab");
+  if (!q.until_ok) d.ShowSection("BAD_bis");
   for (const auto& r : choices.regions) {
     auto* o = d.AddSectionDictionary("REGION");
     o->SetValue("VALUE", r.code);
@@ -200,8 +235,8 @@ http::Response list_page(Context& ctx) {
   keep("thema", f.topic);
   keep("landesverband", f.region);
   keep("veranstalter", f.organiser);
-  if (from_day) keep("ab", from_text);
-  if (until_day) keep("bis", until_text);
+  if (q.from_ok) keep("ab", from_text);
+  if (q.until_ok) keep("bis", until_text);
   if (f.past) keep("zeit", "vergangen");
   std::string sep = query.empty() ? "?" : "&";
   if (result.more)
@@ -212,6 +247,8 @@ http::Response list_page(Context& ctx) {
     d.SetValueAndShowSection(
         "PREV_URL", "/veranstaltungen" + query + sep + "seite=" + std::to_string(page_no - 1),
         "HAS_PREV");
+  if (!f.past)
+    d.SetValueAndShowSection("FEED_URL", "/veranstaltungen/kalender.ics" + query, "HAS_FEED");
   d.SetValue("OTHER_TIME_URL", f.past ? "/veranstaltungen" : "/veranstaltungen?zeit=vergangen");
   return page.render();
 }

@@ -7,6 +7,9 @@ void register_routes(App& app) {
   using http::Method;
   // Visitors get copies at most 10 seconds old: the free places move.
   app.add(Method::get, "/veranstaltungen", {list_page, Access::anyone, 0, false, 10});
+  app.add(Method::get, "/veranstaltungen/kalender.ics", {list_ics, Access::anyone, 0, false, 60});
+  app.add(Method::get, "/meine-anmeldungen", {my_registrations, Access::signed_in});
+  app.add(Method::get, "/kalender/{token}", {my_calendar});
   // Before "/veranstaltungen/{slug}": the first pattern that matches wins.
   app.add(Method::get, "/veranstaltungen/neu", {new_event_page, Access::signed_in});
   app.add(Method::post, "/veranstaltungen/neu", {create_event, Access::signed_in});

@@ -226,6 +226,7 @@ http::Response profile(Context& ctx) {
   if (!next.empty()) {
     auto* ev = page.dict().AddSectionDictionary("HAS_EVENTS");
     ev->SetValue("EVENTS_URL", "/veranstaltungen?veranstalter=" + org->slug);
+    ev->SetValue("EVENTS_FEED_URL", "/veranstaltungen/kalender.ics?veranstalter=" + org->slug);
     events::fill_cards(ctx, *ev, next);
   }
   if (open_to_claim)
