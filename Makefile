@@ -47,6 +47,7 @@ bench: build
 	VERBUND_BIN=$(BUILD)/verbund bench/directory/run
 	VERBUND_BIN=$(BUILD)/verbund bench/db/run
 	VERBUND_BIN=$(BUILD)/verbund bench/wall/run
+	VERBUND_BIN=$(BUILD)/verbund bench/events/run
 
 # The feed parsers under libFuzzer with ASan and UBSan (clang), seeded with the test
 # corpus, for FUZZ_SECONDS; findings land in build-fuzz/ as crash-* files.
