@@ -413,6 +413,10 @@ Result<Booking> Registrations::book(int64_t session_id, const Registrant& who,
                       {session_id, email})) {
         return make_error("duplicate", "already registered");
       }
+      // What the mail needs is read first: from take_place's UPDATE to the commit,
+      // every other booking of this session waits for this one.
+      RegistrationNews n;
+      if (mail) n = news_context(c, session_id, who.user_id);
       std::optional<int64_t> position;
       if (who.user_id) {
         auto [status, pos] = take_place(c, session_id);
@@ -436,7 +440,17 @@ Result<Booking> Registrations::book(int64_t session_id, const Registrant& who,
       b.registration_id = row->int64("id");
       b.token = token_for(b.registration_id);
       if (position) b.position = position_of(c, session_id, *position);
-      queue_news(c, b.registration_id, b.status.c_str(), mail, now);
+      if (mail) {
+        n.kind = b.status;
+        n.to.email = email;
+        n.to.name = who.name.substr(0, 200);
+        n.registration = {b.registration_id,   session_id,    n.event.id, who.user_id,
+                          n.to.name,           email,         b.status,   b.position,
+                          who.organisation_id, registered_by, now,        false,
+                          std::nullopt};
+        n.token = b.token;
+        queue_mail(c, mail(n), now, mail_attempts_);
+      }
       return b;
     });
   } catch (const db::DbError& e) {
@@ -620,21 +634,29 @@ std::optional<int64_t> Registrations::calendar_user(std::string_view token) {
 void Registrations::queue_news(db::Connection& c, int64_t registration_id, const char* kind,
                                const RegistrationComposer& mail, int64_t now, int hours) {
   if (!mail) return;
-  RegistrationNews n;
+  auto r = registration_from(
+      *c.query_one(std::string(kRegistrationColumns) + " WHERE g.id = $1", {registration_id}));
+  RegistrationNews n = news_context(c, r.session_id, r.user_id);
   n.kind = kind;
   n.hours = hours;
-  n.registration = registration_from(
-      *c.query_one(std::string(kRegistrationColumns) + " WHERE g.id = $1", {registration_id}));
-  auto u = n.registration.user_id
-               ? c.query_one("SELECT locale FROM users WHERE id = $1", {*n.registration.user_id})
-               : std::nullopt;
-  n.to = {n.registration.email, u ? u->text("locale") : "de", n.registration.name};
-  n.event = event_from(
-      *c.query_one(std::string(kEventColumns) + " WHERE e.id = $1", {n.registration.event_id}));
-  n.event.sessions.push_back(session_from(*c.query_one(
-      std::string(kSessionColumns) + " WHERE s.id = $1", {n.registration.session_id})));
+  n.to.email = r.email;
+  n.to.name = r.name;
+  n.registration = std::move(r);
   n.token = token_for(registration_id);
   queue_mail(c, mail(n), now, mail_attempts_);
+}
+
+RegistrationNews Registrations::news_context(db::Connection& c, int64_t session_id,
+                                             std::optional<int64_t> user_id) {
+  RegistrationNews n;
+  auto u =
+      user_id ? c.query_one("SELECT locale FROM users WHERE id = $1", {*user_id}) : std::nullopt;
+  n.to.locale = u ? u->text("locale") : "de";
+  auto s =
+      session_from(*c.query_one(std::string(kSessionColumns) + " WHERE s.id = $1", {session_id}));
+  n.event = event_from(*c.query_one(std::string(kEventColumns) + " WHERE e.id = $1", {s.event_id}));
+  n.event.sessions.push_back(std::move(s));
+  return n;
 }
 
 const std::string& Registrations::secret() {

@@ -263,6 +263,10 @@ class Registrations {
   const std::string& secret();
 
  private:
+  // A mail's event with the one session and the recipient's locale; the caller adds
+  // the registration, the kind and the address.
+  RegistrationNews news_context(db::Connection& c, int64_t session_id,
+                                std::optional<int64_t> user_id);
   // `own_news`: the mail to the person whose registration ends, or none.
   Status cancel_where(const std::string& where, const db::Params& ps, int64_t now,
                       const RegistrationComposer& news, const char* own_news);
