@@ -31,6 +31,7 @@
 #include "store/data_copy.hpp"
 #include "store/demo.hpp"
 #include "store/demo_events.hpp"
+#include "store/demo_festival.hpp"
 #include "store/demo_wall.hpp"
 #include "store/org_import.hpp"
 #include "store/org_manage_store.hpp"
@@ -367,6 +368,8 @@ Result<bool> load_demo(db::Database& database, const core::Config& cfg, bool if_
   std::cout << posts << " posts on the Social Wall\n";
   int events = store::load_demo_events(database, std::time(nullptr));
   std::cout << events << " events\n";
+  int proposals = store::load_demo_festival(database, std::time(nullptr));
+  std::cout << proposals << " proposals for the Digital-Festival\n";
   return true;
 }
 

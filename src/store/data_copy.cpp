@@ -52,11 +52,17 @@ const std::vector<std::string>& copied_tables() {
                                                   "wall_words",
                                                   "wall_kiosks",
                                                   "wall_tag_counts",
+                                                  "festivals",
+                                                  "festival_categories",
+                                                  "festival_reviewers",
                                                   "event_series",
                                                   "events",
                                                   "event_sessions",
                                                   "registrations",
-                                                  "registration_reminders"};
+                                                  "registration_reminders",
+                                                  "proposals",
+                                                  "proposal_reviews",
+                                                  "review_scores"};
   return tables;
 }
 

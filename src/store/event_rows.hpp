@@ -26,4 +26,8 @@ void load_sessions(db::Connection& c, std::vector<Event>& events);
 // deadlock.
 void lock_session(db::Connection& c, int64_t session_id);
 
+// Writes a new event with its sessions (the slug from the title and the first date
+// when `e.slug` is empty). Errors: "invalid"; a taken slug throws (unique).
+Result<int64_t> insert_event(db::Connection& c, const NewEvent& e, int64_t now);
+
 }  // namespace verbund::store::event_rows

@@ -14,7 +14,8 @@ namespace event_rows {
 
 const char* const kEventColumns = R"sql(
   SELECT e.id, e.slug, e.series_id, COALESCE(es.slug, '') AS series_slug,
-         COALESCE(es.title, '') AS series_title, e.title, e.summary, e.description,
+         COALESCE(es.title, '') AS series_title, e.festival_id,
+         COALESCE(fe.slug, '') AS festival_slug, COALESCE(fe.title, '') AS festival_title, e.title, e.summary, e.description,
          e.organiser_kind, e.organisation_id, e.region_id,
          COALESCE(o.name, r.name, '') AS organiser_name, COALESCE(o.slug, '') AS organisation_slug,
          e.format, e.place, e.online_url, e.audience, e.access_code_hash, e.topics, e.language,
@@ -22,6 +23,7 @@ const char* const kEventColumns = R"sql(
          e.registration_closes_at, e.status, e.created_by, e.created_at, e.updated_at
     FROM events e
     LEFT JOIN event_series es ON es.id = e.series_id
+    LEFT JOIN festivals fe ON fe.id = e.festival_id
     LEFT JOIN organisations o ON o.id = e.organisation_id
     LEFT JOIN regions r ON r.id = COALESCE(e.region_id, o.region_id))sql";
 
@@ -32,6 +34,9 @@ Event event_from(const db::Row& r) {
   e.series_id = r.opt_int64("series_id");
   e.series_slug = r.text("series_slug");
   e.series_title = r.text("series_title");
+  e.festival_id = r.opt_int64("festival_id");
+  e.festival_slug = r.text("festival_slug");
+  e.festival_title = r.text("festival_title");
   e.title = r.text("title");
   e.summary = r.text("summary");
   e.description = r.text("description");
@@ -130,6 +135,63 @@ void lock_session(db::Connection& c, int64_t session_id) {
     c.query("SELECT id FROM event_sessions WHERE id = $1 FOR UPDATE", {session_id});
 }
 
+Result<int64_t> insert_event(db::Connection& c, const NewEvent& e, int64_t now) {
+  if (e.title.empty() || e.sessions.empty()) return make_error("invalid", "title and a session");
+  int64_t starts = e.sessions.front().starts_at, ends = e.sessions.front().ends_at;
+  for (const auto& s : e.sessions) {
+    if (s.ends_at <= s.starts_at) return make_error("invalid", "a session ends before it starts");
+    if (s.capacity && *s.capacity < 0) return make_error("invalid", "negative capacity");
+    starts = std::min(starts, s.starts_at);
+    ends = std::max(ends, s.ends_at);
+  }
+  std::string slug =
+      e.slug.empty() ? model::slugify(e.title) + "-" + timefmt::berlin(starts, "%Y-%m-%d") : e.slug;
+  auto row = c.query_one(R"sql(
+        INSERT INTO events (slug, series_id, festival_id, title, summary, description, organiser_kind,
+                            organisation_id, region_id, format, place, online_url, audience,
+                            access_code_hash, topics, language, accessibility, contact,
+                            starts_at, ends_at, registration_opens_at, registration_closes_at,
+                            status, created_by, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                $18, $19, $20, $21, $22, $23, $24, $25, $25)
+        RETURNING id)sql",
+                         {slug,
+                          e.series_id,
+                          e.festival_id,
+                          e.title,
+                          e.summary,
+                          e.description,
+                          e.organiser_kind,
+                          e.organisation_id,
+                          e.region_id,
+                          e.format,
+                          e.place,
+                          e.online_url,
+                          e.audience,
+                          e.access_code.empty() ? std::string() : random::sha256_hex(e.access_code),
+                          e.topics,
+                          e.language,
+                          e.accessibility,
+                          e.contact,
+                          starts,
+                          ends,
+                          e.registration_opens_at,
+                          e.registration_closes_at,
+                          e.status,
+                          e.created_by,
+                          now});
+  int64_t id = row->int64("id");
+  for (const auto& s : e.sessions) {
+    c.execute(
+        R"sql(
+          INSERT INTO event_sessions (event_id, uid, title, starts_at, ends_at, capacity,
+                                      updated_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7))sql",
+        {id, random::hex(16) + "@verbund", s.title, s.starts_at, s.ends_at, s.capacity, now});
+  }
+  return id;
+}
+
 }  // namespace event_rows
 
 namespace {
@@ -196,63 +258,8 @@ bool audience_admits(const std::string& audience, const EventViewer& v) {
 }
 
 Result<int64_t> Events::create(const NewEvent& e, int64_t now) {
-  if (e.title.empty() || e.sessions.empty()) return make_error("invalid", "title and a session");
-  int64_t starts = e.sessions.front().starts_at, ends = e.sessions.front().ends_at;
-  for (const auto& s : e.sessions) {
-    if (s.ends_at <= s.starts_at) return make_error("invalid", "a session ends before it starts");
-    if (s.capacity && *s.capacity < 0) return make_error("invalid", "negative capacity");
-    starts = std::min(starts, s.starts_at);
-    ends = std::max(ends, s.ends_at);
-  }
-  std::string slug =
-      e.slug.empty() ? model::slugify(e.title) + "-" + timefmt::berlin(starts, "%Y-%m-%d") : e.slug;
   try {
-    return db_.write([&](db::Connection& c) -> Result<int64_t> {
-      auto row =
-          c.query_one(R"sql(
-        INSERT INTO events (slug, series_id, title, summary, description, organiser_kind,
-                            organisation_id, region_id, format, place, online_url, audience,
-                            access_code_hash, topics, language, accessibility, contact,
-                            starts_at, ends_at, registration_opens_at, registration_closes_at,
-                            status, created_by, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                $18, $19, $20, $21, $22, $23, $24, $24)
-        RETURNING id)sql",
-                      {slug,
-                       e.series_id,
-                       e.title,
-                       e.summary,
-                       e.description,
-                       e.organiser_kind,
-                       e.organisation_id,
-                       e.region_id,
-                       e.format,
-                       e.place,
-                       e.online_url,
-                       e.audience,
-                       e.access_code.empty() ? std::string() : random::sha256_hex(e.access_code),
-                       e.topics,
-                       e.language,
-                       e.accessibility,
-                       e.contact,
-                       starts,
-                       ends,
-                       e.registration_opens_at,
-                       e.registration_closes_at,
-                       e.status,
-                       e.created_by,
-                       now});
-      int64_t id = row->int64("id");
-      for (const auto& s : e.sessions) {
-        c.execute(
-            R"sql(
-          INSERT INTO event_sessions (event_id, uid, title, starts_at, ends_at, capacity,
-                                      updated_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7))sql",
-            {id, random::hex(16) + "@verbund", s.title, s.starts_at, s.ends_at, s.capacity, now});
-      }
-      return id;
-    });
+    return db_.write([&](db::Connection& c) { return insert_event(c, e, now); });
   } catch (const db::DbError& err) {
     if (err.kind() == db::DbError::Kind::unique) return make_error("duplicate", "slug taken");
     if (err.kind() == db::DbError::Kind::constraint) return make_error("invalid", err.what());
@@ -313,6 +320,10 @@ EventPage Events::list(const EventFilter& f, const EventViewer& viewer, int limi
     if (!f.audience.empty()) {
       sql += " AND e.audience = " + ps.next();
       ps.add(f.audience);
+    }
+    if (f.festival_id) {
+      sql += " AND e.festival_id = " + ps.next();
+      ps.add(*f.festival_id);
     }
     if (!f.region.empty()) {
       sql += " AND r.code = " + ps.next();

@@ -60,6 +60,8 @@ struct Event {
   std::string slug, title, summary, description;
   std::optional<int64_t> series_id;
   std::string series_slug, series_title;
+  std::optional<int64_t> festival_id;  // a session of the festival's programme
+  std::string festival_slug, festival_title;
   std::string organiser_kind;  // federation, region, organisation
   std::optional<int64_t> organisation_id, region_id;
   std::string organiser_name;  // the organisation's or association's name; "" for the federation
@@ -89,7 +91,7 @@ struct NewEventSession {
 struct NewEvent {
   std::string slug;  // "" → from the title and the date
   std::string title, summary, description;
-  std::optional<int64_t> series_id;
+  std::optional<int64_t> series_id, festival_id;
   std::string organiser_kind = "federation";
   std::optional<int64_t> organisation_id, region_id;
   std::string format = "online", place, online_url, audience = "public", access_code;
@@ -104,6 +106,7 @@ struct EventFilter {
   std::string format, topic, organiser;  // organiser: organisation slug, region code or "verband"
   std::string region;                    // region code: the association's and its members' events
   std::string audience;
+  std::optional<int64_t> festival_id;  // the festival's programme only
   // UTC. Upcoming: events that end after `from` (now) and start before `until`.
   // Past: events that ended by `from` (now) and by `until`, starting at `after` or later.
   std::optional<int64_t> from, until, after;

@@ -6,6 +6,7 @@
 #include "db/database.hpp"
 #include "store/event_changes.hpp"
 #include "store/event_store.hpp"
+#include "store/festival_store.hpp"
 #include "store/job_store.hpp"
 #include "store/org_claim_store.hpp"
 #include "store/org_manage_store.hpp"
@@ -38,7 +39,8 @@ struct Stores {
         wall_moderation(db),
         events(db),
         registrations(db, mail_attempts),
-        event_changes(db, registrations, mail_attempts) {}
+        event_changes(db, registrations, mail_attempts),
+        festivals(db, mail_attempts) {}
 
   Users users;
   Sessions sessions;
@@ -55,6 +57,7 @@ struct Stores {
   Events events;
   Registrations registrations;
   EventChanges event_changes;
+  Festivals festivals;
 };
 
 }  // namespace verbund::store

@@ -25,6 +25,9 @@ void register_routes(App& app);
 namespace events {
 void register_routes(App& app);
 }
+namespace festival {
+void register_routes(App& app);
+}
 
 void register_routes(App& app) {
   pages::register_routes(app);
@@ -34,6 +37,7 @@ void register_routes(App& app) {
   orgs::register_routes(app);
   wall::register_routes(app);
   events::register_routes(app);
+  festival::register_routes(app);
 }
 
 }  // namespace verbund::web

@@ -32,6 +32,9 @@ function freePort() {
 export const accounts = {
   editor: { email: "redaktion.hessen@e2e.example", password: "Redaktion Hessen prüft gern", region: "he" },
   admin: { email: "plattform@e2e.example", password: "Wir verwalten alles gern" },
+  // A reviewer of every festival, and a member of the first demo organisation.
+  scout: { email: "scout@e2e.example", password: "Wir begutachten gern" },
+  member: { email: "mitglied@e2e.example", password: "Wir reichen gern ein" },
 };
 
 // A stand-in for the operator's map tile service: another origin (a third party, as far
@@ -64,6 +67,24 @@ export async function startServer({ tiles, settings = [] } = {}) {
       accounts.editor.password + "\n");
   run(["user", "add", accounts.admin.email, "--name", "Plattform-Team", "--role",
        "platform_admin", "--password-stdin"], accounts.admin.password + "\n");
+  run(["user", "add", accounts.scout.email, "--name", "Scout Probe", "--role", "online_scout",
+       "--password-stdin"], accounts.scout.password + "\n");
+  run(["user", "add", accounts.member.email, "--name", "Mitglied Probe", "--password-stdin"],
+      accounts.member.password + "\n");
+  run(["sql", "INSERT INTO user_roles (user_id, role, organisation_id, created_at) SELECT id, " +
+       "'org_member', (SELECT min(id) FROM organisations WHERE status = 'published'), 0 " +
+       `FROM users WHERE email = '${accounts.member.email}'`]);
+  // A second festival whose call is open, for the submission form.
+  const now = Math.floor(Date.now() / 1000), day = 86400;
+  run(["sql", "INSERT INTO festivals (slug, title, summary, starts_at, ends_at, " +
+       "submission_opens_at, submission_closes_at, review_closes_at, decisions_by, created_at) " +
+       `VALUES ('aufruf-probe', 'Aufruf zur Probe', 'Ein Festival mit offenem Aufruf', ` +
+       `${now + 40 * day}, ${now + 45 * day}, ${now - day}, ${now + 10 * day}, ${now + 20 * day}, ` +
+       `${now + 30 * day}, ${now})`]);
+  run(["sql", "INSERT INTO festival_categories (festival_id, name, position) SELECT id, " +
+       "'Nutzen', 1 FROM festivals WHERE slug = 'aufruf-probe'"]);
+  run(["sql", "INSERT INTO festival_reviewers (festival_id, user_id, topic, created_at) " +
+       `SELECT f.id, u.id, '', 0 FROM festivals f, users u WHERE u.email = '${accounts.scout.email}'`]);
   const port = await freePort();
   const proc = spawn(bin, ["serve", "--dev", "--data", dir, "--listen", `127.0.0.1:${port}`,
                            "--set", "auth.password_hash_strength=min",

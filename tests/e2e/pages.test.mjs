@@ -77,6 +77,17 @@ const openDigiDienstag = async (page) => {
   assert.match(await page.textContent("main"), /Programm und Anmeldung/);
 };
 
+// The demo's Digital-Festival (its slug names the year), from the events list.
+const openFestival = async (page) => {
+  await Promise.all([page.waitForNavigation(),
+    page.click("main .festival-teaser a:has-text('Digital-Festival')")]);
+  assert.match(await page.textContent("main"), /So läuft der Aufruf/);
+};
+const followLink = (text, expect) => async (page) => {
+  await Promise.all([page.waitForNavigation(), page.click(`main a:has-text('${text}')`)]);
+  if (expect) assert.match(await page.textContent("main"), expect);
+};
+
 const publicPages = [
   { name: "home", path: "/" },
   { name: "directory", path: "/organisationen" },
@@ -100,6 +111,13 @@ const publicPages = [
       await Promise.all([page.waitForNavigation(), page.click("button:has-text('Anmeldung absenden')")]);
       assert.match(await page.textContent("#email-error"), /gültige E-Mail-Adresse/);
     } },
+  { name: "festival", path: "/veranstaltungen", act: openFestival },
+  { name: "festival-programme", path: "/veranstaltungen",
+    act: async (page) => {
+      await openFestival(page);
+      await followLink("Zum Programm", /Montag/)(page);
+    } },
+  { name: "festival-programme-none", path: "/festival/aufruf-probe/programm" },
   { name: "impressum", path: "/impressum" },
   { name: "accessibility-statement", path: "/barrierefreiheit" },
   { name: "easy-language", path: "/leichte-sprache" },
@@ -156,6 +174,50 @@ const signedInPages = [
       assert.match(await page.textContent("h1"), /Nachricht an alle/);
     } },
   { name: "my-registrations", path: "/meine-anmeldungen", who: accounts.admin },
+  { name: "festival-submit", path: "/festival/aufruf-probe/einreichen", who: accounts.member },
+  { name: "festival-submit-errors", path: "/festival/aufruf-probe/einreichen",
+    who: accounts.member,
+    act: async (page) => {
+      await page.fill("#titel", "");
+      await Promise.all([page.waitForNavigation(), page.click("button:has-text('Vorschlag einreichen')")]);
+      assert.match(await page.textContent("#titel-error"), /Titel/);
+      assert.match(await page.textContent("#thema-error"), /Thema/);
+    } },
+  { name: "festival-my-proposals", path: "/veranstaltungen", who: accounts.member,
+    act: async (page) => {
+      await openFestival(page);
+      await followLink("Eigene Vorschläge", /Videoberatung/)(page);
+    } },
+  { name: "festival-proposal", path: "/veranstaltungen", who: accounts.member,
+    act: async (page) => {
+      await openFestival(page);
+      await followLink("Eigene Vorschläge")(page);
+      await followLink("Spendenaktionen online", /bittet um Änderungen/)(page);
+    } },
+  { name: "festival-review-list", path: "/veranstaltungen", who: accounts.scout,
+    act: async (page) => {
+      await openFestival(page);
+      await followLink("Begutachten", /Nächsten Vorschlag begutachten/)(page);
+    } },
+  { name: "festival-review-errors", path: "/veranstaltungen", who: accounts.scout,
+    act: async (page) => {
+      await openFestival(page);
+      await followLink("Begutachten")(page);
+      await followLink("Nächsten Vorschlag begutachten", /Ihre Bewertung/)(page);
+      await Promise.all([page.waitForNavigation(), page.click("button:has-text('Speichern und weiter')")]);
+      assert.match(await page.textContent(".error-summary"), /Bewertung von 1 bis 5/);
+    } },
+  { name: "festival-manage", path: "/veranstaltungen", who: accounts.admin,
+    act: async (page) => {
+      await openFestival(page);
+      await followLink("Einreichungen verwalten", /Gutachterinnen und Gutachter/)(page);
+    } },
+  { name: "festival-manage-proposal", path: "/veranstaltungen", who: accounts.admin,
+    act: async (page) => {
+      await openFestival(page);
+      await followLink("Einreichungen verwalten")(page);
+      await followLink("KI-Textwerkzeuge", /Ins Programm aufnehmen/)(page);
+    } },
   { name: "start-editor", path: "/start", who: accounts.editor },
   { name: "account", path: "/konto", who: accounts.admin },
   { name: "my-orgs", path: "/meine-organisationen", who: accounts.admin },

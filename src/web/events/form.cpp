@@ -72,10 +72,12 @@ bool fits(const std::string& v, std::size_t max, bool one_line = true) {
 std::string date_of(int64_t t) { return timefmt::berlin(t, "%Y-%m-%d"); }
 std::string clock_of(int64_t t) { return timefmt::berlin(t, "%H:%M"); }
 
-// A date and a time of day in German time, or the field error that says why not.
-std::optional<int64_t> moment(const std::string& date_field, const std::string& date,
-                              const std::string& time_field, const std::string& time,
-                              const std::string& locale, std::vector<model::FieldError>& errors) {
+}  // namespace
+
+std::optional<int64_t> read_moment(const std::string& date_field, const std::string& date,
+                                   const std::string& time_field, const std::string& time,
+                                   const std::string& locale,
+                                   std::vector<model::FieldError>& errors) {
   auto d = timefmt::parse_date(date);
   if (!d) {
     errors.push_back({date_field, "events.form.err.date"});
@@ -101,8 +103,6 @@ std::optional<int64_t> moment(const std::string& date_field, const std::string& 
   }
   return t;
 }
-
-}  // namespace
 
 std::vector<OrganiserChoice> organiser_choices(const Context& ctx) {
   std::vector<OrganiserChoice> out;
@@ -211,8 +211,8 @@ std::vector<model::FieldError> check_event(const Context& ctx, const EventInput&
   // The registration window: each end optional, a date without a time means midnight.
   auto window = [&](const char* date_field, const char* time_field) -> std::optional<int64_t> {
     if (in[date_field].empty() && in[time_field].empty()) return std::nullopt;
-    return moment(date_field, in[date_field], time_field,
-                  in[time_field].empty() ? "00:00" : in[time_field], ctx.locale, errors);
+    return read_moment(date_field, in[date_field], time_field,
+                       in[time_field].empty() ? "00:00" : in[time_field], ctx.locale, errors);
   };
   out.registration_opens_at = window("anmeldung_ab", "anmeldung_ab_zeit");
   out.registration_closes_at = window("anmeldung_bis", "anmeldung_bis_zeit");
@@ -248,12 +248,12 @@ std::vector<model::FieldError> check_session(const Context& ctx,
   auto in = in_;
   out.title = in["sitzung_titel"];
   if (!fits(out.title, 150)) errors.push_back({"sitzung_titel", "events.form.err.title_length"});
-  auto start = moment("datum", in["datum"], "von", in["von"], ctx.locale, errors);
+  auto start = read_moment("datum", in["datum"], "von", in["von"], ctx.locale, errors);
   std::string end_date = in["bis_datum"].empty() ? in["datum"] : in["bis_datum"];
   std::optional<int64_t> end;
   if (start)
-    end = moment(in["bis_datum"].empty() ? "datum" : "bis_datum", end_date, "bis", in["bis"],
-                 ctx.locale, errors);
+    end = read_moment(in["bis_datum"].empty() ? "datum" : "bis_datum", end_date, "bis", in["bis"],
+                      ctx.locale, errors);
   if (start && end) {
     if (*end <= *start)
       errors.push_back({"bis", "events.form.err.end_before_start"});

@@ -47,6 +47,13 @@ std::vector<model::FieldError> check_session(const Context& ctx,
                                              std::optional<int64_t> unchanged_start,
                                              store::NewEventSession& out);
 
+// A date and a time of day in German time, or the field error that says why not (no
+// such day, the hour skipped in March) at `date_field` or `time_field`.
+std::optional<int64_t> read_moment(const std::string& date_field, const std::string& date,
+                                   const std::string& time_field, const std::string& time,
+                                   const std::string& locale,
+                                   std::vector<model::FieldError>& errors);
+
 // Fills the event fields (V_name, options, checked boxes) into `d`.
 void fill_event_form(Context& ctx, ctemplate::TemplateDictionary& d, const EventInput& in);
 // Fills a session's fields into `d` (V_datum, …).

@@ -44,6 +44,8 @@ bool organises(const Context& ctx, const store::Event& e);
 store::EventViewer viewer_of(const Context& ctx);
 // "Dienstag, 8. Dezember 2026, 18:00–19:30 Uhr" in the reader's language, German time.
 std::string when_text(const std::string& locale, int64_t starts_at, int64_t ends_at);
+// "Dienstag, 8. Dezember 2026": the day of `t` in German time.
+std::string day_text(const std::string& locale, int64_t t);
 // "Dienstag, 8. Dezember 2026, 18:00 Uhr": one moment in German time.
 std::string moment_text(const std::string& locale, int64_t t);
 // "noch 12 von 30 Plätzen frei", "ausgebucht", "ohne Platzbegrenzung".

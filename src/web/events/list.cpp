@@ -68,6 +68,10 @@ std::string when_text(const std::string& locale, int64_t starts_at, int64_t ends
                        {"to", to}});
 }
 
+std::string day_text(const std::string& locale, int64_t t) {
+  return weekday(locale, t) + ", " + date_text(locale, t);
+}
+
 std::string moment_text(const std::string& locale, int64_t t) {
   return i18n::format(locale, "events.when.at",
                       {{"weekday", weekday(locale, t)},
@@ -189,6 +193,20 @@ http::Response list_page(Context& ctx) {
   auto choices = ctx.app.stores().organisations.form_choices();
   if (ctx.user) d.ShowSection("SIGNED_IN");
   if (!organiser_choices(ctx).empty()) d.ShowSection("CAN_CREATE");
+  if (!f.past) {
+    for (const auto& fest : ctx.app.stores().festivals.current(ctx.now)) {
+      if (fest.ends_at <= ctx.now) continue;
+      auto* fd = d.AddSectionDictionary("FESTIVAL");
+      fd->SetValue("TITLE", fest.title);
+      fd->SetValue("URL", "/festival/" + fest.slug);
+      fd->SetValue("SLUG", fest.slug);
+      fd->SetValue("SUMMARY", fest.summary);
+      fd->SetValue("PHASE",
+                   i18n::t(ctx.locale, "festival.phase." + store::festival_phase(fest, ctx.now)));
+      fd->SetValue("WHEN", day_text(ctx.locale, fest.starts_at) + " – " +
+                               day_text(ctx.locale, fest.ends_at - 1));
+    }
+  }
   for (const char* fmt : kFormats) {
     auto* o = d.AddSectionDictionary("FORMAT_OPTION");
     o->SetValue("VALUE", fmt);

@@ -124,6 +124,10 @@ void fill_event(Context& ctx, ctemplate::TemplateDictionary& d, const store::Eve
     d.SetValueAndShowSection("SERIES_URL", "/veranstaltungen/reihe/" + e.series_slug, "HAS_SERIES");
     d.SetValue("SERIES_TITLE", e.series_title);
   }
+  if (e.festival_id) {
+    d.SetValueAndShowSection("FESTIVAL_URL", "/festival/" + e.festival_slug, "HAS_FESTIVAL");
+    d.SetValue("FESTIVAL_TITLE", e.festival_title);
+  }
   if (e.status == "cancelled") d.ShowSection("EVENT_CANCELLED");
   d.SetValue("ICS_URL", "/veranstaltungen/" + e.slug + "/kalender.ics");
 }
